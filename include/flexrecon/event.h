@@ -1,0 +1,51 @@
+// One Windows event as flexrecon keeps it: the System header plus named fields.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "flexrecon/source.h"
+#include "flexrecon/time.h"
+
+namespace flexrecon {
+
+// The channels whose events flexrecon uses; anything else is Other and only counted.
+enum class Channel : std::uint8_t { Security, System, LocalSessionManager, RemoteConnectionManager, Other };
+
+Channel channel_from_name(std::string_view name);  // "Security", "System", "Microsoft-Windows-TerminalServices-LocalSessionManager/Operational", ...
+std::string_view channel_short_name(Channel c);    // "Security", "System", "LSM", "RCM", "Other"
+
+struct EventField {
+  std::string name;   // EventData/Data@Name, or UserData/*/<element name>; unnamed Data: "Data1", "Data2"...; <Binary>: "Binary"
+  std::string value;  // text as written (trimmed of surrounding whitespace)
+};
+
+struct Event {
+  SourceId source = 0;
+  std::uint64_t line = 0;        // line of the file where the event starts (XML); 0 when unknown (EVTX)
+  std::string channel_name;      // as written in <Channel>
+  Channel channel = Channel::Other;
+  std::string provider;          // Provider/@Name
+  std::string computer;          // <Computer> as written
+  std::string host;              // normalised: lower-case short name (normalize_host)
+  int event_id = 0;
+  std::uint64_t record_id = 0;   // EventRecordID
+  Instant time = 0;              // TimeCreated/@SystemTime, UTC
+  std::vector<EventField> fields;
+
+  // The value of the first field called `name` (exact match), or empty when absent.
+  std::string_view field(std::string_view name) const;
+  bool has_field(std::string_view name) const;
+  EvidenceRef ref() const { return EvidenceRef{source, record_id, false}; }
+};
+
+// `WS-0042.corp.example` -> `ws-0042`.
+std::string normalize_host(std::string_view host);
+// `CORP\jdoe`, `jdoe@corp.example`, `JDoe` -> `jdoe`.
+std::string normalize_user(std::string_view user);
+// Logon ids such as `0x3E7` / `0x00000000000003e7`: compared as integers. 0 when unparsable.
+std::uint64_t parse_logon_id(std::string_view text);
+
+}  // namespace flexrecon

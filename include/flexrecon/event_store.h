@@ -1,0 +1,89 @@
+// Everything read from the event inputs, grouped by host: the events the reconstruction needs, and a
+// compact mark of every Security record (for coverage).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "flexrecon/error.h"
+#include "flexrecon/event.h"
+#include "flexrecon/source.h"
+
+namespace flexrecon {
+
+// Every Security record of a host, relevant or not, reduced to what coverage needs.
+struct SecurityMark {
+  std::uint64_t record_id = 0;
+  Instant time = 0;
+  SourceId source = 0;
+};
+
+struct HostEvents {
+  std::string host;
+  // Events of the kinds SPEC 1.2 lists as used, deduplicated, sorted by (time, channel, record_id).
+  std::vector<Event> events;
+  // One per distinct Security EventRecordID, sorted by record_id.
+  std::vector<SecurityMark> security;
+};
+
+// Two copies of one (host, channel, EventRecordID) that differ: the first in input order is kept.
+struct DuplicateConflict {
+  std::string host;
+  std::string channel;
+  std::uint64_t record_id = 0;
+  EvidenceRef kept;
+  EvidenceRef dropped;
+};
+
+struct EventCounts {
+  std::uint64_t read = 0;        // every well-formed event parsed, each copy included
+  std::uint64_t rejected = 0;    // malformed events
+  std::uint64_t duplicates = 0;  // copies dropped (identical or conflicting)
+  std::uint64_t relevant = 0;    // kept in HostEvents::events
+  std::uint64_t files = 0;       // event input files read (archive members count one each)
+  std::uint64_t files_rejected = 0;
+  // (channel name, event id) -> count, over all events read.
+  std::map<std::pair<std::string, int>, std::uint64_t> by_channel_and_id;
+};
+
+struct EventStore {
+  std::map<std::string, HostEvents> hosts;  // by normalised host
+  std::vector<DuplicateConflict> conflicts;
+  EventCounts counts;
+};
+
+// True for the (channel, provider, id) combinations of SPEC 1.2 "Events used".
+bool is_relevant_event(const Event& e);
+
+struct EventReadOptions {
+  std::uint64_t max_event_bytes = 4u << 20;            // an event larger than this is rejected
+  int max_depth = 64;                                  // deeper nesting is rejected
+  std::uint64_t max_expansion_ratio = 1000;            // archive member expansion bound
+  std::uint64_t max_member_bytes = 64ull << 30;        // absolute cap on one decompressed member
+  int max_archive_nesting = 4;
+  std::function<void(const std::string& file, std::uint64_t bytes)> on_progress;  // optional
+};
+
+// Reads every path (file, directory walked recursively, or archive) into `store`. Sources are
+// registered in `sources`; malformed events and unreadable files go to `rejects` and the run goes
+// on. Never throws for bad content.
+void read_event_inputs(const std::vector<std::string>& paths, const EventReadOptions& options,
+                       SourceTable& sources, EventStore& store, Rejects& rejects);
+
+// Lower level: one stream of bytes, already opened (a plain file or an archive member), format
+// detected from content. `deliver` receives each well-formed event; malformed ones go to `rejects`.
+// Returns the detected format name ("wevtutil-xml", "root-xml", "eventviewer-xml",
+// "powershell-xml", "evtx") or "" when the content is not a recognised event format.
+struct ByteSource {
+  virtual ~ByteSource() = default;
+  // Reads up to n bytes into buf; returns the count, 0 at end. Throws on I/O error.
+  virtual std::size_t read(char* buf, std::size_t n) = 0;
+};
+std::string read_event_stream(ByteSource& in, const std::string& source_name, SourceId source,
+                              const EventReadOptions& options,
+                              const std::function<void(Event&&)>& deliver, Rejects& rejects);
+
+}  // namespace flexrecon

@@ -1,0 +1,48 @@
+// Input files and exact references into them: the backbone of every evidence link.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace flexrecon {
+
+enum class SourceKind { Metering, Events, Inventory, Identities, Rules };
+
+struct SourceFile {
+  std::string name;    // as given on the command line; archive members as `archive.zip!member/path.xml`
+  SourceKind kind = SourceKind::Events;
+  std::string format;  // e.g. "wevtutil-xml", "eventviewer-xml", "powershell-xml", "evtx", "token-flex-csv"
+  std::string sha256;  // of the bytes read (the decompressed member for archive members)
+  std::uint64_t size = 0;
+};
+
+// Index into SourceTable::files.
+using SourceId = std::uint32_t;
+
+class SourceTable {
+ public:
+  SourceId add(SourceFile file) {
+    files_.push_back(std::move(file));
+    return static_cast<SourceId>(files_.size() - 1);
+  }
+  const SourceFile& at(SourceId id) const { return files_.at(id); }
+  SourceFile& at(SourceId id) { return files_.at(id); }
+  const std::vector<SourceFile>& all() const { return files_; }
+
+ private:
+  std::vector<SourceFile> files_;
+};
+
+// "file#EventRecordID" for events, "file:line" for rows.
+struct EvidenceRef {
+  SourceId source = 0;
+  std::uint64_t position = 0;  // EventRecordID or line number
+  bool is_line = false;
+  bool operator==(const EvidenceRef&) const = default;
+  auto operator<=>(const EvidenceRef&) const = default;
+};
+
+std::string format_ref(const SourceTable& sources, const EvidenceRef& ref);
+
+}  // namespace flexrecon

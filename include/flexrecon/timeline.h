@@ -1,0 +1,83 @@
+// What the Windows evidence says about each host over time: interactive sessions with their idle
+// spans, power-off spans, and the spans where the Security log cannot vouch for anything (SPEC 2).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "flexrecon/event_store.h"
+#include "flexrecon/reference_data.h"
+#include "flexrecon/source.h"
+#include "flexrecon/time.h"
+
+namespace flexrecon {
+
+struct IdleSpan {
+  Span span;
+  std::string kind;  // "locked", "disconnected"
+  std::vector<EvidenceRef> evidence;
+};
+
+struct Session {
+  std::uint64_t id = 0;          // stable within one run: order of start, then host
+  std::string host;
+  std::string user;              // normalised account
+  int logon_type = 0;            // 2, 10, 11, 12; 0 when rebuilt from an orphan event
+  std::uint64_t logon_id = 0;
+  Span span;                     // [start, end)
+  bool start_inferred = false;   // logon never seen: rebuilt from coverage start or preceding boot
+  bool open_at_end = false;      // no end seen: runs to the end of coverage
+  std::string start_reason;      // "4624 LogonType 10", "orphan 4647 (logon rolled out of the log)"
+  std::string end_reason;        // "4634", "LSM 23", "next boot 6005", "open at end of export"
+  std::vector<IdleSpan> idle;    // merged union of locked/disconnected spans, inside `span`
+  std::vector<EvidenceRef> evidence;  // start, end and every event attached
+
+  // Active (logged on and not idle) at some instant of `window`.
+  bool active_during(Span window) const;
+  // Idle throughout the part of `window` the session covers.
+  bool idle_throughout(Span window) const;
+};
+
+struct PowerSpan {
+  Span span;                 // off from the clean shutdown marker to the next boot marker
+  std::vector<EvidenceRef> evidence;
+  std::string reason;        // "1074 shutdown -> 6005 boot"
+};
+
+struct CoverageGap {
+  Span span;
+  std::string kind;          // "before-first-record", "after-last-record", "record-gap", "log-cleared", "clock-change", "no-security-log"
+  std::string description;   // "EventRecordID 1041 -> 1057 (15 records missing)"
+  std::vector<EvidenceRef> evidence;
+};
+
+struct HostTimeline {
+  std::string host;
+  std::vector<Session> sessions;        // sorted by start
+  std::vector<PowerSpan> power_off;     // sorted
+  std::vector<CoverageGap> uncovered;   // sorted, may overlap
+  std::vector<Span> covered;            // complement of uncovered within the Security log's range
+  bool has_security_log = false;
+  std::uint64_t events_used = 0;
+  // Boot markers (time, evidence), used for rebuilding orphan sessions and for inspect.
+  std::vector<std::pair<Instant, EvidenceRef>> boots;
+
+  // The uncovered spans overlapping `window`.
+  std::vector<const CoverageGap*> gaps_overlapping(Span window) const;
+  // The power-off span containing all of `window`, or nullptr.
+  const PowerSpan* off_throughout(Span window) const;
+};
+
+struct Timelines {
+  std::map<std::string, HostTimeline> hosts;
+  std::uint64_t sessions = 0;
+  std::uint64_t events_used = 0;
+  const HostTimeline* find(const std::string& host) const;
+};
+
+// Rebuilds sessions, idle and power spans, and coverage for every host of `store`.
+Timelines build_timelines(const EventStore& store, const Settings& settings);
+
+}  // namespace flexrecon

@@ -1,0 +1,28 @@
+// SHA-256 via OpenSSL libcrypto, incremental so large files are hashed while they stream.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace flexrecon {
+
+class Sha256 {
+ public:
+  Sha256();
+  ~Sha256();
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
+  void update(std::string_view bytes);
+  std::string hex_digest();  // finishes; lower-case hex
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+std::string sha256_hex(std::string_view bytes);
+// Hashes a whole file by streaming it; throws flexrecon::Error::input when it cannot be read.
+std::string sha256_file(const std::string& path, std::uint64_t* size = nullptr);
+
+}  // namespace flexrecon

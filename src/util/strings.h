@@ -1,0 +1,24 @@
+// Small string helpers shared by every stage. ASCII only: names we compare are ASCII in practice,
+// and non-ASCII bytes pass through untouched.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace flexrecon {
+
+std::string to_lower(std::string_view s);
+std::string_view trim(std::string_view s);  // spaces, tabs, CR, LF
+bool iequals(std::string_view a, std::string_view b);
+bool starts_with_ci(std::string_view s, std::string_view prefix);
+std::vector<std::string> split(std::string_view s, char sep);
+// Glob with `*` and `?`, case-insensitive (service-account patterns).
+bool glob_match_ci(std::string_view pattern, std::string_view text);
+// Strict decimal: optional sign, digits, optional `.digits`; no exponent, no `,`. nullopt-like: false.
+bool parse_decimal(std::string_view s, double& out);
+// Shortest fixed form for token amounts: 7 -> "7.0", 10.5 -> "10.5", 0.333333 -> "0.333333" (6 dp max).
+std::string format_tokens(double v);
+std::string join(const std::vector<std::string>& parts, std::string_view sep);
+
+}  // namespace flexrecon

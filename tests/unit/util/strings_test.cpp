@@ -1,0 +1,32 @@
+#include <catch2/catch.hpp>
+
+#include "util/sha256.h"
+#include "util/strings.h"
+
+using namespace flexrecon;
+
+TEST_CASE("service-account globs match case-insensitively") {
+  CHECK(glob_match_ci("svc_*", "SVC_backup"));
+  CHECK(glob_match_ci("*_svc", "render_svc"));
+  CHECK_FALSE(glob_match_ci("svc_*", "adm_jdoe"));
+  CHECK(glob_match_ci("a*b*c", "axxbyyc"));
+  CHECK_FALSE(glob_match_ci("a*b*c", "axxbyy"));
+}
+
+TEST_CASE("token amounts are strict decimals with a dot") {
+  double v = 0;
+  CHECK(parse_decimal("7.0", v));
+  CHECK(v == 7.0);
+  CHECK(parse_decimal(" 10.5 ", v));
+  CHECK_FALSE(parse_decimal("7,0", v));
+  CHECK_FALSE(parse_decimal("1e3", v));
+  CHECK_FALSE(parse_decimal("", v));
+  CHECK_FALSE(parse_decimal("nan", v));
+  CHECK(format_tokens(7) == "7.0");
+  CHECK(format_tokens(10.25) == "10.25");
+  CHECK(format_tokens(-0.0) == "0.0");
+}
+
+TEST_CASE("sha256 of known text") {
+  CHECK(sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
