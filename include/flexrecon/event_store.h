@@ -64,6 +64,7 @@ struct EventReadOptions {
   std::uint64_t max_expansion_ratio = 1000;            // archive member expansion bound
   std::uint64_t max_member_bytes = 64ull << 30;        // absolute cap on one decompressed member
   int max_archive_nesting = 4;
+  int jobs = 1;                                        // files parsed in parallel (--jobs)
   std::function<void(const std::string& file, std::uint64_t bytes)> on_progress;  // optional
 };
 

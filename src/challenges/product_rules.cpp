@@ -1,0 +1,186 @@
+// Product rules (SPEC 3.3, audit category 3): what was billed against what the customer's own
+// deployment inventory says was installed on the host, priced with the rate sheet.
+//  - misclassification: billed product P not installed, a cheaper sibling Q of its family is
+//    (challenge billed - rate(Q)), or no product of the family is installed at all (challenge in full);
+//  - rate-mismatch: P installed (or the host has no inventory) and billed above rate(P): the excess;
+//  - version-mismatch: P installed in another version only: a note, never a challenge.
+
+#include <algorithm>
+#include <set>
+
+#include "challenges/rules.h"
+#include "util/strings.h"
+
+namespace flexrecon::challenges {
+
+namespace {
+
+bool installed_at(const InventoryRow& inv, Instant t) {
+  // A row without an install date says the product is there; assuming it always was only ever
+  // makes fewer challenges, never more.
+  if (inv.installed && *inv.installed > t) return false;
+  return !inv.removed || t < *inv.removed;
+}
+
+std::string rate_text(const Rate& r) {
+  std::string text = format_tokens(r.tokens_per_day) + " tokens per 24 h";
+  if (!r.source.empty()) text += " (rate sheet: " + r.source + ")";
+  return text;
+}
+
+std::string inventory_text(const InventoryRow& inv) {
+  std::string text = inv.display_name.empty() ? inv.product_code : "'" + inv.display_name + "'";
+  if (inv.installed) text += " installed " + format_date(*inv.installed);
+  if (inv.removed) text += ", removed " + format_date(*inv.removed);
+  return text;
+}
+
+Verdict make(const std::string& rule, FindingStatus status, Confidence confidence, double tokens) {
+  Verdict v;
+  v.rule = rule;
+  v.status = status;
+  v.confidence = confidence;
+  v.tokens = tokens;
+  return v;
+}
+
+// The families' members by code; a code the catalog does not know is its own family.
+std::set<std::string> family_codes(const ProductCatalog& catalog, const std::string& code) {
+  std::set<std::string> codes{to_lower(code)};
+  if (const Product* p = catalog.by_code(code); p != nullptr && !p->family.empty()) {
+    for (const Product* member : catalog.family_members(p->family)) codes.insert(to_lower(member->code));
+  }
+  return codes;
+}
+
+struct ChargeFacts {
+  const MeteringRow& row;
+  Instant t;
+  std::string code;  // billed product code
+  const std::vector<const InventoryRow*>& inventory;
+};
+
+void check_misclassification(RuleContext& ctx, Charge& c, const ChargeFacts& f) {
+  const RulesFolder& rules = ctx.rules();
+  const std::set<std::string> family = family_codes(rules.catalog, f.code);
+  std::vector<const InventoryRow*> siblings;  // installed now, same family, another product
+  std::vector<const InventoryRow*> family_rows;
+  for (const InventoryRow* inv : f.inventory) {
+    if (family.count(to_lower(inv->product_code)) == 0) continue;
+    family_rows.push_back(inv);
+    if (installed_at(*inv, f.t)) siblings.push_back(inv);
+  }
+  const std::string on = " on " + f.row.host + " at " + format_utc(f.t);
+
+  if (siblings.empty()) {
+    Verdict v = make("misclassification", FindingStatus::Challenged, Confidence::Medium, f.row.tokens);
+    v.reason = "product not deployed on host: " + f.code + " was billed" + on + ", but the deployment inventory of " +
+               f.row.host + " (" + std::to_string(f.inventory.size()) + " rows) lists no product of its family installed then";
+    if (!family_rows.empty()) {
+      std::vector<std::string> seen;
+      for (const InventoryRow* inv : family_rows) seen.push_back(inventory_text(*inv));
+      v.reason += " (outside that time: " + join(seen, "; ") + ")";
+    }
+    // The host's whole inventory is the evidence of absence.
+    for (const InventoryRow* inv : f.inventory) v.evidence.push_back(inv->ref());
+    c.verdicts.push_back(std::move(v));
+    return;
+  }
+
+  const Rate* billed_rate = rules.rates.at(f.code, f.t);
+  if (billed_rate == nullptr) {
+    ctx.not_evaluable("misclassification");
+    return;
+  }
+  // Among the cheaper siblings, the highest-rated one: the smallest, safest claim.
+  const InventoryRow* best = nullptr;
+  const Rate* best_rate = nullptr;
+  for (const InventoryRow* inv : siblings) {
+    const Rate* r = rules.rates.at(inv->product_code, f.t);
+    if (r == nullptr || r->tokens_per_day >= billed_rate->tokens_per_day) continue;
+    if (best_rate == nullptr || r->tokens_per_day > best_rate->tokens_per_day ||
+        (r->tokens_per_day == best_rate->tokens_per_day && inv->product_code < best->product_code)) {
+      best = inv;
+      best_rate = r;
+    }
+  }
+  if (best == nullptr) return;  // only equally or more expensive siblings: nothing to claim
+  const double claim = f.row.tokens - best_rate->tokens_per_day;
+  if (claim <= kTokenEpsilon) return;
+  Verdict v = make("misclassification", FindingStatus::Challenged, Confidence::High, claim);
+  v.reason = f.code + " billed at " + format_tokens(f.row.tokens) + " tokens" + on + ", but the deployment inventory of " +
+             f.row.host + " shows " + f.code + " not installed there, only its cheaper sibling " + best->product_code +
+             " (" + inventory_text(*best) + "), rated " + rate_text(*best_rate) + " against " + rate_text(*billed_rate) +
+             " for " + f.code + "; challenged " + format_tokens(claim) + " tokens, the billed amount above the " +
+             best->product_code + " rate";
+  for (const InventoryRow* inv : siblings) {
+    if (to_lower(inv->product_code) == to_lower(best->product_code)) v.evidence.push_back(inv->ref());
+  }
+  c.verdicts.push_back(std::move(v));
+}
+
+void check_version(Charge& c, const ChargeFacts& f, const std::vector<const InventoryRow*>& installed) {
+  if (f.row.version.empty()) return;
+  std::vector<std::string> versions;
+  for (const InventoryRow* inv : installed) {
+    if (inv->version == f.row.version) return;
+    if (!inv->version.empty()) versions.push_back(inv->version);
+  }
+  if (versions.empty()) return;  // inventory names no version: nothing to compare
+  std::sort(versions.begin(), versions.end());
+  versions.erase(std::unique(versions.begin(), versions.end()), versions.end());
+  Verdict v = make("version-mismatch", FindingStatus::Note, Confidence::High, 0);
+  v.reason = f.code + " " + f.row.version + " billed on " + f.row.host + " at " + format_utc(f.t) +
+             ", but the deployment inventory shows " + f.code + " " + join(versions, ", ") +
+             " installed; reported, not challenged: Flex charges per product, not per version";
+  for (const InventoryRow* inv : installed) v.evidence.push_back(inv->ref());
+  c.verdicts.push_back(std::move(v));
+}
+
+void check_rate(RuleContext& ctx, Charge& c, const ChargeFacts& f, const std::vector<const InventoryRow*>& installed) {
+  const Rate* rate = ctx.rules().rates.at(f.code, f.t);
+  if (rate == nullptr) {
+    ctx.not_evaluable("rate-mismatch");
+    return;
+  }
+  const double excess = f.row.tokens - rate->tokens_per_day;
+  if (excess <= kTokenEpsilon) return;
+  Verdict v = make("rate-mismatch", FindingStatus::Challenged, Confidence::High, excess);
+  v.reason = format_tokens(f.row.tokens) + " tokens billed for " + f.code + " at " + format_utc(f.t) + ", above its rate of " +
+             rate_text(*rate) + "; challenged the excess of " + format_tokens(excess);
+  for (const InventoryRow* inv : installed) v.evidence.push_back(inv->ref());
+  c.verdicts.push_back(std::move(v));
+}
+
+}  // namespace
+
+void apply_product_rules(RuleContext& ctx) {
+  for (Charge* c : ctx.open_charges()) {
+    const MeteringRow& row = *c->m;
+    const std::optional<Instant> t = row.start ? row.start : row.usage_date;
+    if (row.product_code.empty() || !t) {
+      ctx.not_evaluable("misclassification");
+      ctx.not_evaluable("rate-mismatch");
+      continue;
+    }
+    const ChargeFacts f{row, *t, row.product_code, ctx.inventory(row.host)};
+    if (f.inventory.empty()) {
+      // Without inventory nothing says what was installed; the rate sheet alone still prices P.
+      ctx.not_evaluable("misclassification");
+      check_rate(ctx, *c, f, {});
+      continue;
+    }
+    std::vector<const InventoryRow*> installed;  // P itself, installed at t
+    for (const InventoryRow* inv : f.inventory) {
+      if (iequals(inv->product_code, f.code) && installed_at(*inv, f.t)) installed.push_back(inv);
+    }
+    if (installed.empty()) {
+      check_misclassification(ctx, *c, f);
+      continue;
+    }
+    check_version(*c, f, installed);
+    check_rate(ctx, *c, f, installed);
+  }
+}
+
+}  // namespace flexrecon::challenges

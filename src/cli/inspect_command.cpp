@@ -1,0 +1,150 @@
+// `flexrecon inspect PATH...`: what each input is and what flexrecon makes of it, before any rule.
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <set>
+
+#include "cli/commands.h"
+#include "flexrecon/error.h"
+#include "flexrecon/event_store.h"
+#include "flexrecon/metering.h"
+#include "flexrecon/reconcile.h"
+#include "flexrecon/reference_data.h"
+#include "flexrecon/timeline.h"
+#include "util/strings.h"
+
+namespace flexrecon {
+namespace {
+
+std::string span_text(Span s) {
+  auto end = [](Instant t) {
+    if (t <= kMinInstant) return std::string("(start of time)");
+    if (t >= kMaxInstant) return std::string("(end of time)");
+    return format_utc(t);
+  };
+  return end(s.begin) + " .. " + end(s.end);
+}
+
+// By content, not name: a plain-text file whose first character is not `<` (XML) and that is not
+// EVTX or an archive is tried as a metering CSV.
+bool looks_like_text_table(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string head(512, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<std::size_t>(in.gcount()));
+  if (head.rfind("\xEF\xBB\xBF", 0) == 0) head.erase(0, 3);
+  const auto first = head.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return false;
+  for (unsigned char c : head)
+    if (c == 0) return false;  // binary: EVTX, archives, UTF-16
+  return head[first] != '<' && head.find(',') != std::string::npos;
+}
+
+// A CSV input (metering) is recognised by its header once the event readers have said no.
+bool inspect_as_metering(const std::string& path, const RulesFolder& rules) {
+  SourceTable sources;
+  std::vector<MeteringRow> rows;
+  Rejects rejects;
+  IdentityMap identities;
+  MeteringFile file;
+  try {
+    file = read_metering(path, MeteringOptions{}, rules.catalog, identities, sources, rows, rejects);
+  } catch (const Error&) {
+    return false;
+  }
+  if (file.format.empty()) return false;
+  std::cout << path << ": metering CSV (" << file.format << ")\n";
+  std::cout << "  rows " << file.rows << ", accepted " << file.accepted << ", rejected " << file.rejected << "\n";
+  std::set<std::string> hosts, users, products;
+  std::optional<Instant> first, last;
+  double tokens = 0;
+  std::size_t charges = 0;
+  for (const auto& row : rows) {
+    if (!row.host.empty()) hosts.insert(row.host);
+    users.insert(row.user);
+    products.insert(row.product_code);
+    const auto t = row.start ? row.start : row.usage_date;
+    if (t) {
+      if (!first || *t < *first) first = t;
+      if (!last || *t > *last) last = t;
+    }
+    if (row.is_charge) ++charges, tokens += row.tokens;
+  }
+  std::cout << "  charges " << charges << " (" << format_tokens(tokens) << " tokens), users " << users.size()
+            << ", hosts " << hosts.size() << ", products " << join({products.begin(), products.end()}, " ") << "\n";
+  if (first) std::cout << "  time span " << format_utc(*first) << " .. " << format_utc(*last) << "\n";
+  for (const auto& r : rejects) std::cout << "  rejected " << r.location << ": " << r.reason << "\n";
+  return true;
+}
+
+void print_timeline(const HostTimeline& t) {
+  std::cout << "  host " << t.host << ": " << t.sessions.size() << " sessions, " << t.power_off.size()
+            << " power-off spans, " << t.uncovered.size() << " uncovered spans"
+            << (t.has_security_log ? "" : " (no Security log: uncovered throughout)") << "\n";
+  for (const auto& s : t.sessions) {
+    std::cout << "    session " << s.user << " " << span_text(s.span) << " [" << s.start_reason << " -> " << s.end_reason
+              << "]" << (s.start_inferred ? " start inferred" : "") << (s.open_at_end ? " open at end" : "") << "\n";
+    for (const auto& idle : s.idle) std::cout << "      idle (" << idle.kind << ") " << span_text(idle.span) << "\n";
+  }
+  for (const auto& p : t.power_off) std::cout << "    powered off " << span_text(p.span) << " [" << p.reason << "]\n";
+  for (const auto& c : t.covered) std::cout << "    covered " << span_text(c) << "\n";
+  for (const auto& g : t.uncovered) std::cout << "    uncovered (" << g.kind << ") " << span_text(g.span) << ": " << g.description << "\n";
+}
+
+void inspect_events(const std::string& path, const Settings& settings) {
+  SourceTable sources;
+  EventStore store;
+  Rejects rejects;
+  read_event_inputs({path}, EventReadOptions{}, sources, store, rejects);
+  std::cout << path << ":\n";
+  for (const auto& f : sources.all())
+    std::cout << "  file " << f.name << ": " << (f.format.empty() ? "not a recognised event format" : f.format) << ", "
+              << f.size << " bytes, sha256 " << f.sha256 << "\n";
+  std::cout << "  events read " << store.counts.read << ", rejected " << store.counts.rejected << ", duplicates "
+            << store.counts.duplicates << ", conflicts " << store.conflicts.size() << ", used kinds "
+            << store.counts.relevant << "\n";
+  for (const auto& [key, count] : store.counts.by_channel_and_id)
+    std::cout << "    " << key.first << " " << key.second << ": " << count << "\n";
+  Timelines timelines = build_timelines(store, settings);
+  for (const auto& [host, events] : store.hosts) {
+    std::optional<Instant> first, last;
+    for (const auto& e : events.events) {
+      if (!first || e.time < *first) first = e.time;
+      if (!last || e.time > *last) last = e.time;
+    }
+    for (const auto& m : events.security) {
+      if (!first || m.time < *first) first = m.time;
+      if (!last || m.time > *last) last = m.time;
+    }
+    if (first) std::cout << "  host " << host << " time span " << format_utc(*first) << " .. " << format_utc(*last) << "\n";
+  }
+  for (const auto& [host, t] : timelines.hosts) print_timeline(t);
+  for (const auto& r : rejects) std::cout << "  rejected " << r.source << " " << r.location << ": " << r.reason << "\n";
+}
+
+}  // namespace
+
+int run_inspect_command(const std::vector<std::string>& args, const std::vector<std::string>&) {
+  if (args.empty() || args[0] == "--help" || args[0] == "-h") {
+    (args.empty() ? std::cerr : std::cout)
+        << "usage: flexrecon inspect PATH...\n\n"
+           "Says what each input is before any rule runs: for event logs (XML, .evtx, folders, archives) the\n"
+           "detected format of each file, events per channel and EventID, hosts and time span, and per host\n"
+           "the sessions, idle and power spans, covered spans and coverage gaps flexrecon rebuilds; for a\n"
+           "metering CSV its variant, rows, charges, users, hosts and time span; and every rejected item.\n";
+    return args.empty() ? 2 : 0;
+  }
+  SourceTable rule_sources;
+  const RulesFolder rules = read_rules_folder(default_rules_dir(), rule_sources);
+  for (const auto& path : args) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) throw Error::input(path + ": no such file or directory");
+    if (std::filesystem::is_regular_file(path, ec) && looks_like_text_table(path) && inspect_as_metering(path, rules))
+      continue;
+    inspect_events(path, rules.settings);
+  }
+  return 0;
+}
+
+}  // namespace flexrecon

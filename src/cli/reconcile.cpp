@@ -1,0 +1,91 @@
+// The reconcile pipeline, as a flat list of stages.
+#include "flexrecon/reconcile.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "cli/progress.h"
+#include "flexrecon/error.h"
+
+namespace flexrecon {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The folder holding the running binary, to find the shipped rules/ and templates/.
+fs::path executable_dir() {
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? fs::path() : exe.parent_path();
+}
+
+std::string shipped_dir(const std::string& name) {
+  // Installed layout first (<prefix>/bin/flexrecon, <prefix>/share/flexrecon/<name>), then the
+  // source tree the binary was built from.
+  const fs::path installed = executable_dir() / ".." / "share" / "flexrecon" / name;
+  std::error_code ec;
+  if (fs::is_directory(installed, ec)) return fs::weakly_canonical(installed, ec).string();
+  return (fs::path(FLEXRECON_SOURCE_DIR) / name).string();
+}
+
+}  // namespace
+
+std::string default_rules_dir() { return shipped_dir("rules"); }
+std::string default_templates_dir() { return shipped_dir("templates"); }
+
+ReconcileResult reconcile(const ReconcileOptions& options) {
+  ReconcileResult r;
+  r.options = options;
+  const bool quiet = options.quiet;
+
+  // Rules first: the catalog resolves product names while metering and inventory are read, and a
+  // broken rules folder should stop the run before any heavy reading.
+  r.rules = read_rules_folder(options.rules_dir.empty() ? default_rules_dir() : options.rules_dir, r.sources);
+  if (!options.rates.empty()) r.rules.rates = read_rate_sheet(options.rates, r.sources);
+  if (options.billing_model) r.rules.settings.billing_model = *options.billing_model;
+  if (!options.billing_tz.empty()) r.rules.settings.billing_tz = options.billing_tz;
+  if (options.min_confidence) r.rules.settings.min_confidence = *options.min_confidence;
+
+  // Identities before metering: metering users are resolved to Windows accounts as rows are read.
+  if (!options.identities.empty()) r.identities = read_identity_map(options.identities, r.sources, r.rejects);
+
+  // Metering: an unreadable file or one without a header stops the run (exit 3); bad rows do not.
+  MeteringOptions metering_options;
+  metering_options.metering_tz = options.metering_tz;
+  for (const auto& path : options.metering) {
+    progress(quiet, "reading metering " + path);
+    r.metering_files.push_back(read_metering(path, metering_options, r.rules.catalog, r.identities, r.sources, r.rows, r.rejects));
+  }
+
+  for (const auto& path : options.inventory) {
+    progress(quiet, "reading inventory " + path);
+    r.inventory_files.push_back(read_inventory(path, r.rules.catalog, r.sources, r.inventory, r.rejects));
+  }
+
+  // Events: streamed file by file; unreadable files and broken events are rejected alone.
+  EventReadOptions event_options;
+  if (!quiet)
+    event_options.on_progress = [](const std::string& file, std::uint64_t bytes) {
+      progress(false, "read " + file + " (" + std::to_string(bytes / 1024) + " KiB)");
+    };
+  event_options.jobs = options.jobs;
+  progress(quiet, "reading event logs");
+  read_event_inputs(options.events, event_options, r.sources, r.events, r.rejects);
+
+  // Evidence: sessions, idle and power spans, and what the Security log can vouch for.
+  progress(quiet, "rebuilding sessions and log coverage for " + std::to_string(r.events.hosts.size()) + " hosts");
+  r.timelines = build_timelines(r.events, r.rules.settings);
+
+  // Judgement: the rules in SPEC order, with precedence.
+  progress(quiet, "applying the challenge rules to " + std::to_string(r.rows.size()) + " metering rows");
+  RuleInputs inputs;
+  inputs.rows = &r.rows;
+  inputs.timelines = &r.timelines;
+  inputs.inventory = &r.inventory;
+  inputs.rules = &r.rules;
+  r.results = apply_rules(inputs);
+  return r;
+}
+
+}  // namespace flexrecon

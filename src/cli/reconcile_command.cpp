@@ -1,0 +1,102 @@
+// `flexrecon reconcile`: options -> ReconcileOptions -> reconcile() -> write_pack().
+#include <unistd.h>
+
+#include <boost/program_options.hpp>
+#include <cmath>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/progress.h"
+#include "flexrecon/error.h"
+#include "flexrecon/pack.h"
+#include "flexrecon/reconcile.h"
+#include "util/strings.h"
+
+namespace po = boost::program_options;
+
+namespace flexrecon {
+namespace {
+
+double positive_number(const std::string& option, const std::string& text) {
+  double v = 0;
+  if (!parse_decimal(text, v) || v < 0)
+    throw Error::usage("--" + option + " takes a number >= 0 with a '.' decimal separator, not '" + text + "'");
+  return v;
+}
+
+}  // namespace
+
+int run_reconcile_command(const std::vector<std::string>& args, const std::vector<std::string>& argv) {
+  po::options_description desc(
+      "usage: flexrecon reconcile --metering FILE... --events PATH... --out DIR [options]\n\n"
+      "Reads the audit's metering export and the customer's Windows evidence, rebuilds interactive\n"
+      "sessions and log coverage per host, applies the challenge rules in order (background,\n"
+      "short-session, misclassification / rate-mismatch / version-mismatch, midnight-split /\n"
+      "double-charge) and writes the evidence pack to DIR.\n\noptions");
+  std::string billing_model, min_confidence, entitlement, token_price, list_price;
+  ReconcileOptions o;
+  desc.add_options()
+      ("help,h", "show this help")
+      ("metering", po::value(&o.metering)->multitoken(), "metering CSV export(s) (Token Flex, snake_case or Account \"Token Usage\"); repeatable")
+      ("events", po::value(&o.events)->multitoken(), "event logs: XML exports, .evtx, directories (walked recursively), .zip/.tar/.tar.gz/.tgz/.gz archives; repeatable")
+      ("inventory", po::value(&o.inventory)->multitoken(), "deployment inventory CSV(s) (ITAM, SCCM, Intune); repeatable")
+      ("identities", po::value(&o.identities), "identity map CSV metering_user,windows_account")
+      ("rules", po::value(&o.rules_dir), "rules folder replacing the shipped one (products.csv, rates.csv, settings.ini)")
+      ("rates", po::value(&o.rates), "rate sheet CSV replacing the rules folder's rates.csv (your contract sheet)")
+      ("billing-model", po::value(&billing_model), "rolling-24h (default) or calendar-day")
+      ("billing-tz", po::value(&o.billing_tz), "IANA zone of the billing day and of midnight for midnight-split (default UTC)")
+      ("metering-tz", po::value(&o.metering_tz), "IANA zone of metering timestamps without an offset (default UTC)")
+      ("min-confidence", po::value(&min_confidence), "lowest confidence counted as challenged: high, medium (default) or low")
+      ("entitlement", po::value(&entitlement), "tokens bought, for the shortfall before and after the challenge")
+      ("token-price", po::value(&token_price), "negotiated price of one token (USD)")
+      ("list-price", po::value(&list_price), "list price of one token (USD); audit findings are priced at list")
+      ("as-of", po::value(&o.as_of), "the date of the report (recorded in the manifest and dossier); no wall clock is ever used")
+      ("jobs", po::value(&o.jobs)->default_value(1), "event files parsed in parallel")
+      ("out", po::value(&o.out), "the evidence pack folder to write (refused if it exists, unless --force)")
+      ("force", po::bool_switch(&o.force), "replace an existing --out folder")
+      ("quiet", po::bool_switch(&o.quiet), "no progress on stderr");
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(desc).run(), vm);
+  if (vm.count("help")) {
+    std::cout << desc << "\nexit codes: 0 pack written, 2 usage error, 3 input unusable (nothing written),\n"
+                         "4 internal failure (nothing written)\n";
+    return 0;
+  }
+  po::notify(vm);
+  if (o.metering.empty()) throw Error::usage("reconcile needs --metering FILE (see `flexrecon reconcile --help`)");
+  if (o.events.empty()) throw Error::usage("reconcile needs --events PATH (see `flexrecon reconcile --help`)");
+  if (o.out.empty()) throw Error::usage("reconcile needs --out DIR (see `flexrecon reconcile --help`)");
+  if (o.jobs < 1 || o.jobs > 256) throw Error::usage("--jobs takes a number from 1 to 256");
+  if (!billing_model.empty()) {
+    if (billing_model == "rolling-24h") o.billing_model = BillingModel::Rolling24h;
+    else if (billing_model == "calendar-day") o.billing_model = BillingModel::CalendarDay;
+    else throw Error::usage("--billing-model is rolling-24h or calendar-day, not '" + billing_model + "'");
+  }
+  if (!min_confidence.empty()) {
+    o.min_confidence = parse_confidence(min_confidence);
+    if (!o.min_confidence) throw Error::usage("--min-confidence is high, medium or low, not '" + min_confidence + "'");
+  }
+  if (!entitlement.empty()) o.entitlement = positive_number("entitlement", entitlement);
+  if (!token_price.empty()) o.token_price = positive_number("token-price", token_price);
+  if (!list_price.empty()) o.list_price = positive_number("list-price", list_price);
+  for (const auto& zone : {o.billing_tz, o.metering_tz})
+    if (!zone.empty() && !is_known_zone(zone))
+      throw Error::usage("unknown time zone '" + zone + "' (use an IANA name such as America/Chicago)");
+  if (!o.as_of.empty() && !parse_timestamp(o.as_of))
+    throw Error::usage("--as-of takes a date or timestamp such as 2026-11-30 or 2026-11-30T00:00:00Z, not '" + o.as_of + "'");
+  o.quiet = o.quiet || !isatty(STDERR_FILENO);
+  o.command_line = argv;
+
+  ReconcileResult result = reconcile(o);
+  PackOptions pack;
+  pack.out = o.out;
+  pack.force = o.force;
+  pack.templates_dir = default_templates_dir();
+  progress(o.quiet, "writing the evidence pack");
+  write_pack(result, pack);
+
+  std::cout << "flexrecon: evidence pack written to " << o.out << "\n" << closing_line(result) << "\n";
+  return 0;
+}
+
+}  // namespace flexrecon

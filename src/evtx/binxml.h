@@ -1,0 +1,42 @@
+// Decoder for the Binary XML of one EVTX event record into a small element tree. Template
+// instances are expanded with their substitution values, so the tree is the event as XML tools show
+// it (Event/System/..., Event/EventData/Data...). Format: libyal's libevtx documentation.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "evtx/byte_view.h"
+
+namespace flexrecon::evtx {
+
+struct XmlNode {
+  std::string name;
+  std::vector<std::pair<std::string, std::string>> attributes;
+  std::vector<XmlNode> children;
+  std::string text;  // concatenated character data directly inside this element
+
+  // First child element called `child_name`, or nullptr.
+  const XmlNode* child(const std::string& child_name) const;
+  // Value of attribute `attr`, or empty.
+  std::string attribute(const std::string& attr) const;
+};
+
+// Bounds on the work one record may cause, so a crafted record (self-referencing templates, deep
+// nesting) is rejected instead of exhausting time or memory.
+struct DecodeLimits {
+  int max_depth = 64;                       // nested elements, templates and fragments together
+  std::size_t max_text_bytes = 4u << 20;   // rendered names and text of the record
+  std::size_t max_steps = 1'000'000;       // Binary XML tokens processed
+};
+
+// Decodes the record's Binary XML at chunk offsets [begin, end). Names, template definitions and
+// nested values are found through offsets relative to the start of `chunk` (the whole 64 KiB chunk).
+// Returns a nameless root whose children are the document's top-level elements (normally one
+// Event). Throws DecodeError on malformed content or when a limit is passed.
+XmlNode decode_record_xml(const ByteView& chunk, std::size_t begin, std::size_t end,
+                          const DecodeLimits& limits = {});
+
+}  // namespace flexrecon::evtx

@@ -1,0 +1,279 @@
+#include "evtx/evtx_reader.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <optional>
+#include <cstring>
+#include <vector>
+
+#include "evtx/binxml.h"
+#include "evtx/byte_view.h"
+#include "evtx/crc32.h"
+#include "util/strings.h"
+
+namespace flexrecon {
+
+namespace {
+
+using evtx::ByteView;
+using evtx::DecodeError;
+using evtx::XmlNode;
+
+constexpr std::size_t kFileHeaderSize = 4096;
+constexpr std::size_t kChunkSize = 65536;
+constexpr std::size_t kChunkHeaderSize = 512;
+constexpr std::size_t kRecordHeaderSize = 24;  // signature, size, record id, written time
+constexpr std::uint32_t kRecordSignature = 0x00002a2a;
+
+// Fills `buf` as far as the stream allows; a short count means end of stream.
+std::size_t read_full(ByteSource& in, std::uint8_t* buf, std::size_t n) {
+  std::size_t got = 0;
+  while (got < n) {
+    const std::size_t r = in.read(reinterpret_cast<char*>(buf) + got, n - got);
+    if (r == 0) break;
+    got += r;
+  }
+  return got;
+}
+
+bool all_zero(const std::uint8_t* p, std::size_t n) {
+  return std::all_of(p, p + n, [](std::uint8_t b) { return b == 0; });
+}
+
+std::string hex(std::size_t v) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "0x%zx", v);
+  return buf;
+}
+
+// Kept private rather than calling ingest's channel_from_name: ingest depends on this library.
+Channel channel_of(std::string_view name) {
+  if (iequals(name, "Security")) return Channel::Security;
+  if (iequals(name, "System")) return Channel::System;
+  if (iequals(name, "Microsoft-Windows-TerminalServices-LocalSessionManager/Operational"))
+    return Channel::LocalSessionManager;
+  if (iequals(name, "Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational"))
+    return Channel::RemoteConnectionManager;
+  return Channel::Other;
+}
+
+// `WS-0042.corp.example` -> `ws-0042` (same rule as normalize_host, which lives in ingest).
+std::string short_host(std::string_view computer) {
+  std::string_view t = trim(computer);
+  t = t.substr(0, t.find('.'));
+  return to_lower(t);
+}
+
+template <typename T>
+bool parse_uint(std::string_view text, T& out) {
+  text = trim(text);
+  if (text.empty()) return false;
+  auto res = std::from_chars(text.data(), text.data() + text.size(), out);
+  return res.ec == std::errc() && res.ptr == text.data() + text.size();
+}
+
+// A field's text as an XML reader would hand it over: line ends normalised to LF (XML end-of-line
+// handling), control characters that XML cannot carry dropped (Windows writes stray 0x02 / 0x0F
+// bytes in some Security fields; python-evtx and a repairing XML reader drop them too), surrounding
+// whitespace trimmed. So EVTX and XML inputs give equal values.
+std::string field_text(std::string_view raw) {
+  std::string out;
+  out.reserve(raw.size());
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    const auto c = static_cast<unsigned char>(raw[i]);
+    if (c == '\r') {
+      out += '\n';
+      if (i + 1 < raw.size() && raw[i + 1] == '\n') ++i;
+    } else if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f) {
+      continue;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return std::string(trim(out));
+}
+
+// EventData/Data@Name, unnamed Data as Data1.., Binary; UserData/<X>/<child> by element name.
+void collect_fields(const XmlNode& event, std::vector<EventField>& fields) {
+  if (const XmlNode* data = event.child("EventData")) {
+    int unnamed = 0;
+    for (const auto& item : data->children) {
+      std::string name;
+      if (item.name == "Data") {
+        name = item.attribute("Name");
+        if (name.empty()) name = "Data" + std::to_string(++unnamed);
+      } else {
+        name = item.name;
+      }
+      fields.push_back(EventField{std::move(name), field_text(item.text)});
+    }
+  }
+  if (const XmlNode* user = event.child("UserData")) {
+    for (const auto& wrapper : user->children)
+      for (const auto& item : wrapper.children) fields.push_back(EventField{item.name, field_text(item.text)});
+  }
+}
+
+// Builds the Event from a decoded record; false (with `why`) when the System header is unusable.
+bool to_event(const XmlNode& root, Event& e, std::string& why) {
+  const XmlNode* event = root.child("Event");
+  const XmlNode* system = event ? event->child("System") : nullptr;
+  if (system == nullptr) {
+    why = "no Event/System element";
+    return false;
+  }
+  const XmlNode* id = system->child("EventID");
+  if (id == nullptr || !parse_uint(id->text, e.event_id)) {
+    why = "missing or bad EventID";
+    return false;
+  }
+  const XmlNode* rid = system->child("EventRecordID");
+  if (rid == nullptr || !parse_uint(rid->text, e.record_id)) {
+    why = "missing or bad EventRecordID";
+    return false;
+  }
+  const XmlNode* created = system->child("TimeCreated");
+  std::string parse_why;
+  std::optional<Instant> t;
+  if (created != nullptr) t = parse_timestamp(created->attribute("SystemTime"), &parse_why);
+  if (!t) {
+    why = "missing or bad TimeCreated/@SystemTime" + (parse_why.empty() ? "" : ": " + parse_why);
+    return false;
+  }
+  e.time = *t;
+  if (const XmlNode* provider = system->child("Provider")) e.provider = std::string(trim(provider->attribute("Name")));
+  if (const XmlNode* channel = system->child("Channel")) e.channel_name = std::string(trim(channel->text));
+  if (const XmlNode* computer = system->child("Computer")) e.computer = std::string(trim(computer->text));
+  e.channel = channel_of(e.channel_name);
+  e.host = short_host(e.computer);
+  collect_fields(*event, e.fields);
+  return true;
+}
+
+class ChunkReader {
+ public:
+  ChunkReader(const std::string& source_name, SourceId source, const EventReadOptions& options,
+              const std::function<void(Event&&)>& deliver, Rejects& rejects)
+      : source_name_(source_name), source_(source), deliver_(deliver), rejects_(rejects) {
+    limits_.max_depth = 2 * options.max_depth;  // the counter also counts template and fragment levels
+    limits_.max_text_bytes = options.max_event_bytes;
+  }
+
+  void read(const std::uint8_t* chunk, std::uint64_t number) {
+    const std::string where = "chunk " + std::to_string(number);
+    if (std::memcmp(chunk, "ElfChnk\0", 8) != 0) {
+      // Preallocated chunks that were never written are all zero: nothing to read, nothing lost.
+      if (!all_zero(chunk, kChunkSize)) reject(where, "bad chunk signature");
+      return;
+    }
+    ByteView view(chunk, kChunkSize);
+    std::uint32_t crc = evtx::crc32_update(0, chunk, 120);
+    crc = evtx::crc32_update(crc, chunk + 128, kChunkHeaderSize - 128);
+    if (crc != view.u32(124)) {
+      reject(where, "bad chunk header checksum");
+      return;
+    }
+    const std::size_t free_space = view.u32(48);
+    if (free_space < kChunkHeaderSize || free_space > kChunkSize) {
+      reject(where, "bad free space offset " + hex(free_space));
+      return;
+    }
+    if (evtx::crc32_update(0, chunk + kChunkHeaderSize, free_space - kChunkHeaderSize) != view.u32(52)) {
+      reject(where, "bad event records checksum");
+      return;
+    }
+    std::size_t pos = kChunkHeaderSize;
+    while (pos + kRecordHeaderSize <= free_space) {
+      const std::string at = where + " offset " + hex(pos);
+      if (view.u32(pos) != kRecordSignature) {
+        if (!all_zero(chunk + pos, free_space - pos)) reject(at, "bad record signature; rest of chunk skipped");
+        return;
+      }
+      const std::size_t size = view.u32(pos + 4);
+      if (size < kRecordHeaderSize + 4 || size > free_space - pos) {
+        reject(at, "bad record size " + std::to_string(size) + "; rest of chunk skipped");
+        return;
+      }
+      record(view, pos, size, at);
+      pos += size;
+    }
+  }
+
+ private:
+  void record(const ByteView& chunk, std::size_t pos, std::size_t size, const std::string& at) {
+    // The location is the record's place in the file, not its id: an undecodable record has no
+    // readable EventRecordID, and the record header's own number differs from it in exported logs.
+    const std::string header_id = " (record header number " + std::to_string(chunk.u64(pos + 8)) + ")";
+    const std::string& location = at;
+    if (chunk.u32(pos + size - 4) != size) {
+      reject(location, "record size copy differs" + header_id);
+      return;
+    }
+    Event e;
+    e.source = source_;
+    std::string why;
+    try {
+      const XmlNode root = evtx::decode_record_xml(chunk, pos + kRecordHeaderSize, pos + size - 4, limits_);
+      if (!to_event(root, e, why)) {
+        reject(location, why + header_id);
+        return;
+      }
+    } catch (const DecodeError& err) {
+      reject(location, std::string("corrupt Binary XML: ") + err.what() + header_id);
+      return;
+    }
+    deliver_(std::move(e));
+  }
+
+  void reject(const std::string& location, const std::string& reason) {
+    rejects_.push_back(Reject{source_name_, location, reason});
+  }
+
+  const std::string& source_name_;
+  SourceId source_;
+  const std::function<void(Event&&)>& deliver_;
+  Rejects& rejects_;
+  evtx::DecodeLimits limits_;
+};
+
+}  // namespace
+
+bool looks_like_evtx(std::string_view head) {
+  return head.size() >= 8 && std::memcmp(head.data(), "ElfFile\0", 8) == 0;
+}
+
+void read_evtx_stream(ByteSource& in, const std::string& source_name, SourceId source,
+                      const EventReadOptions& options, const std::function<void(Event&&)>& deliver,
+                      Rejects& rejects) {
+  std::vector<std::uint8_t> buf(kChunkSize);
+  const std::size_t head = read_full(in, buf.data(), kFileHeaderSize);
+  if (!looks_like_evtx(std::string_view(reinterpret_cast<const char*>(buf.data()), head))) {
+    rejects.push_back(Reject{source_name, "file", "not an EVTX file (no ElfFile signature)"});
+    return;
+  }
+  if (head < kFileHeaderSize) {
+    rejects.push_back(Reject{source_name, "file", "truncated EVTX file header"});
+    return;
+  }
+  // The file header's chunk count and checksum are not trusted: a log copied while in use (dirty)
+  // can have stale values, so every 64 KiB block after the header is examined on its own.
+  ChunkReader chunks(source_name, source, options, deliver, rejects);
+  std::uint64_t bytes = head;
+  for (std::uint64_t number = 0;; ++number) {
+    const std::size_t got = read_full(in, buf.data(), kChunkSize);
+    if (got == 0) break;
+    bytes += got;
+    if (got < kChunkSize) {
+      if (!all_zero(buf.data(), got)) {
+        rejects.push_back(Reject{source_name, "chunk " + std::to_string(number),
+                                 "truncated chunk (" + std::to_string(got) + " of 65536 bytes)"});
+      }
+      break;
+    }
+    chunks.read(buf.data(), number);
+    if (options.on_progress) options.on_progress(source_name, bytes);
+  }
+}
+
+}  // namespace flexrecon

@@ -1,0 +1,167 @@
+#include "ingest/archive_reader.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include <exception>
+#include <memory>
+#include <vector>
+
+#include "ingest/byte_sources.h"
+
+namespace flexrecon {
+
+namespace {
+
+constexpr std::size_t kBlock = 1 << 16;
+
+// libarchive is C: an exception must not cross it. The callback parks it here, and whoever sees
+// libarchive fail rethrows it (an outer member's ArchiveDataError must reach the outer archive).
+struct Client {
+  ByteSource* in = nullptr;
+  std::vector<char> block = std::vector<char>(kBlock);
+  std::exception_ptr error;
+};
+
+la_ssize_t read_callback(struct archive* a, void* data, const void** out) {
+  auto* client = static_cast<Client*>(data);
+  try {
+    const std::size_t got = client->in->read(client->block.data(), client->block.size());
+    *out = client->block.data();
+    return static_cast<la_ssize_t>(got);
+  } catch (...) {
+    client->error = std::current_exception();
+    archive_set_error(a, EIO, "read failed");
+    return -1;
+  }
+}
+
+struct ArchiveCloser {
+  void operator()(struct archive* a) const { archive_read_free(a); }
+};
+using ArchivePtr = std::unique_ptr<struct archive, ArchiveCloser>;
+
+ArchivePtr open_archive(Client& client) {
+  ArchivePtr a(archive_read_new());
+  archive_read_support_filter_all(a.get());
+  archive_read_support_format_zip(a.get());
+  archive_read_support_format_tar(a.get());
+  archive_read_support_format_gnutar(a.get());
+  // `raw` lets a bare compressed stream (`x.xml.gz`) through as one member; it matches anything,
+  // so an uncompressed "raw" stream is treated below as "not an archive".
+  archive_read_support_format_raw(a.get());
+  if (archive_read_open(a.get(), &client, nullptr, read_callback, nullptr) != ARCHIVE_OK) {
+    if (client.error) std::rethrow_exception(client.error);
+    return nullptr;
+  }
+  return a;
+}
+
+bool is_plain_stream(struct archive* a) {
+  return archive_format(a) == ARCHIVE_FORMAT_RAW && archive_filter_code(a, 0) == ARCHIVE_FILTER_NONE;
+}
+
+std::string error_text(struct archive* a) {
+  const char* s = archive_error_string(a);
+  return s ? s : "unknown error";
+}
+
+// `logs/x.xml.gz` -> `x.xml`: the name a bare compressed file's one member stands for.
+std::string raw_member_name(const std::string& archive_name) {
+  std::string base = archive_name.substr(archive_name.find_last_of("/!") + 1);
+  for (const std::string_view suffix : {".gz", ".bz2", ".xz", ".zst", ".lz4", ".Z"}) {
+    if (base.size() > suffix.size() && base.ends_with(suffix)) return base.substr(0, base.size() - suffix.size());
+  }
+  return "data";
+}
+
+// One member's bytes, with the expansion bounds checked as they are produced.
+class MemberSource : public ByteSource {
+ public:
+  MemberSource(struct archive* a, Client& client, const EventReadOptions& options)
+      : a_(a), client_(client), options_(options), raw_start_(archive_filter_bytes(a, -1)) {}
+
+  std::size_t read(char* buf, std::size_t n) override {
+    const la_ssize_t got = archive_read_data(a_, buf, n);
+    if (got < 0) {
+      if (client_.error) std::rethrow_exception(client_.error);
+      throw ArchiveDataError("corrupt archive member: " + error_text(a_));
+    }
+    produced_ += static_cast<std::uint64_t>(got);
+    if (produced_ > options_.max_member_bytes)
+      throw ArchiveDataError("member expands beyond " + std::to_string(options_.max_member_bytes) + " bytes");
+    // Compressed bytes are counted as libarchive pulls them, block-wise; the slack of one block
+    // keeps a small, well-compressed member from being refused for read-ahead it did not cause.
+    const auto consumed = static_cast<std::uint64_t>(archive_filter_bytes(a_, -1) - raw_start_);
+    if (produced_ > options_.max_expansion_ratio * (consumed + kBlock))
+      throw ArchiveDataError("member expands more than " + std::to_string(options_.max_expansion_ratio) + ":1");
+    return static_cast<std::size_t>(got);
+  }
+
+ private:
+  struct archive* a_;
+  Client& client_;
+  const EventReadOptions& options_;
+  la_int64_t raw_start_;
+  std::uint64_t produced_ = 0;
+};
+
+}  // namespace
+
+bool looks_like_archive(std::string_view head) {
+  MemorySource memory(head);
+  Client client;
+  client.in = &memory;
+  auto a = open_archive(client);
+  if (!a) return false;
+  struct archive_entry* entry = nullptr;
+  const int r = archive_read_next_header(a.get(), &entry);
+  if (r < ARCHIVE_WARN) return false;
+  return !is_plain_stream(a.get());
+}
+
+bool read_archive(ByteSource& in, const std::string& archive_name, const EventReadOptions& options,
+                  const std::function<void(const std::string&, ByteSource&)>& on_member,
+                  const std::function<void(const std::string&, const std::string&)>& on_reject) {
+  Client client;
+  client.in = &in;
+  auto a = open_archive(client);
+  if (!a) return false;
+  bool first = true;
+  while (true) {
+    struct archive_entry* entry = nullptr;
+    const int r = archive_read_next_header(a.get(), &entry);
+    if (r == ARCHIVE_EOF) break;
+    if (client.error) std::rethrow_exception(client.error);
+    if (r < ARCHIVE_WARN) {
+      if (first) return false;
+      on_reject(archive_name, "corrupt archive: " + error_text(a.get()));
+      break;
+    }
+    if (first && is_plain_stream(a.get())) return false;
+    first = false;
+
+    const bool raw = archive_format(a.get()) == ARCHIVE_FORMAT_RAW;
+    const char* path = archive_entry_pathname_utf8(entry);
+    if (!path) path = archive_entry_pathname(entry);
+    const std::string name = archive_name + "!" + (raw ? raw_member_name(archive_name) : std::string(path ? path : ""));
+    const auto type = archive_entry_filetype(entry);
+    if (type == AE_IFDIR) continue;
+    if (type != AE_IFREG && !raw) {
+      on_reject(name, "not a regular file in the archive");
+      continue;
+    }
+    MemberSource member(a.get(), client, options);
+    try {
+      on_member(name, member);
+    } catch (const ArchiveDataError& e) {
+      if (client.error) throw;  // the enclosing archive's member failed, not this one
+      on_reject(name, e.what());
+      on_reject(archive_name, std::string("archive read stopped at ") + name);
+      break;
+    }
+  }
+  return true;
+}
+
+}  // namespace flexrecon

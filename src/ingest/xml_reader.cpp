@@ -1,0 +1,96 @@
+#include "ingest/xml_reader.h"
+
+#include "ingest/xml_event_parser.h"
+#include "ingest/xml_event_splitter.h"
+
+namespace flexrecon {
+
+namespace {
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+std::string_view element_name_at(std::string_view s) {
+  std::size_t end = 1;
+  while (end < s.size() && !is_space(s[end]) && s[end] != '>' && s[end] != '/') ++end;
+  auto name = s.substr(1, end - 1);
+  if (const auto colon = name.rfind(':'); colon != std::string_view::npos) name.remove_prefix(colon + 1);
+  return name;
+}
+
+// The first `<Event` start tag (not `<Events`) at or after `from`, or npos.
+std::size_t find_event_start(std::string_view s, std::size_t from) {
+  for (auto lt = s.find('<', from); lt != std::string_view::npos; lt = s.find('<', lt + 1))
+    if (lt + 1 < s.size() && s[lt + 1] != '/' && element_name_at(s.substr(lt)) == "Event") return lt;
+  return std::string_view::npos;
+}
+
+}  // namespace
+
+std::string sniff_xml_format(std::string_view head) {
+  std::size_t p = 0;
+  while (true) {
+    while (p < head.size() && is_space(head[p])) ++p;
+    if (p >= head.size() || head[p] != '<') return "";
+    const auto rest = head.substr(p);
+    if (rest.starts_with("<?") || rest.starts_with("<!--")) {
+      const std::string_view closer = rest.starts_with("<?") ? "?>" : "-->";
+      const auto close = head.find(closer, p);
+      if (close == std::string_view::npos) return "";
+      p = close + closer.size();
+      continue;
+    }
+    if (rest.starts_with("<!DOCTYPE")) {
+      // Stepped over, never processed: events that use its entities are rejected one by one.
+      const auto gt = head.find('>', p);
+      const auto bracket = head.find('[', p);
+      const auto close = bracket < gt ? head.find("]>", bracket) : gt;
+      if (close == std::string_view::npos) return "";
+      p = close + (bracket < gt ? 2 : 1);
+      continue;
+    }
+    if (rest.starts_with("<!")) return "";
+    break;
+  }
+  const auto root = element_name_at(head.substr(p));
+  if (root == "Event") {
+    // Both wevtutil and ToXml() render through the same Windows API (single-quoted attributes);
+    // what tells them apart is the layout: PowerShell writes one event per line, wevtutil runs them
+    // together. The label is informational only: both forms are read by the same code.
+    const auto gt = head.find('>', p);
+    const auto tag = head.substr(p, gt == std::string_view::npos ? std::string_view::npos : gt - p);
+    const auto end = head.find("</Event>", p);
+    const bool one_per_line = end != std::string_view::npos && end + 8 < head.size() &&
+                              (head[end + 8] == '\n' || head[end + 8] == '\r');
+    return tag.find("='") != std::string_view::npos && one_per_line ? "powershell-xml" : "wevtutil-xml";
+  }
+  if (root == "Events") return "eventviewer-xml";
+  // Any other wrapper counts when events follow it (wevtutil's /e:NAME picks the root's name).
+  if (root.empty() || find_event_start(head, p + 1) == std::string_view::npos) return "";
+  return "root-xml";
+}
+
+void read_xml_events(ByteSource& utf8, const std::string& source_name, SourceId source,
+                     const EventReadOptions& options, const std::function<void(Event&&)>& deliver,
+                     Rejects& rejects) {
+  XmlEventSplitter splitter(utf8, options.max_event_bytes);
+  XmlEventParser parser(options);
+  RawEvent raw;
+  std::string why;
+  while (splitter.next(raw)) {
+    const std::string location = "line " + std::to_string(raw.line);
+    if (!raw.broken.empty()) {
+      rejects.push_back({source_name, location, raw.broken});
+      continue;
+    }
+    Event event;
+    if (!parser.parse(raw.text, event, why)) {
+      rejects.push_back({source_name, location, why});
+      continue;
+    }
+    event.source = source;
+    event.line = raw.line;
+    deliver(std::move(event));
+  }
+}
+
+}  // namespace flexrecon

@@ -1,0 +1,481 @@
+#include "pack/dossier.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <kainjow/mustache.hpp>
+
+#include "pack/evidence_index.h"
+#include "pack/timeline_svg.h"
+#include "pack/totals.h"
+#include "util/strings.h"
+
+namespace flexrecon {
+
+namespace fs = std::filesystem;
+using kainjow::mustache::data;
+using kainjow::mustache::mustache;
+
+namespace {
+
+std::string read_template(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error::input("cannot read dossier template '" + path.string() + "'");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string when(const std::optional<Instant>& t) {
+  if (!t || is_open_end(*t)) return "";
+  return format_utc(*t);
+}
+std::string when(Instant t) { return when(std::optional<Instant>(t)); }
+
+// `1234567.891` -> `1,234,567.89`: amounts a lawyer reads aloud.
+std::string money(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.2f", round_money(v));
+  std::string s = buf;
+  const bool negative = !s.empty() && s[0] == '-';
+  std::string digits = s.substr(negative ? 1 : 0);
+  const std::size_t dot = digits.find('.');
+  std::string whole = digits.substr(0, dot), out;
+  for (std::size_t i = 0; i < whole.size(); ++i) {
+    if (i && (whole.size() - i) % 3 == 0) out += ',';
+    out += whole[i];
+  }
+  return (negative ? "-" : "") + out + digits.substr(dot);
+}
+
+data list() { return data(data::type::list); }
+
+std::string duration_text(Instant d) {
+  const long long minutes = static_cast<long long>(d / kMinute);
+  if (minutes < 60) return std::to_string(minutes) + " min";
+  if (minutes < 48 * 60) return std::to_string(minutes / 60) + " h " + std::to_string(minutes % 60) + " min";
+  return std::to_string(minutes / (24 * 60)) + " days";
+}
+
+class DossierBuilder {
+ public:
+  explicit DossierBuilder(const ReconcileResult& r) : r_(r), index_(r), totals_(compute_totals(r)) {}
+
+  data build() {
+    data root;
+    root.set("version", std::string(FLEXRECON_VERSION));
+    root.set("as_of", r_.options.as_of.empty() ? std::string("not given") : r_.options.as_of);
+    root.set("rules_hash", r_.rules.hash);
+    root.set("command_line", join(r_.options.command_line, " "));
+    add_totals(root);
+    add_sources(root);
+    add_coverage(root);
+    add_findings(root);
+    return root;
+  }
+
+ private:
+  void add_totals(data& root) {
+    const PackTotals& t = totals_;
+    root.set("tokens_billed", format_tokens(t.billed));
+    root.set("tokens_billed_charges", format_tokens(t.billed_charges));
+    root.set("tokens_challenged", format_tokens(t.challenged));
+    root.set("tokens_insufficient", format_tokens(t.insufficient_evidence));
+    root.set("tokens_remaining", format_tokens(t.remaining));
+    root.set("charges", std::to_string(t.charges));
+    root.set("findings_challenged", std::to_string(t.findings_by_status.at("challenged")));
+    root.set("findings_insufficient", std::to_string(t.findings_by_status.at("insufficient-evidence")));
+    root.set("findings_notes", std::to_string(t.findings_by_status.at("note")));
+    root.set("has_findings_notes", t.findings_by_status.at("note") > 0);
+
+    data by_rule = list();
+    for (const auto& [rule, amount] : t.challenged_by_rule) {
+      data row;
+      row.set("rule", rule);
+      row.set("category", rule_category(rule));
+      row.set("tokens", format_tokens(amount));
+      row.set("charges", std::to_string(t.challenged_charges_by_rule.count(rule) ? t.challenged_charges_by_rule.at(rule) : 0));
+      by_rule.push_back(row);
+    }
+    root.set("by_rule", by_rule);
+    root.set("has_by_rule", !t.challenged_by_rule.empty());
+
+    data not_evaluable = list();
+    for (const auto& [rule, n] : r_.results.not_evaluable.by_rule) {
+      data row;
+      row.set("rule", rule);
+      row.set("charges", std::to_string(n));
+      not_evaluable.push_back(row);
+    }
+    root.set("not_evaluable", not_evaluable);
+    root.set("has_not_evaluable", !r_.results.not_evaluable.by_rule.empty());
+
+    // Money table: one row per amount, a column per price that was given.
+    root.set("has_entitlement", t.entitlement.has_value());
+    if (t.entitlement) {
+      root.set("entitlement", format_tokens(*t.entitlement));
+      root.set("shortfall_before", format_tokens(t.shortfall_before));
+      root.set("shortfall_after", format_tokens(t.shortfall_after));
+      root.set("shortfall_reduced", format_tokens(t.shortfall_before - t.shortfall_after));
+    }
+    const bool priced = t.token_price || t.list_price;
+    root.set("has_prices", priced);
+    root.set("has_token_price", t.token_price.has_value());
+    root.set("has_list_price", t.list_price.has_value());
+    if (t.token_price) root.set("token_price", money(*t.token_price));
+    if (t.list_price) root.set("list_price", money(*t.list_price));
+    data money_rows = list();
+    auto money_row = [&](const std::string& label, double tokens) {
+      data row;
+      row.set("label", label);
+      row.set("tokens", format_tokens(tokens));
+      if (t.token_price) row.set("at_token_price", money(tokens * *t.token_price));
+      if (t.list_price) row.set("at_list_price", money(tokens * *t.list_price));
+      money_rows.push_back(row);
+    };
+    money_row("Tokens challenged", t.challenged);
+    if (t.entitlement) {
+      money_row("Shortfall claimed (billed - entitlement)", t.shortfall_before);
+      money_row("Shortfall after challenges", t.shortfall_after);
+      money_row("Reduction of the claim", t.shortfall_before - t.shortfall_after);
+    }
+    root.set("money_rows", money_rows);
+
+    const EventCounts& ec = r_.events.counts;
+    root.set("metering_rows", std::to_string(t.metering_rows));
+    root.set("metering_accepted", std::to_string(t.metering_accepted));
+    root.set("metering_rejected", std::to_string(t.metering_rejected));
+    root.set("events_read", std::to_string(ec.read));
+    root.set("events_used", std::to_string(r_.timelines.events_used));
+    root.set("events_rejected", std::to_string(ec.rejected));
+    root.set("events_duplicates", std::to_string(ec.duplicates));
+    root.set("event_files", std::to_string(ec.files));
+    root.set("event_files_rejected", std::to_string(ec.files_rejected));
+    root.set("hosts", std::to_string(t.hosts));
+    root.set("sessions", std::to_string(t.sessions));
+    root.set("rejects", std::to_string(r_.rejects.size()));
+  }
+
+  void add_sources(data& root) {
+    static const char* kinds[] = {"metering", "events", "inventory", "identities", "rules"};
+    data sources = list();
+    for (const SourceFile& f : r_.sources.all()) {
+      data row;
+      row.set("name", f.name);
+      row.set("kind", kinds[static_cast<int>(f.kind)]);
+      row.set("format", f.format);
+      row.set("size", std::to_string(f.size));
+      row.set("sha256", f.sha256);
+      sources.push_back(row);
+    }
+    root.set("sources", sources);
+  }
+
+  // The evidence request list: for every host that was charged, each span of the audit period its
+  // Security log cannot vouch for, and how many charges depend on it.
+  void add_coverage(data& root) {
+    const Instant tol = r_.rules.settings.presence_tolerance;
+    std::map<std::string, std::vector<Span>> windows;  // host -> charge windows
+    std::optional<Span> period;
+    for (const MeteringRow& row : r_.rows) {
+      if (!row.is_charge || !row.start || row.host.empty()) continue;
+      const Span w{*row.start - tol, std::max(row.end.value_or(*row.start), *row.start) + tol};
+      windows[row.host].push_back(w);
+      period = period ? Span{std::min(period->begin, w.begin), std::max(period->end, w.end)} : w;
+    }
+    data requests = list();
+    std::size_t count = 0;
+    for (const auto& [host, host_windows] : windows) {
+      auto affected = [&](Span gap) {
+        return std::count_if(host_windows.begin(), host_windows.end(), [&](Span w) { return w.overlaps(gap); });
+      };
+      auto request = [&](Span span, const std::string& kind, const std::string& description) {
+        const Span clipped{std::max(span.begin, period->begin), std::min(span.end, period->end)};
+        if (clipped.end <= clipped.begin) return;
+        data row;
+        row.set("host", host);
+        row.set("from", when(clipped.begin));
+        row.set("to", when(clipped.end));
+        row.set("kind", kind);
+        row.set("description", description);
+        row.set("charges", std::to_string(affected(span)));
+        requests.push_back(row);
+        ++count;
+      };
+      auto it = r_.timelines.hosts.find(host);
+      if (it == r_.timelines.hosts.end() || !it->second.has_security_log) {
+        request(*period, "no-security-log", "no Security log was provided for this host");
+        continue;
+      }
+      for (const CoverageGap& g : it->second.uncovered) request(g.span, g.kind, g.description);
+    }
+    root.set("evidence_requests", requests);
+    root.set("has_evidence_requests", count > 0);
+    if (period) {
+      root.set("period_from", when(period->begin));
+      root.set("period_to", when(period->end));
+    }
+
+    data conflicts = list();
+    for (const DuplicateConflict& c : r_.events.conflicts) {
+      data row;
+      row.set("host", c.host);
+      row.set("channel", c.channel);
+      row.set("record_id", std::to_string(c.record_id));
+      row.set("kept", format_ref_safe(r_.sources, c.kept));
+      row.set("dropped", format_ref_safe(r_.sources, c.dropped));
+      conflicts.push_back(row);
+    }
+    root.set("conflicts", conflicts);
+    root.set("has_conflicts", !r_.events.conflicts.empty());
+  }
+
+  void add_findings(data& root) {
+    data exhibits = list(), insufficient = list(), notes = list();
+    int number = 0;
+    for (const Finding& f : r_.results.findings) {
+      data item = finding_data(f);
+      if (f.status == FindingStatus::Challenged) {
+        item.set("number", std::to_string(++number));
+        add_exhibit(f, item);
+        exhibits.push_back(item);
+      } else if (f.status == FindingStatus::InsufficientEvidence) {
+        insufficient.push_back(item);
+      } else {
+        notes.push_back(item);
+      }
+    }
+    root.set("exhibits", exhibits);
+    root.set("has_exhibits", number > 0);
+    root.set("insufficient", insufficient);
+    root.set("has_insufficient", totals_.findings_by_status.at("insufficient-evidence") > 0);
+    root.set("notes", notes);
+    root.set("has_notes", totals_.findings_by_status.at("note") > 0);
+  }
+
+  const MeteringRow& row_of(const Finding& f) const {
+    static const MeteringRow kNoRow;
+    return f.row < r_.rows.size() ? r_.rows[f.row] : kNoRow;
+  }
+
+  data finding_data(const Finding& f) const {
+    const MeteringRow& row = row_of(f);
+    data item;
+    item.set("id", f.id);
+    item.set("status", std::string(status_name(f.status)));
+    item.set("rule", f.rule);
+    item.set("category", rule_category(f.rule));
+    item.set("confidence", std::string(confidence_name(f.confidence)));
+    item.set("record_id", row.record_id);
+    item.set("user", row.user_raw);
+    item.set("account", row.user);
+    item.set("host", row.host_raw.empty() ? row.host : row.host_raw);
+    item.set("product", row.product_code.empty() ? row.product_name : row.product_code);
+    item.set("version", row.version);
+    item.set("start", when(row.start));
+    item.set("end", when(row.end));
+    item.set("tokens_billed", format_tokens(row.tokens));
+    item.set("tokens_challenged", format_tokens(f.tokens_challenged));
+    item.set("other_rules", join(f.other_rules, ", "));
+    item.set("reason", f.reason);
+    return item;
+  }
+
+  void add_exhibit(const Finding& f, data& item) const {
+    item.set("svg", exhibit_svg(f));
+    data records = list();
+    for (const EvidenceRef& ref : f.evidence) records.push_back(describe(ref));
+    item.set("evidence", records);
+  }
+
+  std::string exhibit_svg(const Finding& f) const {
+    const MeteringRow& row = row_of(f);
+    if (!row.start) return "";
+    const Instant tol = r_.rules.settings.presence_tolerance;
+    const Instant start = *row.start;
+    const Instant end = std::max(row.end.value_or(start), start);
+
+    TimelinePicture pic;
+    pic.caption = "Charge " + row.record_id + " on " + row.host + " against the host's Windows evidence";
+    Span range{start - tol, end + tol};
+
+    TimelineLane charge{"Charge " + row.record_id, {}};
+    charge.bars.push_back({{start - tol, start + tol}, "window", "presence window (start +/- tolerance)"});
+    charge.bars.push_back({{start, end}, "charge", "metered " + format_utc(start) + " - " + format_utc(end)});
+    pic.lanes.push_back(charge);
+    pic.markers.push_back(start);
+
+    // Earlier charges the finding cites (window rules) are drawn too: they are the argument.
+    for (const EvidenceRef& ref : f.evidence) {
+      auto i = index_.metering_row(ref);
+      if (!i || *i == f.row || !r_.rows[*i].start) continue;
+      const MeteringRow& other = r_.rows[*i];
+      const Span s{*other.start, std::max(other.end.value_or(*other.start), *other.start)};
+      pic.lanes.push_back({"Charge " + other.record_id, {{s, "related", "charge " + other.record_id}}});
+      range = {std::min(range.begin, s.begin), std::max(range.end, s.end)};
+    }
+    const Instant pad = std::max<Instant>(30 * kMinute, (range.end - range.begin) / 6);
+    range = {range.begin - pad, range.end + pad};
+    pic.range = range;
+
+    auto it = r_.timelines.hosts.find(row.host);
+    if (it != r_.timelines.hosts.end()) {
+      const HostTimeline& tl = it->second;
+      constexpr std::size_t kMaxSessions = 12;
+      std::size_t shown = 0, hidden = 0;
+      for (const Session& s : tl.sessions) {
+        if (!s.span.overlaps(range)) continue;
+        if (shown == kMaxSessions) {
+          ++hidden;
+          continue;
+        }
+        ++shown;
+        TimelineLane lane{"Session " + s.user + " #" + std::to_string(s.id), {}};
+        lane.bars.push_back({s.span, "session", s.user + ": " + s.start_reason + " -> " + s.end_reason});
+        for (const IdleSpan& idle : s.idle) lane.bars.push_back({idle.span, "idle", idle.kind});
+        pic.lanes.push_back(lane);
+      }
+      if (hidden) pic.lanes.push_back({"(" + std::to_string(hidden) + " more sessions)", {}});
+      if (shown == 0) pic.lanes.push_back({"No session on " + row.host, {}});
+      // Empty lanes are stated, not dropped: "the log covers all of this" is part of the argument.
+      TimelineLane power{"Powered off", {}};
+      for (const PowerSpan& p : tl.power_off)
+        if (p.span.overlaps(range)) power.bars.push_back({p.span, "off", p.reason});
+      if (power.bars.empty()) power.label = "Powered on throughout";
+      pic.lanes.push_back(power);
+      TimelineLane gaps{"Log not covered", {}};
+      for (const CoverageGap& g : tl.uncovered)
+        if (g.span.overlaps(range)) gaps.bars.push_back({g.span, "gap", g.kind + ": " + g.description});
+      if (gaps.bars.empty()) gaps.label = "Security log complete";
+      pic.lanes.push_back(gaps);
+    } else {
+      pic.lanes.push_back({"No Windows events for " + (row.host.empty() ? std::string("(no host)") : row.host),
+                           {{range, "gap", "no evidence"}}});
+    }
+    return timeline_svg(pic);
+  }
+
+  data describe(const EvidenceRef& ref) const {
+    data d;
+    d.set("ref", format_ref_safe(r_.sources, ref));
+    if (auto i = index_.metering_row(ref)) {
+      const MeteringRow& m = r_.rows[*i];
+      d.set("what", std::string("metering row"));
+      d.set("when", when(m.start));
+      d.set("detail", "record " + m.record_id + ", user " + m.user_raw + ", host " +
+                          (m.host_raw.empty() ? m.host : m.host_raw) + ", " + m.product_code + " " + m.version +
+                          ", " + format_tokens(m.tokens) + " tokens" +
+                          (m.start && m.end ? ", " + duration_text(*m.end - *m.start) : std::string()));
+    } else if (auto j = index_.inventory_row(ref)) {
+      const InventoryRow& inv = r_.inventory[*j];
+      d.set("what", std::string("inventory row"));
+      d.set("when", when(inv.installed));
+      d.set("detail", inv.host + ": " + inv.display_name + " (" + inv.product_code + " " + inv.version +
+                          "), installed " + (inv.installed ? format_date(*inv.installed) : "?") +
+                          (inv.removed ? ", removed " + format_date(*inv.removed) : std::string()));
+    } else if (const Event* e = index_.event(ref)) {
+      d.set("what", std::string(channel_short_name(e->channel)) + " " + std::to_string(e->event_id));
+      d.set("when", format_utc_precise(e->time));
+      const std::string fields = event_fields(*e);
+      d.set("detail", event_meaning(*e) + " on " + e->computer + (fields.empty() ? "" : " (" + fields + ")"));
+    } else if (const auto m = index_.mark(ref)) {
+      d.set("what", std::string("Security record"));
+      d.set("when", format_utc_precise(m->mark->time));
+      d.set("detail", *m->host + ": EventRecordID " + std::to_string(m->mark->record_id) +
+                          " (a record of the log, cited for coverage)");
+    } else {
+      d.set("what", std::string(ref.is_line ? "line" : "record"));
+      d.set("when", std::string());
+      d.set("detail", std::string());
+    }
+    return d;
+  }
+
+  // What the event means, in the words a reader of the dossier needs (SPEC 1.2 "Events used").
+  static std::string event_meaning(const Event& e) {
+    static const std::map<std::pair<Channel, int>, const char*> meanings = {
+        {{Channel::Security, 4624}, "logon"},
+        {{Channel::Security, 4634}, "logoff"},
+        {{Channel::Security, 4647}, "user-initiated logoff"},
+        {{Channel::Security, 4800}, "workstation locked"},
+        {{Channel::Security, 4801}, "workstation unlocked"},
+        {{Channel::Security, 4802}, "screen saver started"},
+        {{Channel::Security, 4803}, "screen saver dismissed"},
+        {{Channel::Security, 4778}, "session reconnected"},
+        {{Channel::Security, 4779}, "session disconnected"},
+        {{Channel::Security, 4608}, "Windows starting up"},
+        {{Channel::Security, 4609}, "Windows shutting down"},
+        {{Channel::Security, 4616}, "system time changed"},
+        {{Channel::Security, 1100}, "event logging shut down"},
+        {{Channel::Security, 1102}, "audit log cleared"},
+        {{Channel::System, 6005}, "event log started (boot)"},
+        {{Channel::System, 6006}, "event log stopped (clean shutdown)"},
+        {{Channel::System, 6008}, "previous shutdown was unexpected"},
+        {{Channel::System, 6009}, "boot"},
+        {{Channel::System, 1074}, "shutdown initiated"},
+        {{Channel::System, 41}, "rebooted without clean shutdown"},
+        {{Channel::System, 104}, "log cleared"},
+        {{Channel::LocalSessionManager, 21}, "remote/console session logon"},
+        {{Channel::LocalSessionManager, 22}, "shell start"},
+        {{Channel::LocalSessionManager, 23}, "session logoff"},
+        {{Channel::LocalSessionManager, 24}, "session disconnected"},
+        {{Channel::LocalSessionManager, 25}, "session reconnected"},
+        {{Channel::LocalSessionManager, 39}, "session disconnected by another session"},
+        {{Channel::LocalSessionManager, 40}, "session disconnected (reason code)"},
+        {{Channel::RemoteConnectionManager, 1149}, "remote desktop network authentication"},
+    };
+    auto it = meanings.find({e.channel, e.event_id});
+    return it == meanings.end() ? "event" : it->second;
+  }
+
+  // The fields that say who and which session: the reader checks these against the raw log.
+  static std::string event_fields(const Event& e) {
+    static const char* wanted[] = {"TargetUserName", "TargetDomainName", "LogonType", "TargetLogonId",
+                                   "User",           "SessionID",        "Address",   "AccountName",
+                                   "LogonID",        "SessionName",      "PreviousTime", "NewTime"};
+    std::vector<std::string> parts;
+    for (const char* name : wanted)
+      if (e.has_field(name)) parts.push_back(std::string(name) + "=" + std::string(e.field(name)));
+    for (std::size_t i = 0; parts.empty() && i < e.fields.size() && i < 4; ++i)
+      parts.push_back(e.fields[i].name + "=" + e.fields[i].value);
+    return join(parts, ", ");
+  }
+
+  const ReconcileResult& r_;
+  EvidenceIndex index_;
+  PackTotals totals_;
+};
+
+}  // namespace
+
+std::string render_dossier(const ReconcileResult& result, const std::string& templates_dir) {
+  const fs::path dir(templates_dir);
+  data root = DossierBuilder(result).build();
+  // The stylesheet is the user's own file, inlined so the dossier needs nothing from the network.
+  root.set("css", read_template(dir / "dossier.css"));
+
+  std::error_code ec;
+  std::vector<fs::path> partials;
+  for (fs::directory_iterator it(dir / "partials", ec), end; !ec && it != end; it.increment(ec))
+    if (it->path().extension() == ".mustache") partials.push_back(it->path());
+  std::sort(partials.begin(), partials.end());
+  for (const fs::path& p : partials) {
+    const std::string text = read_template(p);
+    // Registered as `partials/<name>` so a partial can never shadow a data key of the same name.
+    root.set("partials/" + p.stem().string(), kainjow::mustache::partial([text] { return text; }));
+  }
+
+  const fs::path main_path = dir / "dossier.html.mustache";
+  mustache tmpl(read_template(main_path));
+  if (!tmpl.is_valid()) throw Error::input("dossier template '" + main_path.string() + "': " + tmpl.error_message());
+  std::string html = tmpl.render(root);
+  if (!tmpl.is_valid()) throw Error::input("dossier template '" + main_path.string() + "': " + tmpl.error_message());
+  return html;
+}
+
+}  // namespace flexrecon

@@ -1,0 +1,86 @@
+#include "pack/evidence_index.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace flexrecon {
+
+namespace {
+
+// Stable, so that among equal keys the first in input order is found first.
+void sort_entries(std::vector<std::pair<std::pair<SourceId, std::uint64_t>, std::size_t>>& v) {
+  std::stable_sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+}
+
+}  // namespace
+
+EvidenceIndex::EvidenceIndex(const ReconcileResult& result) : store_(result.events) {
+  for (std::size_t i = 0; i < result.rows.size(); ++i)
+    metering_.push_back({{result.rows[i].source, result.rows[i].line}, i});
+  for (std::size_t i = 0; i < result.inventory.size(); ++i)
+    inventory_.push_back({{result.inventory[i].source, result.inventory[i].line}, i});
+  for (const auto& [host, he] : result.events.hosts) {
+    for (const Event& e : he.events) {
+      event_keys_.push_back({{e.source, e.record_id}, events_.size()});
+      events_.push_back(&e);
+    }
+  }
+  sort_entries(metering_);
+  sort_entries(inventory_);
+  sort_entries(event_keys_);
+}
+
+std::optional<std::size_t> EvidenceIndex::find(const std::vector<Entry>& v, const EvidenceRef& ref) {
+  const Key key{ref.source, ref.position};
+  auto it = std::lower_bound(v.begin(), v.end(), key, [](const Entry& e, const Key& k) { return e.first < k; });
+  if (it == v.end() || it->first != key) return std::nullopt;
+  return it->second;
+}
+
+std::optional<std::size_t> EvidenceIndex::metering_row(const EvidenceRef& ref) const {
+  return ref.is_line ? find(metering_, ref) : std::nullopt;
+}
+
+std::optional<std::size_t> EvidenceIndex::inventory_row(const EvidenceRef& ref) const {
+  return ref.is_line ? find(inventory_, ref) : std::nullopt;
+}
+
+std::optional<std::size_t> EvidenceIndex::event_ordinal(const EvidenceRef& ref) const {
+  return ref.is_line ? std::nullopt : find(event_keys_, ref);
+}
+
+const Event* EvidenceIndex::event(const EvidenceRef& ref) const {
+  auto i = event_ordinal(ref);
+  return i ? events_[*i] : nullptr;
+}
+
+std::optional<EvidenceIndex::Mark> EvidenceIndex::mark(const EvidenceRef& ref) const {
+  if (ref.is_line) return std::nullopt;
+  for (const auto& [host, he] : store_.hosts) {
+    // `security` is sorted by record_id, one entry per distinct id.
+    auto it = std::lower_bound(he.security.begin(), he.security.end(), ref.position,
+                               [](const SecurityMark& m, std::uint64_t id) { return m.record_id < id; });
+    if (it != he.security.end() && it->record_id == ref.position && it->source == ref.source)
+      return Mark{&host, &*it};
+  }
+  return std::nullopt;
+}
+
+std::string format_ref_safe(const SourceTable& sources, const EvidenceRef& ref) {
+  if (ref.source < sources.all().size()) return format_ref(sources, ref);
+  return "source#" + std::to_string(ref.source) + (ref.is_line ? ":" : "#") + std::to_string(ref.position);
+}
+
+bool is_open_end(Instant t) { return t <= kMinInstant || t >= kMaxInstant; }
+
+std::string iso_fixed(Instant t) {
+  if (is_open_end(t)) return "";
+  const Instant frac = ((t % kSecond) + kSecond) % kSecond;
+  std::string s = format_utc(t);
+  char buf[16];
+  std::snprintf(buf, sizeof buf, ".%06lld", static_cast<long long>(frac));
+  s.insert(s.size() - 1, buf);
+  return s;
+}
+
+}  // namespace flexrecon

@@ -1,0 +1,57 @@
+// Resolves an EvidenceRef (file + record or line) to what the run holds about it: a metering row,
+// an inventory row, an event, or only the Security-log mark of a record that was not relevant.
+// Sorted vectors, not maps: the index is built over every event of the run, possibly millions.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "flexrecon/reconcile.h"
+
+namespace flexrecon {
+
+class EvidenceIndex {
+ public:
+  explicit EvidenceIndex(const ReconcileResult& result);
+
+  std::optional<std::size_t> metering_row(const EvidenceRef& ref) const;   // index into result.rows
+  std::optional<std::size_t> inventory_row(const EvidenceRef& ref) const;  // index into result.inventory
+  // The event's ordinal in host order then event order (the events table's id), first copy wins
+  // when a file holds the same EventRecordID twice (forwarded events from several machines).
+  std::optional<std::size_t> event_ordinal(const EvidenceRef& ref) const;
+  const Event* event(const EvidenceRef& ref) const;
+  // For a Security record known only from coverage: its host and mark. A search over the hosts'
+  // marks (not indexed: there is one per Security record, and only a few are ever cited).
+  struct Mark {
+    const std::string* host = nullptr;
+    const SecurityMark* mark = nullptr;
+  };
+  std::optional<Mark> mark(const EvidenceRef& ref) const;
+
+  // The events in ordinal order.
+  const std::vector<const Event*>& events() const { return events_; }
+
+ private:
+  using Key = std::pair<SourceId, std::uint64_t>;
+  using Entry = std::pair<Key, std::size_t>;  // key -> position in the owning vector
+  static std::optional<std::size_t> find(const std::vector<Entry>& v, const EvidenceRef& ref);
+
+  std::vector<Entry> metering_;
+  std::vector<Entry> inventory_;
+  std::vector<Entry> event_keys_;
+  std::vector<const Event*> events_;
+  const EventStore& store_;
+};
+
+// format_ref, but never throws on a reference to an unknown source.
+std::string format_ref_safe(const SourceTable& sources, const EvidenceRef& ref);
+
+// Fixed-width `YYYY-MM-DDTHH:MM:SS.ffffffZ`, so stored times sort as text; "" for open-ended sentinels.
+std::string iso_fixed(Instant t);
+// True for kMinInstant / kMaxInstant and beyond: an open end, not a time.
+bool is_open_end(Instant t);
+
+}  // namespace flexrecon

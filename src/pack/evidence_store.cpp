@@ -1,0 +1,348 @@
+#include "pack/evidence_store.h"
+
+#include <cstdio>
+#include <map>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "pack/evidence_index.h"
+#include "pack/sqlite_db.h"
+#include "pack/totals.h"
+#include "util/strings.h"
+
+namespace flexrecon {
+
+namespace {
+
+// Kept in step with docs/evidence-store.md. Times are fixed-width UTC text so they sort and
+// compare as strings; NULL where a span is open-ended.
+constexpr const char* kSchema = R"sql(
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE source_files (id INTEGER PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, format TEXT,
+  sha256 TEXT, size INTEGER);
+CREATE TABLE metering_rows (id INTEGER PRIMARY KEY, source_id INTEGER REFERENCES source_files(id),
+  line INTEGER, record_id TEXT, user_raw TEXT, user TEXT, host_raw TEXT, host TEXT, product_code TEXT,
+  product_name TEXT, version TEXT, start_utc TEXT, end_utc TEXT, usage_date TEXT, tokens REAL,
+  category TEXT, is_charge INTEGER, day_granular INTEGER, extra TEXT);
+CREATE TABLE events (id INTEGER PRIMARY KEY, source_id INTEGER REFERENCES source_files(id),
+  record_id INTEGER, line INTEGER, host TEXT, computer TEXT, channel TEXT, provider TEXT, event_id INTEGER,
+  time_utc TEXT, fields TEXT, stored TEXT NOT NULL);
+CREATE TABLE inventory (id INTEGER PRIMARY KEY, source_id INTEGER REFERENCES source_files(id), line INTEGER,
+  host TEXT, product_code TEXT, display_name TEXT, version TEXT, installed_utc TEXT, removed_utc TEXT);
+CREATE TABLE sessions (id INTEGER NOT NULL, host TEXT, user TEXT, logon_type INTEGER, logon_id TEXT,
+  start_utc TEXT, end_utc TEXT, start_inferred INTEGER, open_at_end INTEGER, start_reason TEXT, end_reason TEXT);
+CREATE TABLE session_evidence (session_id INTEGER, seq INTEGER, ref TEXT, kind TEXT, row_id INTEGER,
+  source_id INTEGER, position INTEGER);
+CREATE TABLE idle_spans (id INTEGER PRIMARY KEY, session_id INTEGER, host TEXT, kind TEXT, start_utc TEXT,
+  end_utc TEXT, evidence TEXT);
+CREATE TABLE power_spans (id INTEGER PRIMARY KEY, host TEXT, start_utc TEXT, end_utc TEXT, reason TEXT,
+  evidence TEXT);
+CREATE TABLE coverage_gaps (id INTEGER PRIMARY KEY, host TEXT, kind TEXT, start_utc TEXT, end_utc TEXT,
+  description TEXT, evidence TEXT);
+CREATE TABLE charges (metering_row_id INTEGER PRIMARY KEY REFERENCES metering_rows(id), user TEXT, host TEXT,
+  product_code TEXT, version TEXT, start_utc TEXT, end_utc TEXT, tokens_billed REAL, tokens_challenged REAL,
+  outcome TEXT, finding_id TEXT);
+CREATE TABLE findings (id TEXT PRIMARY KEY, status TEXT, rule TEXT, confidence TEXT,
+  metering_row_id INTEGER REFERENCES metering_rows(id), tokens_challenged REAL, other_rules TEXT, reason TEXT,
+  evidence TEXT, session_ids TEXT);
+CREATE TABLE finding_evidence (finding_id TEXT REFERENCES findings(id), seq INTEGER, ref TEXT, kind TEXT,
+  row_id INTEGER, source_id INTEGER, position INTEGER);
+CREATE TABLE rejects (id INTEGER PRIMARY KEY, source TEXT, location TEXT, reason TEXT);
+)sql";
+
+// Built after the bulk insert: cheaper than maintaining them row by row.
+constexpr const char* kIndexes = R"sql(
+CREATE INDEX events_by_ref ON events(source_id, record_id);
+CREATE INDEX events_by_host_time ON events(host, time_utc);
+CREATE INDEX metering_by_host_start ON metering_rows(host, start_utc);
+CREATE INDEX charges_by_host_start ON charges(host, start_utc);
+CREATE INDEX sessions_by_host_start ON sessions(host, start_utc);
+CREATE INDEX finding_evidence_by_finding ON finding_evidence(finding_id, seq);
+CREATE INDEX session_evidence_by_session ON session_evidence(session_id, seq);
+CREATE INDEX gaps_by_host ON coverage_gaps(host, start_utc);
+)sql";
+
+std::string kind_name(SourceKind k) {
+  switch (k) {
+    case SourceKind::Metering: return "metering";
+    case SourceKind::Events: return "events";
+    case SourceKind::Inventory: return "inventory";
+    case SourceKind::Identities: return "identities";
+    case SourceKind::Rules: return "rules";
+  }
+  return "unknown";
+}
+
+std::optional<std::string> time_or_null(const std::optional<Instant>& t) {
+  if (!t || is_open_end(*t)) return std::nullopt;
+  return iso_fixed(*t);
+}
+std::optional<std::string> time_or_null(Instant t) { return time_or_null(std::optional<Instant>(t)); }
+
+std::string dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
+
+std::string hex(std::uint64_t v) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+// Where a reference lands in the store: the table kind and the row id there.
+struct Resolved {
+  std::string kind;  // "metering_row", "inventory", "event", "line"
+  std::optional<std::int64_t> row_id;
+};
+
+class StoreWriter {
+ public:
+  StoreWriter(const ReconcileResult& result, SqliteDb& db) : r_(result), db_(db), index_(result) {}
+
+  void write() {
+    db_.exec(kSchema);
+    write_meta();
+    write_sources();
+    write_metering();
+    write_inventory();
+    write_events();
+    write_timelines();
+    write_findings_and_charges();
+    write_rejects();
+    db_.exec(kIndexes);
+  }
+
+ private:
+  void write_meta() {
+    auto st = db_.prepare("INSERT INTO meta(key, value) VALUES (?1, ?2)");
+    st.bind(1, std::string("tool_version")).bind(2, std::string(FLEXRECON_VERSION)).run();
+    st.bind(1, std::string("as_of")).bind(2, r_.options.as_of).run();
+    st.bind(1, std::string("rules_hash")).bind(2, r_.rules.hash).run();
+    st.bind(1, std::string("schema_version")).bind(2, std::string("1")).run();
+  }
+
+  void write_sources() {
+    auto st = db_.prepare("INSERT INTO source_files(id, name, kind, format, sha256, size) VALUES (?1,?2,?3,?4,?5,?6)");
+    const auto& files = r_.sources.all();
+    for (std::size_t i = 0; i < files.size(); ++i) {
+      const SourceFile& f = files[i];
+      st.bind(1, static_cast<std::int64_t>(i)).bind(2, f.name).bind(3, kind_name(f.kind)).bind(4, f.format);
+      st.bind(5, f.sha256).bind(6, static_cast<std::int64_t>(f.size)).run();
+    }
+  }
+
+  void write_metering() {
+    auto st = db_.prepare(
+        "INSERT INTO metering_rows(id, source_id, line, record_id, user_raw, user, host_raw, host, product_code, "
+        "product_name, version, start_utc, end_utc, usage_date, tokens, category, is_charge, day_granular, extra) "
+        "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)");
+    for (std::size_t i = 0; i < r_.rows.size(); ++i) {
+      const MeteringRow& row = r_.rows[i];
+      // Unknown columns as a JSON array of [name, value] pairs: keeps their order and duplicates.
+      nlohmann::json extra = nlohmann::json::array();
+      for (const auto& [name, value] : row.extra) extra.push_back({name, value});
+      st.bind(1, static_cast<std::int64_t>(i)).bind(2, static_cast<std::int64_t>(row.source));
+      st.bind(3, static_cast<std::int64_t>(row.line)).bind(4, row.record_id).bind(5, row.user_raw).bind(6, row.user);
+      st.bind(7, row.host_raw).bind(8, row.host).bind(9, row.product_code).bind(10, row.product_name);
+      st.bind(11, row.version).bind(12, time_or_null(row.start)).bind(13, time_or_null(row.end));
+      st.bind(14, row.usage_date ? std::optional<std::string>(format_date(*row.usage_date)) : std::nullopt);
+      st.bind(15, round_tokens(row.tokens)).bind(16, row.category);
+      st.bind(17, static_cast<std::int64_t>(row.is_charge)).bind(18, static_cast<std::int64_t>(row.day_granular));
+      st.bind(19, dump(extra)).run();
+    }
+  }
+
+  void write_inventory() {
+    auto st = db_.prepare(
+        "INSERT INTO inventory(id, source_id, line, host, product_code, display_name, version, installed_utc, "
+        "removed_utc) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)");
+    for (std::size_t i = 0; i < r_.inventory.size(); ++i) {
+      const InventoryRow& row = r_.inventory[i];
+      st.bind(1, static_cast<std::int64_t>(i)).bind(2, static_cast<std::int64_t>(row.source));
+      st.bind(3, static_cast<std::int64_t>(row.line)).bind(4, row.host).bind(5, row.product_code);
+      st.bind(6, row.display_name).bind(7, row.version).bind(8, time_or_null(row.installed));
+      st.bind(9, time_or_null(row.removed)).run();
+    }
+  }
+
+  // Every event the reconstruction had (the relevant, de-duplicated ones; id = EvidenceIndex ordinal),
+  // then a `mark` row for any cited record known only from coverage, so every reference resolves.
+  void write_events() {
+    auto st = db_.prepare(
+        "INSERT INTO events(id, source_id, record_id, line, host, computer, channel, provider, event_id, time_utc, "
+        "fields, stored) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)");
+    const std::vector<const Event*>& events = index_.events();
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      const Event& e = *events[i];
+      nlohmann::json fields = nlohmann::json::array();
+      for (const EventField& f : e.fields) fields.push_back({f.name, f.value});
+      st.bind(1, static_cast<std::int64_t>(i)).bind(2, static_cast<std::int64_t>(e.source));
+      st.bind(3, static_cast<std::int64_t>(e.record_id)).bind(4, static_cast<std::int64_t>(e.line)).bind(5, e.host);
+      st.bind(6, e.computer).bind(7, e.channel_name).bind(8, e.provider).bind(9, static_cast<std::int64_t>(e.event_id));
+      st.bind(10, time_or_null(e.time)).bind(11, dump(fields)).bind(12, std::string("full")).run();
+    }
+    auto id = static_cast<std::int64_t>(events.size());
+    for (const EvidenceRef& ref : referenced_event_refs()) {
+      mark_rows_[{ref.source, ref.position}] = id;
+      st.bind(1, id).bind(2, static_cast<std::int64_t>(ref.source)).bind(3, static_cast<std::int64_t>(ref.position));
+      if (const auto m = index_.mark(ref)) {
+        st.bind(5, *m->host).bind(7, std::string("Security")).bind(10, time_or_null(m->mark->time));
+      }
+      st.bind(12, std::string("mark")).run();
+      ++id;
+    }
+  }
+
+  // The cited event references that are not among the stored events, in a stable order.
+  std::set<EvidenceRef> referenced_event_refs() const {
+    std::set<EvidenceRef> refs;
+    auto add = [&](const std::vector<EvidenceRef>& v) {
+      for (const EvidenceRef& ref : v)
+        if (!ref.is_line && !index_.event_ordinal(ref)) refs.insert(ref);
+    };
+    for (const Finding& f : r_.results.findings) add(f.evidence);
+    for (const auto& [host, tl] : r_.timelines.hosts) {
+      for (const Session& s : tl.sessions) {
+        add(s.evidence);
+        for (const IdleSpan& i : s.idle) add(i.evidence);
+      }
+      for (const PowerSpan& p : tl.power_off) add(p.evidence);
+      for (const CoverageGap& g : tl.uncovered) add(g.evidence);
+    }
+    return refs;
+  }
+
+  Resolved resolve(const EvidenceRef& ref) const {
+    if (ref.is_line) {
+      if (auto i = index_.metering_row(ref)) return {"metering_row", static_cast<std::int64_t>(*i)};
+      if (auto i = index_.inventory_row(ref)) return {"inventory", static_cast<std::int64_t>(*i)};
+      return {"line", std::nullopt};  // a line of another input (identity map, rates): the file itself
+    }
+    if (auto i = index_.event_ordinal(ref)) return {"event", static_cast<std::int64_t>(*i)};
+    auto it = mark_rows_.find({ref.source, ref.position});
+    if (it != mark_rows_.end()) return {"event", it->second};
+    return {"event", std::nullopt};
+  }
+
+  std::string refs_text(const std::vector<EvidenceRef>& refs) const {
+    std::vector<std::string> parts;
+    for (const EvidenceRef& ref : refs) parts.push_back(format_ref_safe(r_.sources, ref));
+    return join(parts, ";");
+  }
+
+  void write_timelines() {
+    auto sessions = db_.prepare(
+        "INSERT INTO sessions(id, host, user, logon_type, logon_id, start_utc, end_utc, start_inferred, open_at_end, "
+        "start_reason, end_reason) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)");
+    auto session_evidence = db_.prepare(
+        "INSERT INTO session_evidence(session_id, seq, ref, kind, row_id, source_id, position) "
+        "VALUES (?1,?2,?3,?4,?5,?6,?7)");
+    auto idle = db_.prepare(
+        "INSERT INTO idle_spans(session_id, host, kind, start_utc, end_utc, evidence) VALUES (?1,?2,?3,?4,?5,?6)");
+    auto power = db_.prepare(
+        "INSERT INTO power_spans(host, start_utc, end_utc, reason, evidence) VALUES (?1,?2,?3,?4,?5)");
+    auto gaps = db_.prepare(
+        "INSERT INTO coverage_gaps(host, kind, start_utc, end_utc, description, evidence) "
+        "VALUES (?1,?2,?3,?4,?5,?6)");
+    for (const auto& [host, tl] : r_.timelines.hosts) {
+      for (const Session& s : tl.sessions) {
+        const auto sid = static_cast<std::int64_t>(s.id);
+        sessions.bind(1, sid).bind(2, s.host).bind(3, s.user).bind(4, static_cast<std::int64_t>(s.logon_type));
+        sessions.bind(5, hex(s.logon_id)).bind(6, time_or_null(s.span.begin)).bind(7, time_or_null(s.span.end));
+        sessions.bind(8, static_cast<std::int64_t>(s.start_inferred)).bind(9, static_cast<std::int64_t>(s.open_at_end));
+        sessions.bind(10, s.start_reason).bind(11, s.end_reason).run();
+        for (std::size_t i = 0; i < s.evidence.size(); ++i) {
+          const Resolved where = resolve(s.evidence[i]);
+          session_evidence.bind(1, sid).bind(2, static_cast<std::int64_t>(i)).bind(3, format_ref_safe(r_.sources, s.evidence[i]));
+          session_evidence.bind(4, where.kind).bind(5, where.row_id);
+          session_evidence.bind(6, static_cast<std::int64_t>(s.evidence[i].source));
+          session_evidence.bind(7, static_cast<std::int64_t>(s.evidence[i].position)).run();
+        }
+        for (const IdleSpan& span : s.idle) {
+          idle.bind(1, sid).bind(2, s.host).bind(3, span.kind).bind(4, time_or_null(span.span.begin));
+          idle.bind(5, time_or_null(span.span.end)).bind(6, refs_text(span.evidence)).run();
+        }
+      }
+      for (const PowerSpan& p : tl.power_off) {
+        power.bind(1, host).bind(2, time_or_null(p.span.begin)).bind(3, time_or_null(p.span.end));
+        power.bind(4, p.reason).bind(5, refs_text(p.evidence)).run();
+      }
+      for (const CoverageGap& g : tl.uncovered) {
+        gaps.bind(1, host).bind(2, g.kind).bind(3, time_or_null(g.span.begin)).bind(4, time_or_null(g.span.end));
+        gaps.bind(5, g.description).bind(6, refs_text(g.evidence)).run();
+      }
+    }
+  }
+
+  void write_findings_and_charges() {
+    auto findings = db_.prepare(
+        "INSERT INTO findings(id, status, rule, confidence, metering_row_id, tokens_challenged, other_rules, reason, "
+        "evidence, session_ids) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)");
+    auto links = db_.prepare(
+        "INSERT INTO finding_evidence(finding_id, seq, ref, kind, row_id, source_id, position) "
+        "VALUES (?1,?2,?3,?4,?5,?6,?7)");
+    // The charge's outcome is its challenged or insufficient-evidence finding; notes do not decide it.
+    std::map<std::size_t, const Finding*> deciding;
+    for (const Finding& f : r_.results.findings) {
+      std::vector<std::string> session_ids;
+      for (std::uint64_t id : f.session_ids) session_ids.push_back(std::to_string(id));
+      findings.bind(1, f.id).bind(2, std::string(status_name(f.status))).bind(3, f.rule);
+      findings.bind(4, std::string(confidence_name(f.confidence)));
+      if (f.row < r_.rows.size()) findings.bind(5, static_cast<std::int64_t>(f.row));
+      findings.bind(6, round_tokens(f.tokens_challenged)).bind(7, join(f.other_rules, ";")).bind(8, f.reason);
+      findings.bind(9, refs_text(f.evidence)).bind(10, join(session_ids, ";")).run();
+      for (std::size_t i = 0; i < f.evidence.size(); ++i) {
+        const Resolved where = resolve(f.evidence[i]);
+        links.bind(1, f.id).bind(2, static_cast<std::int64_t>(i)).bind(3, format_ref_safe(r_.sources, f.evidence[i]));
+        links.bind(4, where.kind).bind(5, where.row_id).bind(6, static_cast<std::int64_t>(f.evidence[i].source));
+        links.bind(7, static_cast<std::int64_t>(f.evidence[i].position)).run();
+      }
+      if (f.status == FindingStatus::Note || f.row >= r_.rows.size()) continue;
+      auto& slot = deciding[f.row];
+      if (!slot || (slot->status != FindingStatus::Challenged && f.status == FindingStatus::Challenged)) slot = &f;
+    }
+
+    auto charges = db_.prepare(
+        "INSERT INTO charges(metering_row_id, user, host, product_code, version, start_utc, end_utc, tokens_billed, "
+        "tokens_challenged, outcome, finding_id) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)");
+    for (std::size_t i = 0; i < r_.rows.size(); ++i) {
+      const MeteringRow& row = r_.rows[i];
+      if (!row.is_charge) continue;
+      auto it = deciding.find(i);
+      const Finding* f = it == deciding.end() ? nullptr : it->second;
+      const bool challenged = f && f->status == FindingStatus::Challenged;
+      charges.bind(1, static_cast<std::int64_t>(i)).bind(2, row.user).bind(3, row.host).bind(4, row.product_code);
+      charges.bind(5, row.version).bind(6, time_or_null(row.start)).bind(7, time_or_null(row.end));
+      charges.bind(8, round_tokens(row.tokens)).bind(9, challenged ? round_tokens(f->tokens_challenged) : 0.0);
+      charges.bind(10, f ? std::string(status_name(f->status)) : std::string("not-challenged"));
+      charges.bind(11, f ? std::optional<std::string>(f->id) : std::nullopt).run();
+    }
+  }
+
+  void write_rejects() {
+    auto st = db_.prepare("INSERT INTO rejects(id, source, location, reason) VALUES (?1,?2,?3,?4)");
+    for (std::size_t i = 0; i < r_.rejects.size(); ++i) {
+      const Reject& rj = r_.rejects[i];
+      st.bind(1, static_cast<std::int64_t>(i)).bind(2, rj.source).bind(3, rj.location).bind(4, rj.reason).run();
+    }
+  }
+
+  using Key = std::pair<SourceId, std::uint64_t>;
+  const ReconcileResult& r_;
+  SqliteDb& db_;
+  EvidenceIndex index_;
+  std::map<Key, std::int64_t> mark_rows_;  // (source, EventRecordID) -> events.id of `mark` rows
+};
+
+}  // namespace
+
+void write_evidence_store(const ReconcileResult& result, const std::string& path) {
+  SqliteDb db(path);
+  // A fresh file in the pack's temporary folder: no journal and no syncs until the end, since a failed
+  // run throws the whole folder away. That is what keeps millions of rows fast.
+  db.exec("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA foreign_keys=OFF;");
+  db.exec("BEGIN");
+  StoreWriter(result, db).write();
+  db.exec("COMMIT");
+}
+
+}  // namespace flexrecon

@@ -1,0 +1,131 @@
+#include "pack/manifest.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "flexrecon/pack.h"
+#include "util/sha256.h"
+
+namespace flexrecon {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const char* kind_name(SourceKind k) {
+  static const char* names[] = {"metering", "events", "inventory", "identities", "rules"};
+  return names[static_cast<int>(k)];
+}
+
+std::string dump(const nlohmann::json& j) {
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+// The pack is flat: every entry but the manifest, by name. Sorted so the manifest is stable.
+std::vector<fs::directory_entry> pack_entries(const fs::path& dir) {
+  std::vector<fs::directory_entry> entries;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.path().filename() != kManifestName) entries.push_back(e);
+  std::sort(entries.begin(), entries.end(),
+            [](const auto& a, const auto& b) { return a.path().filename() < b.path().filename(); });
+  return entries;
+}
+
+}  // namespace
+
+std::string manifest_json(const ReconcileResult& result, const std::string& pack_dir) {
+  nlohmann::json j;
+  j["tool"] = "flexrecon";
+  j["version"] = FLEXRECON_VERSION;
+  j["command_line"] = result.options.command_line;
+  j["rules_hash"] = result.rules.hash;
+  j["as_of"] = result.options.as_of.empty() ? nlohmann::json() : nlohmann::json(result.options.as_of);
+  nlohmann::json inputs = nlohmann::json::array();
+  for (const SourceFile& f : result.sources.all())
+    inputs.push_back({{"name", f.name}, {"kind", kind_name(f.kind)}, {"format", f.format}, {"sha256", f.sha256},
+                      {"size", f.size}});
+  j["inputs"] = inputs;
+  nlohmann::json files = nlohmann::json::array();
+  for (const auto& e : pack_entries(pack_dir)) {
+    std::uint64_t size = 0;
+    const std::string hash = sha256_file(e.path().string(), &size);
+    files.push_back({{"name", e.path().filename().string()}, {"sha256", hash}, {"size", size}});
+  }
+  j["files"] = files;
+  return dump(j);
+}
+
+std::vector<std::string> verify_pack(const std::string& pack_dir) {
+  std::vector<std::string> problems;
+  const fs::path dir(pack_dir);
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return {"'" + pack_dir + "' is not a pack folder"};
+
+  const fs::path manifest_path = dir / kManifestName;
+  std::ifstream in(manifest_path, std::ios::binary);
+  if (!in) return {"missing " + std::string(kManifestName)};
+  nlohmann::json manifest = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  if (manifest.is_discarded() || !manifest.is_object() || !manifest.contains("files") ||
+      !manifest["files"].is_array())
+    return {std::string(kManifestName) + " is not a flexrecon manifest"};
+
+  std::map<std::string, const nlohmann::json*> listed;
+  for (const nlohmann::json& f : manifest["files"]) {
+    if (!f.is_object() || !f.contains("name") || !f["name"].is_string() || !f.contains("sha256") ||
+        !f["sha256"].is_string()) {
+      problems.push_back(std::string(kManifestName) + ": malformed file entry");
+      continue;
+    }
+    const std::string name = f["name"].get<std::string>();
+    // Names are plain file names: anything else could point the check outside the pack.
+    if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos ||
+        name.find('\\') != std::string::npos || name == kManifestName) {
+      problems.push_back(std::string(kManifestName) + ": invalid file name '" + name + "'");
+      continue;
+    }
+    listed[name] = &f;
+  }
+
+  std::map<std::string, fs::directory_entry> present;
+  try {
+    for (const auto& e : pack_entries(dir)) present[e.path().filename().string()] = e;
+  } catch (const fs::filesystem_error& e) {
+    return {std::string("cannot list '") + pack_dir + "': " + e.what()};
+  }
+
+  for (const auto& [name, entry] : listed) {
+    auto it = present.find(name);
+    if (it == present.end()) {
+      problems.push_back("missing file: " + name);
+      continue;
+    }
+    if (!it->second.is_regular_file(ec)) {
+      problems.push_back("not a regular file: " + name);
+      continue;
+    }
+    std::uint64_t size = 0;
+    std::string hash;
+    try {
+      hash = sha256_file(it->second.path().string(), &size);
+    } catch (const std::exception& e) {
+      problems.push_back("unreadable file: " + name + " (" + e.what() + ")");
+      continue;
+    }
+    if (hash != (*entry)["sha256"].get<std::string>())
+      problems.push_back("modified file: " + name + " (sha256 " + hash + ", manifest says " +
+                         (*entry)["sha256"].get<std::string>() + ")");
+    else if (entry->contains("size") && (*entry)["size"].is_number_unsigned() &&
+             (*entry)["size"].get<std::uint64_t>() != size)
+      problems.push_back("modified file: " + name + " (size " + std::to_string(size) + ")");
+  }
+  for (const auto& [name, entry] : present)
+    if (!listed.count(name)) problems.push_back("unexpected file: " + name);
+  return problems;
+}
+
+}  // namespace flexrecon

@@ -1,0 +1,110 @@
+// The command line as SPEC 5 fixes it: exit codes, refusals, and nothing written on failure.
+#include <catch2/catch.hpp>
+
+#include "run_binary.h"
+
+using namespace flexrecon::test;
+namespace fs = std::filesystem;
+
+namespace {
+const std::string kSamples = std::string(FLEXRECON_SOURCE_DIR) + "/samples";
+}
+
+TEST_CASE("a missing required option is a usage error naming the option") {
+  const auto r = run_flexrecon({"reconcile", "--events", kSamples + "/events", "--out", "/tmp/never"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find("--metering") != std::string::npos);
+}
+
+TEST_CASE("an unknown command suggests the nearest one") {
+  const auto r = run_flexrecon({"reconcle"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find("did you mean 'reconcile'") != std::string::npos);
+}
+
+TEST_CASE("a metering file that does not exist is exit 3 and nothing is written") {
+  const auto out = fresh_dir("no-metering");
+  const auto r = run_flexrecon({"reconcile", "--metering", "/nonexistent/metering.csv", "--events", kSamples + "/events",
+                                "--quiet", "--out", out.string()});
+  CHECK(r.exit_code == 3);
+  CHECK(r.out.find("/nonexistent/metering.csv") != std::string::npos);
+  CHECK_FALSE(fs::exists(out));
+}
+
+TEST_CASE("a metering file without a header is exit 3") {
+  const auto dir = fresh_dir("empty-metering");
+  fs::create_directories(dir);
+  { std::ofstream(dir / "metering.csv") << ""; }
+  const auto r = run_flexrecon({"reconcile", "--metering", (dir / "metering.csv").string(), "--events",
+                                kSamples + "/events", "--quiet", "--out", (dir / "pack").string()});
+  CHECK(r.exit_code == 3);
+  CHECK_FALSE(fs::exists(dir / "pack"));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("an existing --out is refused unless --force") {
+  const auto dir = fresh_dir("existing-out");
+  fs::create_directories(dir / "pack");
+  { std::ofstream(dir / "pack" / "keep.txt") << "mine"; }
+  std::vector<std::string> args = {"reconcile", "--metering", kSamples + "/metering.csv", "--events",
+                                   kSamples + "/events", "--quiet", "--out", (dir / "pack").string()};
+  auto r = run_flexrecon(args);
+  CHECK(r.exit_code == 2);
+  CHECK(fs::exists(dir / "pack" / "keep.txt"));
+  args.push_back("--force");
+  r = run_flexrecon(args);
+  INFO(r.out);
+  CHECK(r.exit_code == 0);
+  CHECK(fs::exists(dir / "pack" / "findings.csv"));
+  CHECK_FALSE(fs::exists(dir / "pack" / "keep.txt"));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("an unreadable events input is reported and the run goes on") {
+  const auto dir = fresh_dir("bad-events");
+  fs::create_directories(dir);
+  { std::ofstream(dir / "notes.txt") << "this is not an event log\n"; }
+  const auto r = run_flexrecon({"reconcile", "--metering", kSamples + "/metering.csv", "--events",
+                                (dir / "notes.txt").string(), "--quiet", "--out", (dir / "pack").string()});
+  INFO(r.out);
+  CHECK(r.exit_code == 0);
+  const auto rejects = read_csv(dir / "pack" / "rejects.csv");
+  bool found = false;
+  for (const auto& row : rejects)
+    found = found || (row.at("source").find("notes.txt") != std::string::npos && row.at("location") == "file");
+  CHECK(found);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("bad option values are usage errors") {
+  CHECK(run_flexrecon({"reconcile", "--metering", "m.csv", "--events", "e", "--out", "o", "--billing-model", "weekly"})
+            .exit_code == 2);
+  CHECK(run_flexrecon({"reconcile", "--metering", "m.csv", "--events", "e", "--out", "o", "--billing-tz", "Mars/Base"})
+            .exit_code == 2);
+  CHECK(run_flexrecon({"reconcile", "--metering", "m.csv", "--events", "e", "--out", "o", "--min-confidence", "certain"})
+            .exit_code == 2);
+  CHECK(run_flexrecon({"reconcile", "--metering", "m.csv", "--events", "e", "--out", "o", "--entitlement", "1,5"})
+            .exit_code == 2);
+}
+
+TEST_CASE("inspect says what each sample input is") {
+  const auto r = run_flexrecon({"inspect", kSamples + "/events", kSamples + "/metering.csv"});
+  INFO(r.out);
+  CHECK(r.exit_code == 0);
+  for (const char* form : {"wevtutil-xml", "root-xml", "eventviewer-xml", "powershell-xml"})
+    CHECK(r.out.find(form) != std::string::npos);
+  CHECK(r.out.find("ws-0104-logs.zip!ws-0104/Security.xml") != std::string::npos);
+  CHECK(r.out.find("host ts-01") != std::string::npos);
+  CHECK(r.out.find("record-gap") != std::string::npos);
+  CHECK(r.out.find("metering CSV") != std::string::npos);
+  CHECK(r.out.find("rows 25, accepted 23, rejected 2") != std::string::npos);
+}
+
+TEST_CASE("help explains every reconcile option") {
+  const auto r = run_flexrecon({"reconcile", "--help"});
+  CHECK(r.exit_code == 0);
+  for (const char* opt : {"--metering", "--events", "--inventory", "--identities", "--rules", "--rates", "--billing-model",
+                          "--billing-tz", "--min-confidence", "--entitlement", "--token-price", "--list-price", "--as-of",
+                          "--jobs", "--out", "--force", "--quiet"})
+    CHECK(r.out.find(opt) != std::string::npos);
+}

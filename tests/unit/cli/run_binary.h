@@ -1,0 +1,81 @@
+// Runs the flexrecon binary the way a user does, and reads what it wrote.
+#pragma once
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <map>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "tables/csv_reader.h"
+
+namespace flexrecon::test {
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out;  // stdout and stderr together
+};
+
+inline std::string shell_quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+inline RunResult run_flexrecon(const std::vector<std::string>& args) {
+  static int counter = 0;
+  const auto log = std::filesystem::temp_directory_path() /
+                   ("flexrecon-cli-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".log");
+  std::string cmd = shell_quote(FLEXRECON_BINARY);
+  for (const auto& a : args) cmd += " " + shell_quote(a);
+  cmd += " > " + shell_quote(log.string()) + " 2>&1 < /dev/null";
+  const int status = std::system(cmd.c_str());
+  RunResult r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  std::ifstream in(log);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  r.out = ss.str();
+  std::filesystem::remove(log);
+  return r;
+}
+
+inline std::string read_file(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// A CSV file as header-keyed rows.
+inline std::vector<std::map<std::string, std::string>> read_csv(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  CsvReader reader(in);
+  CsvRecord rec;
+  std::vector<std::string> header;
+  std::vector<std::map<std::string, std::string>> rows;
+  while (reader.next(rec)) {
+    if (header.empty()) {
+      header = rec.fields;
+      continue;
+    }
+    std::map<std::string, std::string> row;
+    for (std::size_t i = 0; i < header.size() && i < rec.fields.size(); ++i) row[header[i]] = rec.fields[i];
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+inline std::filesystem::path fresh_dir(const std::string& name) {
+  const auto dir = std::filesystem::temp_directory_path() / ("flexrecon-test-" + std::to_string(::getpid()) + "-" + name);
+  std::filesystem::remove_all(dir);
+  return dir;
+}
+
+}  // namespace flexrecon::test

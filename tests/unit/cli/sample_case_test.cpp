@@ -1,0 +1,135 @@
+// The sample case of samples/ reconciled end to end through the binary, against
+// samples/expected-findings.csv (the list samples/README.md explains).
+#include <catch2/catch.hpp>
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "run_binary.h"
+
+using namespace flexrecon::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kSamples = std::string(FLEXRECON_SOURCE_DIR) + "/samples";
+
+std::vector<std::string> sample_args(const fs::path& out) {
+  return {"reconcile",   "--metering",  kSamples + "/metering.csv", "--events",    kSamples + "/events",
+          "--inventory", kSamples + "/inventory.csv", "--identities", kSamples + "/identities.csv",
+          "--rates",     kSamples + "/contract-rates.csv", "--entitlement", "120", "--token-price", "2.50",
+          "--list-price", "3.00", "--as-of", "2026-11-30", "--quiet", "--out", out.string()};
+}
+
+std::set<std::string> split_rules(const std::string& s) {
+  std::set<std::string> out;
+  std::stringstream ss(s);
+  std::string item;
+  while (std::getline(ss, item, ';'))
+    if (!item.empty()) out.insert(item);
+  return out;
+}
+
+// The sample pack, written once for the whole file.
+const fs::path& sample_pack() {
+  static const fs::path out = [] {
+    const auto dir = fresh_dir("sample-pack");
+    const auto r = run_flexrecon(sample_args(dir));
+    INFO(r.out);
+    REQUIRE(r.exit_code == 0);
+    return dir;
+  }();
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("the sample case's findings are exactly the ones samples/README.md explains") {
+  const auto findings = read_csv(sample_pack() / "findings.csv");
+  const auto expected = read_csv(kSamples + "/expected-findings.csv");
+  std::map<std::pair<std::string, std::string>, std::map<std::string, std::string>> got;
+  for (const auto& f : findings) {
+    const auto key = std::make_pair(f.at("metering_record_id"), f.at("status") + "/" + f.at("rule"));
+    INFO("unexpected duplicate finding " << key.first << " " << key.second);
+    CHECK(got.count(key) == 0);
+    got[key] = f;
+  }
+  std::set<std::pair<std::string, std::string>> expected_keys;
+  for (const auto& e : expected) {
+    const auto key = std::make_pair(e.at("metering_record_id"), e.at("status") + "/" + e.at("rule"));
+    expected_keys.insert(key);
+    INFO("expected " << key.first << " " << key.second);
+    REQUIRE(got.count(key) == 1);
+    const auto& f = got[key];
+    CHECK(f.at("tokens_challenged") == e.at("tokens_challenged"));
+    if (!e.at("confidence").empty()) CHECK(f.at("confidence") == e.at("confidence"));
+    CHECK(split_rules(f.at("other_rules")) == split_rules(e.at("other_rules")));
+    CHECK_FALSE(f.at("evidence").empty());
+    CHECK_FALSE(f.at("reason").empty());
+  }
+  for (const auto& [key, f] : got) {
+    INFO("finding not in expected-findings.csv: " << key.first << " " << key.second << " " << f.at("reason"));
+    CHECK(expected_keys.count(key) == 1);
+  }
+}
+
+TEST_CASE("the sample pack's findings.csv has exactly the SPEC header") {
+  const std::string text = read_file(sample_pack() / "findings.csv");
+  CHECK(text.substr(0, text.find('\n')) ==
+        "finding_id,status,rule,confidence,metering_record_id,user,host,product,version,charge_start_utc,"
+        "tokens_billed,tokens_challenged,other_rules,reason,evidence");
+}
+
+TEST_CASE("every sample metering row is either accepted or rejected with its line and reason") {
+  const auto summary = nlohmann::json::parse(read_file(sample_pack() / "summary.json"));
+  CHECK(summary["metering"]["rows"] == 25);
+  CHECK(summary["metering"]["accepted"] == 23);
+  CHECK(summary["metering"]["rejected"] == 2);
+  const auto rejects = read_csv(sample_pack() / "rejects.csv");
+  std::set<std::string> locations;
+  for (const auto& r : rejects)
+    if (r.at("source").find("metering.csv") != std::string::npos) locations.insert(r.at("location"));
+  CHECK(locations == std::set<std::string>{"line 25", "line 26"});
+}
+
+TEST_CASE("the sample events are all read: every export form, UTF-16 and archives") {
+  const auto summary = nlohmann::json::parse(read_file(sample_pack() / "summary.json"));
+  CHECK(summary["events"]["rejected"] == 0);
+  CHECK(summary["events"]["read"] == 659);  // the <EventID> elements across the nine files (generate.py)
+  CHECK(summary["hosts"] == 6);
+}
+
+TEST_CASE("the sample pack verifies against its manifest, and a tampered file does not") {
+  const auto copy = fresh_dir("sample-pack-copy");
+  fs::copy(sample_pack(), copy, fs::copy_options::recursive);
+  CHECK(run_flexrecon({"verify", copy.string()}).exit_code == 0);
+  {
+    std::ofstream f(copy / "findings.csv", std::ios::app);
+    f << "F99999,challenged,background,high,LRT-0,x,y,ACD,2025,2026-11-02T00:00:00Z,7.0,7.0,,forged,\n";
+  }
+  const auto r = run_flexrecon({"verify", copy.string()});
+  INFO(r.out);
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.find("findings.csv") != std::string::npos);
+  fs::remove_all(copy);
+}
+
+TEST_CASE("the same inputs and --as-of give a byte-identical pack") {
+  // Same command line, --out included (the manifest records it): write, move aside, write again.
+  const auto first = fresh_dir("determinism");
+  REQUIRE(run_flexrecon(sample_args(first)).exit_code == 0);
+  const auto again = fresh_dir("determinism-first");
+  fs::rename(first, again);
+  REQUIRE(run_flexrecon(sample_args(first)).exit_code == 0);
+  std::set<std::string> names;
+  for (const auto& e : fs::directory_iterator(first)) names.insert(e.path().filename().string());
+  CHECK(names == std::set<std::string>{"dossier.html", "evidence.sqlite", "findings.csv", "manifest.json", "rejects.csv",
+                                       "summary.json"});
+  for (const auto& name : names) {
+    INFO(name);
+    CHECK(read_file(first / name) == read_file(again / name));
+  }
+  fs::remove_all(again);
+  fs::remove_all(first);
+}

@@ -1,0 +1,244 @@
+#include <catch2/catch.hpp>
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "ingest_test_support.h"
+#include "util/sha256.h"
+
+using namespace flexrecon;
+using namespace flexrecon::test;
+
+namespace {
+
+const std::string kT1 = "2025-03-03T08:01:02Z";
+const std::string kT2 = "2025-03-03T08:05:00Z";
+
+struct Result {
+  SourceTable sources;
+  EventStore store;
+  Rejects rejects;
+};
+
+Result read_inputs(const std::vector<std::string>& paths, const EventReadOptions& options = {}) {
+  Result r;
+  read_event_inputs(paths, options, r.sources, r.store, r.rejects);
+  return r;
+}
+
+std::vector<std::string> source_names(const Result& r) {
+  std::vector<std::string> names;
+  for (const auto& f : r.sources.all()) names.push_back(f.name);
+  return names;
+}
+
+std::string two_events(std::uint64_t first_record) {
+  return "<Events>\n" + logon_4624(first_record, kT1) + "\n" + process_4688(first_record + 1, kT2) + "\n</Events>\n";
+}
+
+}  // namespace
+
+TEST_CASE("a directory is walked recursively in sorted order and each file is a registered source") {
+  TempDir dir;
+  dir.write("b/z.xml", two_events(10));
+  dir.write("b/a.xml", two_events(20));
+  dir.write("a.xml", two_events(30));
+  const auto r = read_inputs({dir.path().string()});
+  const std::string base = dir.path().string();
+  CHECK(source_names(r) == std::vector<std::string>{base + "/a.xml", base + "/b/a.xml", base + "/b/z.xml"});
+  CHECK(r.rejects.empty());
+  CHECK(r.store.counts.files == 3);
+  CHECK(r.store.counts.read == 6);
+  CHECK(r.store.counts.relevant == 3);
+  CHECK(r.store.hosts.at("ws-0042").security.size() == 6);
+  for (const auto& f : r.sources.all()) {
+    CHECK(f.kind == SourceKind::Events);
+    CHECK(f.format == "eventviewer-xml");
+  }
+}
+
+TEST_CASE("a source's hash and size are of exactly the bytes of the file") {
+  TempDir dir;
+  const std::string bytes = "\xEF\xBB\xBF" + two_events(1);
+  const auto path = dir.write("s.xml", bytes);
+  const auto r = read_inputs({path});
+  REQUIRE(r.sources.all().size() == 1);
+  CHECK(r.sources.at(0).sha256 == sha256_hex(bytes));
+  CHECK(r.sources.at(0).size == bytes.size());
+}
+
+TEST_CASE("progress is reported once per file with its size") {
+  TempDir dir;
+  const auto a = dir.write("a.xml", two_events(1));
+  const auto b = dir.write("b.xml", two_events(5));
+  std::vector<std::pair<std::string, std::uint64_t>> seen;
+  EventReadOptions options;
+  options.on_progress = [&](const std::string& file, std::uint64_t bytes) { seen.emplace_back(file, bytes); };
+  read_inputs({a, b}, options);
+  REQUIRE(seen.size() == 2);
+  CHECK(seen[0].first == a);
+  CHECK(seen[1].second == two_events(5).size());
+}
+
+TEST_CASE("missing, empty and unrecognised files are rejected as files and the run goes on") {
+  TempDir dir;
+  const auto empty = dir.write("empty.xml", "");
+  const auto junk = dir.write("notes.txt", "just some notes, not events\n");
+  const auto good = dir.write("good.xml", two_events(1));
+  const auto r = read_inputs({dir.file("missing.xml"), empty, junk, good});
+  REQUIRE(r.rejects.size() == 3);
+  CHECK(r.rejects[0].source == dir.file("missing.xml"));
+  CHECK(r.rejects[0].location == "file");
+  CHECK(r.rejects[0].reason == "no such file or directory");
+  CHECK(r.rejects[1].reason == "empty file");
+  CHECK(r.rejects[2].reason == "not a recognised event format");
+  CHECK(r.store.counts.files_rejected == 3);
+  CHECK(r.store.counts.files == 1);
+  CHECK(r.store.counts.read == 2);
+  CHECK(source_names(r) == std::vector<std::string>{good});
+}
+
+TEST_CASE("FIFOs and sockets in a walked directory are reported, never opened") {
+  TempDir dir;
+  dir.write("a.xml", two_events(1));
+  REQUIRE(::mkfifo(dir.file("pipe").c_str(), 0600) == 0);
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  const std::string sock = dir.file("sock");
+  const bool bound = sock.size() < sizeof(addr.sun_path) &&
+                     (std::copy(sock.begin(), sock.end(), addr.sun_path), ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  // If reading the FIFO were attempted this would block forever: no writer ever opens it.
+  const auto r = read_inputs({dir.path().string()});
+  ::close(fd);
+  CHECK(r.store.counts.read == 2);
+  REQUIRE(r.rejects.size() == (bound ? 2u : 1u));
+  CHECK(r.rejects[0].source == dir.file("pipe"));
+  CHECK(r.rejects[0].reason == "skipped: FIFO");
+  if (bound) CHECK(r.rejects[1].reason == "skipped: socket");
+}
+
+TEST_CASE("symlinks to directories are not followed during a walk; symlinks to files are read") {
+  TempDir dir;
+  dir.write("real/a.xml", two_events(1));
+  dir.write("other/b.xml", two_events(5));
+  std::filesystem::create_directory_symlink(dir.path() / "real", dir.path() / "other" / "loop");
+  std::filesystem::create_symlink(dir.path() / "real" / "a.xml", dir.path() / "other" / "c.xml");
+  const auto r = read_inputs({(dir.path() / "other").string()});
+  CHECK(source_names(r) == std::vector<std::string>{dir.file("other/b.xml"), dir.file("other/c.xml")});
+  REQUIRE(r.rejects.size() == 1);
+  CHECK(r.rejects[0].source == dir.file("other/loop"));
+  CHECK(r.rejects[0].reason == "symbolic link to a directory not followed");
+}
+
+TEST_CASE("a zip of event files is read in place; members are named archive!path") {
+  TempDir dir;
+  const auto zip = dir.write("logs.zip", make_archive(ArchiveKind::Zip, {{"dc1/security.xml", two_events(1)},
+                                                                         {"dc1/", ""},
+                                                                         {"ws/system.xml", two_events(100)}}));
+  const auto r = read_inputs({zip});
+  CHECK(r.rejects.empty());
+  CHECK(source_names(r) == std::vector<std::string>{zip + "!dc1/security.xml", zip + "!ws/system.xml"});
+  CHECK(r.store.counts.read == 4);
+  CHECK(r.store.counts.files == 2);
+  // The hash is of the decompressed member, what the reader saw.
+  CHECK(r.sources.at(0).sha256 == sha256_hex(two_events(1)));
+  CHECK(r.sources.at(0).size == two_events(1).size());
+}
+
+TEST_CASE("tar, tar.gz and a bare .gz are read in place, detected by content not name") {
+  TempDir dir;
+  const auto tgz = dir.write("export.tgz", make_archive(ArchiveKind::TarGz, {{"a.xml", two_events(1)}, {"b.xml", two_events(3)}}));
+  const auto tar = dir.write("export.dat", make_archive(ArchiveKind::Tar, {{"c.xml", two_events(5)}}));
+  const auto gz = dir.write("security.xml.gz", make_archive(ArchiveKind::Gz, {{"x", two_events(7)}}));
+  const auto r = read_inputs({tgz, tar, gz});
+  for (const auto& rej : r.rejects) FAIL_CHECK(rej.source << ": " << rej.reason);
+  CHECK(source_names(r) == std::vector<std::string>{tgz + "!a.xml", tgz + "!b.xml", tar + "!c.xml", gz + "!security.xml"});
+  CHECK(r.store.counts.read == 8);
+}
+
+TEST_CASE("a zip inside a zip is read through the outer archive, never extracted") {
+  TempDir dir;
+  const std::string inner = make_archive(ArchiveKind::Zip, {{"deep/events.xml", two_events(1)}});
+  const auto outer = dir.write("outer.zip", make_archive(ArchiveKind::Zip, {{"inner.zip", inner}, {"top.xml", two_events(9)}}));
+  const auto r = read_inputs({outer});
+  CHECK(r.rejects.empty());
+  CHECK(source_names(r) == std::vector<std::string>{outer + "!inner.zip!deep/events.xml", outer + "!top.xml"});
+  CHECK(r.store.counts.read == 4);
+}
+
+TEST_CASE("archives nested deeper than the limit are rejected, shallower levels still read") {
+  TempDir dir;
+  std::string nested = make_archive(ArchiveKind::Zip, {{"e.xml", two_events(1)}});
+  for (int level = 2; level <= 5; ++level) nested = make_archive(ArchiveKind::Zip, {{"l" + std::to_string(level) + ".zip", nested}});
+  const auto path = dir.write("l6.zip", nested);  // six levels of zip around e.xml
+  SECTION("default limit of 4") {
+    const auto r = read_inputs({path});
+    CHECK(r.store.counts.read == 0);
+    REQUIRE(r.rejects.size() == 1);
+    CHECK(r.rejects[0].source == path + "!l5.zip!l4.zip!l3.zip!l2.zip");
+    CHECK(r.rejects[0].reason == "archive nested deeper than 4 levels");
+  }
+  SECTION("a limit of 6 reaches the events") {
+    EventReadOptions options;
+    options.max_archive_nesting = 6;
+    const auto r = read_inputs({path}, options);
+    CHECK(r.rejects.empty());
+    CHECK(r.store.counts.read == 2);
+  }
+}
+
+TEST_CASE("a member that expands past the ratio or the absolute cap is rejected") {
+  TempDir dir;
+  // Looks like event XML, so the reader consumes all of it: 8 MiB of blanks inside <Events>.
+  const std::string padded = "<Events>" + std::string(8 << 20, ' ') + "</Events>";
+  const auto bomb = dir.write("bomb.zip", make_archive(ArchiveKind::Zip, {{"bomb.xml", padded}}));
+  SECTION("ratio") {
+    EventReadOptions options;
+    options.max_expansion_ratio = 10;
+    const auto r = read_inputs({bomb}, options);
+    REQUIRE(r.rejects.size() >= 1);
+    CHECK(r.rejects[0].source == bomb + "!bomb.xml");
+    CHECK(r.rejects[0].reason == "member expands more than 10:1");
+  }
+  SECTION("cap") {
+    EventReadOptions options;
+    options.max_member_bytes = 1 << 20;
+    const auto r = read_inputs({bomb}, options);
+    REQUIRE(r.rejects.size() >= 1);
+    CHECK(r.rejects[0].reason == "member expands beyond 1048576 bytes");
+  }
+  SECTION("default bounds let an ordinary compressible log through") {
+    std::string log = "<Events>\n";
+    for (int i = 1; i <= 3000; ++i) log += logon_4624(static_cast<std::uint64_t>(i), kT1) + "\n";
+    log += "</Events>\n";
+    const auto ok = dir.write("ok.zip", make_archive(ArchiveKind::Zip, {{"big.xml", log}}));
+    const auto r = read_inputs({ok});
+    CHECK(r.rejects.empty());
+    CHECK(r.store.counts.read == 3000);
+  }
+}
+
+TEST_CASE("a corrupt archive is rejected as a file; members read before the damage are kept") {
+  TempDir dir;
+  std::string tgz = make_archive(ArchiveKind::TarGz, {{"a.xml", two_events(1)}});
+  const auto truncated = dir.write("cut.tar.gz", tgz.substr(0, tgz.size() / 2));
+  const auto r = read_inputs({truncated});
+  REQUIRE_FALSE(r.rejects.empty());
+  CHECK(r.store.counts.files_rejected >= 1);
+  for (const auto& rej : r.rejects) CHECK(rej.location == "file");
+}
+
+TEST_CASE("malformed events inside a file are counted as rejected events, not rejected files") {
+  TempDir dir;
+  const auto path = dir.write("mixed.xml", "<Events>\n" + logon_4624(1, kT1) + "\n<Event><System></System></Event>\n</Events>");
+  const auto r = read_inputs({path});
+  CHECK(r.store.counts.read == 1);
+  CHECK(r.store.counts.rejected == 1);
+  CHECK(r.store.counts.files_rejected == 0);
+  REQUIRE(r.rejects.size() == 1);
+  CHECK(r.rejects[0].location == "line 3");
+  CHECK(r.rejects[0].reason == "missing EventID");
+}

@@ -1,0 +1,123 @@
+#include <catch2/catch.hpp>
+
+#include "ingest/event_store_builder.h"
+
+using namespace flexrecon;
+
+namespace {
+
+Event make(const std::string& host, Channel channel, int id, std::uint64_t record, Instant time, SourceId source = 0) {
+  Event e;
+  e.host = host;
+  e.computer = host;
+  e.channel = channel;
+  e.channel_name = channel == Channel::Security ? "Security"
+                   : channel == Channel::System ? "System"
+                   : channel == Channel::LocalSessionManager
+                       ? "Microsoft-Windows-TerminalServices-LocalSessionManager/Operational"
+                       : "Microsoft-Windows-Sysmon/Operational";
+  e.event_id = id;
+  e.record_id = record;
+  e.time = time;
+  e.source = source;
+  e.fields = {{"TargetUserName", "jdoe"}, {"LogonType", "2"}};
+  return e;
+}
+
+}  // namespace
+
+TEST_CASE("the same record from two overlapping exports counts once") {
+  EventStore store;
+  EventStoreBuilder builder(store);
+  builder.add(make("ws-1", Channel::Security, 4624, 10, 1000, 0));
+  builder.add(make("ws-1", Channel::Security, 4624, 10, 1000, 1));
+  builder.finish();
+  CHECK(store.counts.read == 2);
+  CHECK(store.counts.duplicates == 1);
+  CHECK(store.counts.relevant == 1);
+  CHECK(store.conflicts.empty());
+  REQUIRE(store.hosts.count("ws-1") == 1);
+  CHECK(store.hosts["ws-1"].events.size() == 1);
+  CHECK(store.hosts["ws-1"].events[0].source == 0);
+  CHECK(store.hosts["ws-1"].security.size() == 1);
+  CHECK(store.counts.by_channel_and_id[{"Security", 4624}] == 2);
+}
+
+TEST_CASE("two differing copies of one record keep the first in input order and report a conflict") {
+  EventStore store;
+  EventStoreBuilder builder(store);
+  auto first = make("ws-1", Channel::Security, 4624, 10, 1000, 0);
+  auto second = make("ws-1", Channel::Security, 4624, 10, 1000, 1);
+  second.fields[0].value = "mallory";
+  builder.add(std::move(first));
+  builder.add(std::move(second));
+  builder.finish();
+  CHECK(store.counts.duplicates == 1);
+  REQUIRE(store.conflicts.size() == 1);
+  const auto& c = store.conflicts[0];
+  CHECK(c.host == "ws-1");
+  CHECK(c.channel == "Security");
+  CHECK(c.record_id == 10);
+  CHECK(c.kept == EvidenceRef{0, 10, false});
+  CHECK(c.dropped == EvidenceRef{1, 10, false});
+  REQUIRE(store.hosts["ws-1"].events.size() == 1);
+  CHECK(store.hosts["ws-1"].events[0].field("TargetUserName") == "jdoe");
+}
+
+TEST_CASE("a different time or event id on the same record is a conflict too") {
+  EventStore store;
+  EventStoreBuilder builder(store);
+  builder.add(make("ws-1", Channel::Security, 4624, 10, 1000, 0));
+  builder.add(make("ws-1", Channel::Security, 4624, 10, 2000, 1));
+  builder.add(make("ws-1", Channel::Security, 4634, 10, 1000, 2));
+  builder.finish();
+  CHECK(store.counts.duplicates == 2);
+  CHECK(store.conflicts.size() == 2);
+}
+
+TEST_CASE("the same record id on another host or in another channel is not a duplicate") {
+  EventStore store;
+  EventStoreBuilder builder(store);
+  builder.add(make("ws-1", Channel::Security, 4624, 10, 1000));
+  builder.add(make("ws-2", Channel::Security, 4624, 10, 1000));
+  builder.add(make("ws-1", Channel::System, 6005, 10, 1000));
+  builder.finish();
+  CHECK(store.counts.duplicates == 0);
+  CHECK(store.counts.relevant == 3);
+  CHECK(store.hosts.size() == 2);
+}
+
+TEST_CASE("every Security record marks coverage, relevant or not; only relevant events are kept") {
+  EventStore store;
+  EventStoreBuilder builder(store);
+  builder.add(make("ws-1", Channel::Security, 4688, 12, 3000));
+  builder.add(make("ws-1", Channel::Security, 4624, 11, 2000));
+  builder.add(make("ws-1", Channel::Other, 1, 5, 2500));
+  builder.finish();
+  const auto& host = store.hosts["ws-1"];
+  REQUIRE(host.security.size() == 2);
+  CHECK(host.security[0].record_id == 11);
+  CHECK(host.security[1].record_id == 12);
+  CHECK(host.security[1].time == 3000);
+  REQUIRE(host.events.size() == 1);
+  CHECK(host.events[0].event_id == 4624);
+  CHECK(store.counts.read == 3);
+  CHECK(store.counts.relevant == 1);
+  CHECK(store.counts.by_channel_and_id[{"Microsoft-Windows-Sysmon/Operational", 1}] == 1);
+}
+
+TEST_CASE("kept events are ordered by time, then channel, then record id, whatever the input order") {
+  EventStore store;
+  EventStoreBuilder builder(store);
+  builder.add(make("ws-1", Channel::LocalSessionManager, 21, 3, 1000));
+  builder.add(make("ws-1", Channel::Security, 4624, 9, 1000));
+  builder.add(make("ws-1", Channel::Security, 4624, 8, 1000));
+  builder.add(make("ws-1", Channel::System, 6005, 1, 500));
+  builder.finish();
+  const auto& events = store.hosts["ws-1"].events;
+  REQUIRE(events.size() == 4);
+  CHECK(events[0].event_id == 6005);
+  CHECK(events[1].record_id == 8);
+  CHECK(events[2].record_id == 9);
+  CHECK(events[3].channel == Channel::LocalSessionManager);
+}

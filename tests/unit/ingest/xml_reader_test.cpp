@@ -1,0 +1,359 @@
+#include <catch2/catch.hpp>
+
+#include "ingest/byte_sources.h"
+#include "ingest/utf8_decoder.h"
+#include "ingest_test_support.h"
+
+using namespace flexrecon;
+using namespace flexrecon::test;
+
+namespace {
+
+const std::string kT1 = "2025-03-03T08:01:02.1234567Z";
+const std::string kT2 = "2025-03-03T08:05:00.0000000Z";
+const std::string kT3 = "2025-03-03T09:00:00.5Z";
+
+std::string event_viewer_file(const std::string& events) {
+  return "<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n<Events>" + events + "</Events>";
+}
+
+}  // namespace
+
+TEST_CASE("wevtutil output (bare events run together, no root) is read in full") {
+  Rejects rejects;
+  std::string format;
+  const auto events = read_all(logon_4624(1001, kT1) + process_4688(1002, kT2) + "\r\n", rejects, &format);
+  CHECK(format == "wevtutil-xml");
+  CHECK(rejects.empty());
+  REQUIRE(events.size() == 2);
+  const Event& e = events[0];
+  CHECK(e.event_id == 4624);
+  CHECK(e.record_id == 1001);
+  CHECK(e.channel == Channel::Security);
+  CHECK(e.channel_name == "Security");
+  CHECK(e.provider == "Microsoft-Windows-Security-Auditing");
+  CHECK(e.computer == "WS-0042.corp.example");
+  CHECK(e.host == "ws-0042");
+  CHECK(e.source == 7);
+  CHECK(e.line == 1);
+  CHECK(e.time == *parse_timestamp("2025-03-03T08:01:02.123456Z"));
+  CHECK(e.field("TargetUserName") == "jdoe");
+  CHECK(e.field("LogonType") == "2");
+  CHECK(events[1].event_id == 4688);
+}
+
+TEST_CASE("wevtutil /e:root output (a <root> wrapper) is read in full") {
+  Rejects rejects;
+  std::string format;
+  const auto events = read_all("<root>" + logon_4624(1, kT1) + "\n" + logon_4624(2, kT2) + "</root>", rejects, &format);
+  CHECK(format == "root-xml");
+  CHECK(rejects.empty());
+  REQUIRE(events.size() == 2);
+  CHECK(events[1].line == 2);
+}
+
+TEST_CASE("Event Viewer 'Save As XML' (declaration and <Events> root, double quotes) is read in full") {
+  const std::string ev =
+      "<Event xmlns=\"http://schemas.microsoft.com/win/2004/08/events/event\"><System><Provider "
+      "Name=\"EventLog\"/><EventID Qualifiers=\"32768\">6008</EventID><Level>2</Level><Task>0</Task>"
+      "<Keywords>0x80000000000000</Keywords><TimeCreated SystemTime=\"2025-03-01T07:59:58.000000000Z\"/>"
+      "<EventRecordID>88</EventRecordID><Channel>System</Channel><Computer>ws-0042.corp.example</Computer>"
+      "<Security/></System><EventData><Data>08:12:44</Data><Data>28/02/2025</Data><Data></Data>"
+      "<Binary>E9070200050019000C002C000000000000000000</Binary></EventData>"
+      "<RenderingInfo Culture=\"en-US\"><Message>The previous system shutdown was unexpected.</Message></RenderingInfo>"
+      "</Event>";
+  Rejects rejects;
+  std::string format;
+  const auto events = read_all(event_viewer_file(ev), rejects, &format);
+  CHECK(format == "eventviewer-xml");
+  CHECK(rejects.empty());
+  REQUIRE(events.size() == 1);
+  const Event& e = events[0];
+  CHECK(e.event_id == 6008);
+  CHECK(e.channel == Channel::System);
+  CHECK(e.line == 2);
+  // Unnamed Data are numbered in order; Binary keeps its own name.
+  CHECK(e.field("Data1") == "08:12:44");
+  CHECK(e.field("Data2") == "28/02/2025");
+  CHECK(e.has_field("Data3"));
+  CHECK(e.field("Binary") == "E9070200050019000C002C000000000000000000");
+}
+
+TEST_CASE("PowerShell ToXml() output (one event per line, single quotes) is read in full") {
+  Rejects rejects;
+  std::string format;
+  const auto events = read_all(logon_4624(5, kT1) + "\r\n" + lsm_21(6, kT2) + "\r\n", rejects, &format);
+  CHECK(format == "powershell-xml");
+  CHECK(rejects.empty());
+  REQUIRE(events.size() == 2);
+  CHECK(events[1].line == 2);
+  CHECK(events[1].channel == Channel::LocalSessionManager);
+  // UserData/<EventXML>/<field>: the element name is the field name.
+  CHECK(events[1].field("User") == "CORP\\jdoe");
+  CHECK(events[1].field("SessionID") == "2");
+  CHECK(events[1].field("Address") == "LOCAL");
+}
+
+TEST_CASE("python-evtx output (XML 1.1 declaration, space-separated SystemTime) is read in full") {
+  const std::string ev =
+      "<Event xmlns=\"http://schemas.microsoft.com/win/2004/08/events/event\"><System><Provider "
+      "Name=\"Microsoft-Windows-Eventlog\" Guid=\"{fc65ddd8-d6ef-4962-83d5-6e5cfe9ce148}\"></Provider>\n"
+      "<EventID Qualifiers=\"\">1102</EventID>\n<TimeCreated SystemTime=\"2021-10-20 13:39:12.731903\"></TimeCreated>\n"
+      "<EventRecordID>67099</EventRecordID>\n<Channel>Security</Channel>\n<Computer>FS03.offsec.lan</Computer>\n"
+      "</System>\n<UserData><LogFileCleared xmlns=\"http://manifests.microsoft.com/win/2004/08/windows/eventlog\">"
+      "<SubjectUserName>admmig</SubjectUserName>\n<SubjectLogonId>0x0000000001f4c65f</SubjectLogonId>\n"
+      "</LogFileCleared>\n</UserData>\n</Event>\n";
+  Rejects rejects;
+  std::string format;
+  const auto events =
+      read_all("<?xml version=\"1.1\" encoding=\"utf-8\" standalone=\"yes\" ?>\n\n<Events>\n" + ev + "\n</Events>", rejects, &format);
+  CHECK(format == "eventviewer-xml");
+  CHECK(rejects.empty());
+  REQUIRE(events.size() == 1);
+  CHECK(events[0].line == 4);
+  CHECK(events[0].time == *parse_timestamp("2021-10-20T13:39:12.731903Z"));
+  CHECK(events[0].host == "fs03");
+  CHECK(parse_logon_id(events[0].field("SubjectLogonId")) == 0x1f4c65f);
+}
+
+TEST_CASE("SystemTime with 0 to 9 fraction digits, T or space, with or without Z, all parse") {
+  for (const std::string t : {"2025-03-03T08:01:02Z", "2025-03-03T08:01:02.1Z", "2025-03-03 08:01:02.123456",
+                              "2025-03-03T08:01:02.123456789Z", "2025-03-03T08:01:02"}) {
+    Rejects rejects;
+    const auto events = read_all(logon_4624(1, t), rejects);
+    INFO(t);
+    CHECK(rejects.empty());
+    REQUIRE(events.size() == 1);
+    CHECK(events[0].time / kSecond == *parse_timestamp("2025-03-03T08:01:02Z") / kSecond);
+  }
+}
+
+TEST_CASE("UTF-16LE and UTF-16BE files with a BOM read like their UTF-8 form") {
+  const std::string text = "<?xml version=\"1.0\" encoding=\"UTF-16\"?>\r\n<Events>\r\n" + logon_4624(1, kT1) + "\r\n" +
+                           lsm_21(2, kT2) + "\r\n</Events>\r\n";
+  Rejects utf8_rejects;
+  const auto expected = read_all(text, utf8_rejects);
+  REQUIRE(expected.size() == 2);
+  for (const bool le : {true, false}) {
+    INFO((le ? "UTF-16LE" : "UTF-16BE"));
+    Rejects rejects;
+    std::string format;
+    const auto events = read_all(utf16(text, le), rejects, &format);
+    CHECK(format == "eventviewer-xml");
+    CHECK(rejects.empty());
+    REQUIRE(events.size() == 2);
+    for (std::size_t i = 0; i < 2; ++i) {
+      CHECK(events[i].line == expected[i].line);
+      CHECK(events[i].record_id == expected[i].record_id);
+      CHECK(events[i].fields.size() == expected[i].fields.size());
+      CHECK(events[i].field("User") == expected[i].field("User"));
+    }
+  }
+}
+
+TEST_CASE("a UTF-8 BOM is skipped and non-ASCII text survives UTF-16 decoding, surrogate pairs included") {
+  Rejects rejects;
+  const auto events = read_all("\xEF\xBB\xBF" + logon_4624(1, kT1, "WS-0042", "jdoe"), rejects);
+  REQUIRE(events.size() == 1);
+  // "Jürgen 😀" in UTF-16LE with a BOM, decoded to UTF-8.
+  const std::string le("\xFF\xFEJ\0\xFC\0r\0g\0e\0n\0 \0\x3D\xD8\x00\xDE", 20);
+  MemorySource in(le);
+  Utf8Decoder decoder(in);
+  CHECK(read_head(decoder, 100) == "J\xC3\xBCrgen \xF0\x9F\x98\x80");
+  CHECK(decoder.encoding() == Utf8Decoder::Encoding::Utf16LE);
+}
+
+TEST_CASE("a broken event in the middle is rejected alone and the events after it are read") {
+  std::string broken = logon_4624(2, kT2);
+  broken.replace(broken.find("</EventData>"), 12, "</EvntData>");
+  Rejects rejects;
+  const auto events = read_all("<Events>\n" + logon_4624(1, kT1) + "\n" + broken + "\n" + logon_4624(3, kT3) + "\n</Events>", rejects);
+  REQUIRE(events.size() == 2);
+  CHECK(events[0].record_id == 1);
+  CHECK(events[1].record_id == 3);
+  REQUIRE(rejects.size() == 1);
+  CHECK(rejects[0].source == "test.xml");
+  CHECK(rejects[0].location == "line 3");
+  CHECK(rejects[0].reason.starts_with("malformed XML: "));
+}
+
+TEST_CASE("an event cut off where the next one starts is rejected alone, the next one is read") {
+  std::string cut = logon_4624(2, kT2);
+  cut.resize(cut.find("<EventData>"));
+  Rejects rejects;
+  const auto events = read_all(logon_4624(1, kT1) + "\n" + cut + "\n" + logon_4624(3, kT3) + "\n", rejects);
+  REQUIRE(events.size() == 2);
+  CHECK(events[1].record_id == 3);
+  CHECK(events[1].line == 3);
+  REQUIRE(rejects.size() == 1);
+  CHECK(rejects[0].location == "line 2");
+  CHECK(rejects[0].reason == "truncated event: a new <Event> starts before </Event>");
+}
+
+TEST_CASE("a file whose last event is truncated keeps every complete event before it") {
+  std::string cut = logon_4624(2, kT2);
+  cut.resize(cut.size() / 2);
+  Rejects rejects;
+  const auto events = read_all("<Events>\n" + logon_4624(1, kT1) + "\n" + cut, rejects);
+  REQUIRE(events.size() == 1);
+  REQUIRE(rejects.size() == 1);
+  CHECK(rejects[0].location == "line 3");
+  CHECK(rejects[0].reason == "truncated event at end of file");
+}
+
+TEST_CASE("an event without EventID, TimeCreated or Computer is rejected with what it lacks") {
+  const std::string good = logon_4624(1, kT1);
+  auto without = [&](const std::string& what, const std::string& replacement = "") {
+    std::string e = good;
+    const auto at = e.find(what);
+    REQUIRE(at != std::string::npos);
+    return e.replace(at, what.size(), replacement);
+  };
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {without("<EventID>4624</EventID>"), "missing EventID"},
+      {without("<EventID>4624</EventID>", "<EventID>46x4</EventID>"), "unparsable EventID '46x4'"},
+      {without("<TimeCreated SystemTime='" + kT1 + "'/>"), "missing TimeCreated/@SystemTime"},
+      {without("<Computer>WS-0042.corp.example</Computer>"), "missing Computer"},
+      {without(kT1, "2025-02-30T08:00:00Z"), "unparsable SystemTime '2025-02-30T08:00:00Z'"},
+  };
+  for (const auto& [text, reason] : cases) {
+    Rejects rejects;
+    const auto events = read_all(text + "\n" + logon_4624(9, kT2), rejects);
+    INFO(reason);
+    CHECK(events.size() == 1);
+    REQUIRE(rejects.size() == 1);
+    CHECK(rejects[0].location == "line 1");
+    CHECK(rejects[0].reason.starts_with(reason));
+  }
+}
+
+TEST_CASE("a reference to an undeclared entity rejects the event, nothing is expanded") {
+  Rejects rejects;
+  const auto events = read_all(logon_4624(1, kT1, "WS-0042", "&xxe;") + "\n" + logon_4624(3, kT2), rejects);
+  REQUIRE(events.size() == 1);
+  CHECK(events[0].record_id == 3);
+  REQUIRE(rejects.size() == 1);
+  CHECK(rejects[0].location == "line 1");
+  CHECK(rejects[0].reason == "entity reference '&xxe;' not allowed");
+}
+
+TEST_CASE("a file-level DTD is never processed: events using its entities are rejected, the others read") {
+  const std::string text = "<?xml version=\"1.0\"?>\n<!DOCTYPE Events [\n<!ENTITY xxe SYSTEM \"file:///etc/passwd\">\n]>\n<Events>\n" +
+                           logon_4624(1, kT1, "WS-0042", "&xxe;") + "\n" + logon_4624(2, kT2) + "\n</Events>\n";
+  Rejects rejects;
+  std::string format;
+  const auto events = read_all(text, rejects, &format);
+  CHECK(format == "eventviewer-xml");
+  REQUIRE(events.size() == 1);
+  CHECK(events[0].record_id == 2);
+  REQUIRE(rejects.size() == 1);
+  CHECK(rejects[0].location == "line 6");
+  CHECK(rejects[0].reason == "entity reference '&xxe;' not allowed");
+}
+
+TEST_CASE("a DTD or entity declaration inside an event rejects that event") {
+  std::string ev = logon_4624(1, kT1);
+  ev.insert(ev.find("<System>"), "<!ENTITY a 'b'>");
+  Rejects rejects;
+  const auto events = read_all(ev + "\n" + logon_4624(2, kT2), rejects);
+  CHECK(events.size() == 1);
+  REQUIRE(rejects.size() == 1);
+  CHECK(rejects[0].reason == "DTD or entity declaration not allowed");
+}
+
+TEST_CASE("predefined entities and numeric character references are decoded, not rejected") {
+  Rejects rejects;
+  const auto events = read_all(logon_4624(1, kT1, "WS-0042", "a&amp;b&lt;&#174;&#x41;"), rejects);
+  CHECK(rejects.empty());
+  REQUIRE(events.size() == 1);
+  CHECK(events[0].field("TargetUserName") == "a&b<\xC2\xAE" "A");
+}
+
+TEST_CASE("raw control characters wevtutil emits are dropped and the event is kept") {
+  Rejects rejects;
+  const auto events = read_all(logon_4624(1, kT1, "WS-0042", std::string("jd\x01o\x02" "e\x0F")), rejects);
+  CHECK(rejects.empty());
+  REQUIRE(events.size() == 1);
+  CHECK(events[0].field("TargetUserName") == "jdoe");
+}
+
+TEST_CASE("an event over the size limit is rejected alone and reading resumes after it") {
+  EventReadOptions options;
+  options.max_event_bytes = 4096;
+  const std::string big = logon_4624(2, kT2, "WS-0042", std::string(10000, 'x'));
+  Rejects rejects;
+  const auto events = read_all(logon_4624(1, kT1) + "\n" + big + "\n" + logon_4624(3, kT3), rejects, nullptr, options);
+  REQUIRE(events.size() == 2);
+  CHECK(events[1].record_id == 3);
+  CHECK(events[1].line == 3);
+  REQUIRE(rejects.size() == 1);
+  CHECK(rejects[0].location == "line 2");
+  CHECK(rejects[0].reason == "event larger than 4096 bytes");
+}
+
+TEST_CASE("the default size limit is 4 MiB: a 5 MiB event is rejected without stopping the file") {
+  const std::string big = logon_4624(2, kT2, "WS-0042", std::string(5 << 20, 'x'));
+  Rejects rejects;
+  const auto events = read_all(big + "\n" + logon_4624(3, kT3), rejects);
+  REQUIRE(events.size() == 1);
+  REQUIRE(rejects.size() == 1);
+  CHECK(rejects[0].reason == "event larger than 4194304 bytes");
+}
+
+TEST_CASE("an event nested deeper than 64 elements is rejected") {
+  std::string deep;
+  for (int i = 0; i < 70; ++i) deep += "<a>";
+  for (int i = 0; i < 70; ++i) deep += "</a>";
+  std::string ev = logon_4624(1, kT1);
+  ev.insert(ev.find("</EventData>"), deep);
+  Rejects rejects;
+  const auto events = read_all(ev + logon_4624(2, kT2), rejects);
+  CHECK(events.size() == 1);
+  REQUIRE(rejects.size() == 1);
+  CHECK(rejects[0].reason == "nesting deeper than 64 elements");
+}
+
+TEST_CASE("namespace-prefixed events are split and read like plain ones") {
+  const std::string ev =
+      "<e:Event xmlns:e='http://schemas.microsoft.com/win/2004/08/events/event'><e:System><e:Provider Name='EventLog'/>"
+      "<e:EventID>6005</e:EventID><e:TimeCreated SystemTime='" + kT1 + "'/><e:EventRecordID>4</e:EventRecordID>"
+      "<e:Channel>System</e:Channel><e:Computer>WS-7</e:Computer></e:System><e:EventData><e:Data Name='x'>1</e:Data>"
+      "</e:EventData></e:Event>";
+  Rejects rejects;
+  const auto events = read_all("<Events>" + ev + "</Events>", rejects);
+  CHECK(rejects.empty());
+  REQUIRE(events.size() == 1);
+  CHECK(events[0].event_id == 6005);
+  CHECK(events[0].field("x") == "1");
+}
+
+TEST_CASE("content that is not event XML is reported as unrecognised") {
+  for (const std::string text : {"", "hello world", "<html><body>no events</body></html>", "{\"json\": true}"}) {
+    Rejects rejects;
+    std::string format = "unset";
+    const auto events = read_all(text, rejects, &format);
+    INFO(text);
+    CHECK(format.empty());
+    CHECK(events.empty());
+  }
+}
+
+TEST_CASE("an event split across read chunks is reassembled (a stream that trickles one byte at a time)") {
+  struct Trickle : ByteSource {
+    std::string data;
+    std::size_t pos = 0;
+    std::size_t read(char* buf, std::size_t n) override {
+      if (pos >= data.size() || n == 0) return 0;
+      buf[0] = data[pos++];
+      return 1;
+    }
+  } in;
+  in.data = event_viewer_file("\n" + logon_4624(1, kT1) + "\n<!-- </Event> -->\n" + lsm_21(2, kT2) + "\n");
+  Rejects rejects;
+  std::vector<Event> events;
+  read_event_stream(in, "t.xml", 0, {}, [&](Event&& e) { events.push_back(std::move(e)); }, rejects);
+  CHECK(rejects.empty());
+  REQUIRE(events.size() == 2);
+  CHECK(events[0].line == 3);
+  CHECK(events[1].line == 5);
+}
