@@ -93,6 +93,8 @@ class Decoder {
     }
   }
 
+  std::size_t steps() const { return steps_; }
+
  private:
   void enter(int depth) {
     if (depth > limits_.max_depth) throw DecodeError("nesting deeper than " + std::to_string(limits_.max_depth));
@@ -166,6 +168,16 @@ class Decoder {
   void element(Cursor& c, XmlNode& parent, const Values* values, int depth) {
     enter(depth);
     step();
+    // Element depth is counted apart from recursion depth: templates and nested values add levels
+    // of decoding but not of XML. Restored on every exit, exceptions included.
+    struct Level {
+      int& d;
+      explicit Level(int& v) : d(v) { ++d; }
+      ~Level() { --d; }
+    } level(element_depth_);
+    if (element_depth_ > limits_.max_element_depth) {
+      throw DecodeError("elements nested deeper than " + std::to_string(limits_.max_element_depth));
+    }
     const std::uint8_t tok = u8(c);
     skip(c, 2);  // dependency identifier
     skip(c, 4);  // data size
@@ -342,16 +354,24 @@ class Decoder {
   const DecodeLimits& limits_;
   std::size_t steps_ = 0;
   std::size_t text_bytes_ = 0;
+  int element_depth_ = 0;
 };
 
 }  // namespace
 
-XmlNode decode_record_xml(const ByteView& chunk, std::size_t begin, std::size_t end, const DecodeLimits& limits) {
+XmlNode decode_record_xml(const ByteView& chunk, std::size_t begin, std::size_t end, const DecodeLimits& limits,
+                          std::size_t* steps_used) {
   if (begin > end || end > chunk.size()) throw DecodeError("record data outside its chunk");
   XmlNode root;
   Decoder decoder(chunk, limits);
   Cursor c{begin, end};
-  decoder.fragment(c, root, nullptr, 0);
+  try {
+    decoder.fragment(c, root, nullptr, 0);
+  } catch (...) {
+    if (steps_used) *steps_used = decoder.steps();
+    throw;
+  }
+  if (steps_used) *steps_used = decoder.steps();
   return root;
 }
 

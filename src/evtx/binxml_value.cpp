@@ -96,8 +96,15 @@ std::string render_sid(const ByteView& b) {
   b.require(8, 4u * count);
   std::uint64_t authority = 0;
   for (int k = 2; k < 8; ++k) authority = (authority << 8) | b.u8(static_cast<std::size_t>(k));
-  std::string out = "S-" + std::to_string(revision) + "-" + std::to_string(authority);
-  for (unsigned k = 0; k < count; ++k) out += "-" + std::to_string(b.u32(8 + 4 * k));
+  // Appended piece by piece: GCC 12 warns (-Wrestrict, falsely) on the chained operator+ form.
+  std::string out = "S-";
+  out += std::to_string(revision);
+  out += '-';
+  out += std::to_string(authority);
+  for (unsigned k = 0; k < count; ++k) {
+    out += '-';
+    out += std::to_string(b.u32(8 + 4 * k));
+  }
   return out;
 }
 

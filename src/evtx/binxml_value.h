@@ -13,7 +13,6 @@ namespace flexrecon::evtx {
 // Value type codes used by the decoder (the full list is in the .cpp renderer).
 constexpr std::uint8_t kNullType = 0x00;
 constexpr std::uint8_t kStringType = 0x01;
-constexpr std::uint8_t kFileTimeType = 0x11;
 constexpr std::uint8_t kBinXmlType = 0x21;
 constexpr std::uint8_t kArrayFlag = 0x80;
 

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
-#include <optional>
 #include <cstring>
+#include <optional>
 #include <vector>
 
 #include "evtx/binxml.h"
@@ -25,6 +25,10 @@ constexpr std::size_t kChunkSize = 65536;
 constexpr std::size_t kChunkHeaderSize = 512;
 constexpr std::size_t kRecordHeaderSize = 24;  // signature, size, record id, written time
 constexpr std::uint32_t kRecordSignature = 0x00002a2a;
+// Decoding work allowed for all records of one chunk together: a real chunk needs well under a
+// million tokens; a crafted one (thousands of tiny records expanding the same templates) is cut
+// off here, its remaining records rejected, instead of keeping the run busy for minutes.
+constexpr std::size_t kChunkStepBudget = 4'000'000;
 
 // Fills `buf` as far as the stream allows; a short count means end of stream.
 std::size_t read_full(ByteSource& in, std::uint8_t* buf, std::size_t n) {
@@ -156,7 +160,7 @@ class ChunkReader {
   ChunkReader(const std::string& source_name, SourceId source, const EventReadOptions& options,
               const std::function<void(Event&&)>& deliver, Rejects& rejects)
       : source_name_(source_name), source_(source), deliver_(deliver), rejects_(rejects) {
-    limits_.max_depth = 2 * options.max_depth;  // the counter also counts template and fragment levels
+    limits_.max_element_depth = options.max_depth;
     limits_.max_text_bytes = options.max_event_bytes;
   }
 
@@ -183,6 +187,7 @@ class ChunkReader {
       reject(where, "bad event records checksum");
       return;
     }
+    chunk_steps_left_ = kChunkStepBudget;
     std::size_t pos = kChunkHeaderSize;
     while (pos + kRecordHeaderSize <= free_space) {
       const std::string at = where + " offset " + hex(pos);
@@ -213,13 +218,18 @@ class ChunkReader {
     Event e;
     e.source = source_;
     std::string why;
+    evtx::DecodeLimits limits = limits_;
+    limits.max_steps = std::min(limits_.max_steps, chunk_steps_left_);
+    std::size_t steps = 0;
     try {
-      const XmlNode root = evtx::decode_record_xml(chunk, pos + kRecordHeaderSize, pos + size - 4, limits_);
+      const XmlNode root = evtx::decode_record_xml(chunk, pos + kRecordHeaderSize, pos + size - 4, limits, &steps);
+      chunk_steps_left_ -= std::min(steps, chunk_steps_left_);
       if (!to_event(root, e, why)) {
         reject(location, why + header_id);
         return;
       }
     } catch (const DecodeError& err) {
+      chunk_steps_left_ -= std::min(steps, chunk_steps_left_);
       reject(location, std::string("corrupt Binary XML: ") + err.what() + header_id);
       return;
     }
@@ -235,6 +245,7 @@ class ChunkReader {
   const std::function<void(Event&&)>& deliver_;
   Rejects& rejects_;
   evtx::DecodeLimits limits_;
+  std::size_t chunk_steps_left_ = 0;
 };
 
 }  // namespace

@@ -41,7 +41,19 @@ struct ArchiveCloser {
 };
 using ArchivePtr = std::unique_ptr<struct archive, ArchiveCloser>;
 
-ArchivePtr open_archive(Client& client) {
+// libarchive's message on one line (some end in a newline), fit for a rejects.csv cell.
+std::string error_text(struct archive* a) {
+  const char* s = archive_error_string(a);
+  std::string text = s ? s : "unknown error";
+  for (char& c : text)
+    if (c == '\n' || c == '\r') c = ' ';
+  while (!text.empty() && text.back() == ' ') text.pop_back();
+  return text;
+}
+
+// Null when libarchive gives up on the first bytes; with `raw` enabled that only happens when a
+// compression filter recognised them and then failed, so `why` then describes a corrupt archive.
+ArchivePtr open_archive(Client& client, std::string& why) {
   ArchivePtr a(archive_read_new());
   archive_read_support_filter_all(a.get());
   archive_read_support_format_zip(a.get());
@@ -52,6 +64,7 @@ ArchivePtr open_archive(Client& client) {
   archive_read_support_format_raw(a.get());
   if (archive_read_open(a.get(), &client, nullptr, read_callback, nullptr) != ARCHIVE_OK) {
     if (client.error) std::rethrow_exception(client.error);
+    why = error_text(a.get());
     return nullptr;
   }
   return a;
@@ -59,11 +72,6 @@ ArchivePtr open_archive(Client& client) {
 
 bool is_plain_stream(struct archive* a) {
   return archive_format(a) == ARCHIVE_FORMAT_RAW && archive_filter_code(a, 0) == ARCHIVE_FILTER_NONE;
-}
-
-std::string error_text(struct archive* a) {
-  const char* s = archive_error_string(a);
-  return s ? s : "unknown error";
 }
 
 // `logs/x.xml.gz` -> `x.xml`: the name a bare compressed file's one member stands for.
@@ -85,16 +93,16 @@ class MemberSource : public ByteSource {
     const la_ssize_t got = archive_read_data(a_, buf, n);
     if (got < 0) {
       if (client_.error) std::rethrow_exception(client_.error);
-      throw ArchiveDataError("corrupt archive member: " + error_text(a_));
+      throw ArchiveDataError("corrupt archive member: " + error_text(a_), false);
     }
     produced_ += static_cast<std::uint64_t>(got);
     if (produced_ > options_.max_member_bytes)
-      throw ArchiveDataError("member expands beyond " + std::to_string(options_.max_member_bytes) + " bytes");
+      throw ArchiveDataError("member expands beyond " + std::to_string(options_.max_member_bytes) + " bytes", true);
     // Compressed bytes are counted as libarchive pulls them, block-wise; the slack of one block
     // keeps a small, well-compressed member from being refused for read-ahead it did not cause.
     const auto consumed = static_cast<std::uint64_t>(archive_filter_bytes(a_, -1) - raw_start_);
     if (produced_ > options_.max_expansion_ratio * (consumed + kBlock))
-      throw ArchiveDataError("member expands more than " + std::to_string(options_.max_expansion_ratio) + ":1");
+      throw ArchiveDataError("member expands more than " + std::to_string(options_.max_expansion_ratio) + ":1", true);
     return static_cast<std::size_t>(got);
   }
 
@@ -112,8 +120,9 @@ bool looks_like_archive(std::string_view head) {
   MemorySource memory(head);
   Client client;
   client.in = &memory;
-  auto a = open_archive(client);
-  if (!a) return false;
+  std::string why;
+  auto a = open_archive(client, why);
+  if (!a) return true;
   struct archive_entry* entry = nullptr;
   const int r = archive_read_next_header(a.get(), &entry);
   if (r < ARCHIVE_WARN) return false;
@@ -125,8 +134,12 @@ bool read_archive(ByteSource& in, const std::string& archive_name, const EventRe
                   const std::function<void(const std::string&, const std::string&)>& on_reject) {
   Client client;
   client.in = &in;
-  auto a = open_archive(client);
-  if (!a) return false;
+  std::string why;
+  auto a = open_archive(client, why);
+  if (!a) {
+    on_reject(archive_name, "corrupt archive: " + why);
+    return true;
+  }
   bool first = true;
   while (true) {
     struct archive_entry* entry = nullptr;
@@ -134,7 +147,11 @@ bool read_archive(ByteSource& in, const std::string& archive_name, const EventRe
     if (r == ARCHIVE_EOF) break;
     if (client.error) std::rethrow_exception(client.error);
     if (r < ARCHIVE_WARN) {
-      if (first) return false;
+      // Nothing recognisable at all is "not an archive"; a compressed stream or a known container
+      // that breaks before its first member is a corrupt archive.
+      const bool recognised = archive_filter_code(a.get(), 0) != ARCHIVE_FILTER_NONE ||
+                              (archive_format(a.get()) != 0 && archive_format(a.get()) != ARCHIVE_FORMAT_RAW);
+      if (first && !recognised) return false;
       on_reject(archive_name, "corrupt archive: " + error_text(a.get()));
       break;
     }
@@ -157,8 +174,12 @@ bool read_archive(ByteSource& in, const std::string& archive_name, const EventRe
     } catch (const ArchiveDataError& e) {
       if (client.error) throw;  // the enclosing archive's member failed, not this one
       on_reject(name, e.what());
-      on_reject(archive_name, std::string("archive read stopped at ") + name);
-      break;
+      if (e.over_expansion()) {
+        on_reject(archive_name, "archive not read beyond over-expanding member " + name);
+        break;
+      }
+      // A damaged member need not cost the rest (zip members stand alone); if the damage broke the
+      // stream, the next header says so and ends the loop.
     }
   }
   return true;

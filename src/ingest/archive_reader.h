@@ -12,10 +12,14 @@
 namespace flexrecon {
 
 // A member's data cannot be read: corrupt, or expanding past the bounds of EventReadOptions.
-// Reading the archive cannot safely go on past it (skipping would mean decompressing it).
 class ArchiveDataError : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  ArchiveDataError(const std::string& what, bool over_expansion) : std::runtime_error(what), over_expansion_(over_expansion) {}
+  // Reading cannot safely go on past an over-expanding member: skipping it means decompressing it.
+  bool over_expansion() const { return over_expansion_; }
+
+ private:
+  bool over_expansion_;
 };
 
 // True when libarchive recognises `head` as a container or compressed stream we read.

@@ -35,8 +35,10 @@ class InputWalker {
     std::error_code ec;
     // A path given on the command line is followed even when it is a symlink: the user named it.
     const auto status = fs::status(path, ec);
-    if (ec || status.type() == fs::file_type::not_found) {
+    if (status.type() == fs::file_type::not_found) {
       reject_file(path, "no such file or directory");
+    } else if (ec) {
+      reject_file(path, "cannot access: " + ec.message());
     } else if (status.type() == fs::file_type::directory) {
       walk(path);
     } else {
@@ -99,9 +101,15 @@ class InputWalker {
       HashingSource hashed(file);
       stream(hashed, path, 0);
     } catch (const Error& e) {
-      reject_file(path, e.what());
+      // The reject already names the file; keep only what went wrong.
+      std::string_view why = e.what();
+      if (why.starts_with(path + ": ")) why.remove_prefix(path.size() + 2);
+      reject_file(path, std::string(why));
     } catch (const ArchiveDataError& e) {
       reject_file(path, e.what());
+    } catch (const std::exception& e) {
+      // Bad content must never stop the run, whatever a reader below throws.
+      reject_file(path, std::string("unreadable: ") + e.what());
     }
   }
 

@@ -11,6 +11,7 @@
 #include <kainjow/mustache.hpp>
 
 #include "pack/evidence_index.h"
+#include "pack/span_index.h"
 #include "pack/timeline_svg.h"
 #include "pack/totals.h"
 #include "util/strings.h"
@@ -176,46 +177,69 @@ class DossierBuilder {
     root.set("sources", sources);
   }
 
-  // The evidence request list: for every host that was charged, each span of the audit period its
-  // Security log cannot vouch for, and how many charges depend on it.
+  // The evidence request list: for every host that was charged, the spans of the audit period its
+  // Security log cannot vouch for, and how many charges' presence windows fall in each. A filtered
+  // export can have a gap between nearly every pair of records: past kMaxQuietGaps per host, only
+  // the gaps that touch a charge are listed and the rest are counted.
   void add_coverage(data& root) {
+    constexpr std::size_t kMaxQuietGaps = 50;
     const Instant tol = r_.rules.settings.presence_tolerance;
-    std::map<std::string, std::vector<Span>> windows;  // host -> charge windows
+    std::map<std::string, std::vector<Span>> presence;  // host -> presence windows of its charges
     std::optional<Span> period;
     for (const MeteringRow& row : r_.rows) {
       if (!row.is_charge || !row.start || row.host.empty()) continue;
-      const Span w{*row.start - tol, std::max(row.end.value_or(*row.start), *row.start) + tol};
-      windows[row.host].push_back(w);
-      period = period ? Span{std::min(period->begin, w.begin), std::max(period->end, w.end)} : w;
+      presence[row.host].push_back({*row.start - tol, *row.start + tol});
+      const Span whole{*row.start - tol, std::max(row.end.value_or(*row.start), *row.start) + tol};
+      period = period ? Span{std::min(period->begin, whole.begin), std::max(period->end, whole.end)} : whole;
     }
-    data requests = list();
-    std::size_t count = 0;
-    for (const auto& [host, host_windows] : windows) {
-      auto affected = [&](Span gap) {
-        return std::count_if(host_windows.begin(), host_windows.end(), [&](Span w) { return w.overlaps(gap); });
-      };
-      auto request = [&](Span span, const std::string& kind, const std::string& description) {
+    data requests = list(), unlisted = list();
+    std::size_t listed = 0, unlisted_hosts = 0;
+    for (const auto& [host, windows] : presence) {
+      auto request = [&](Span span, const std::string& kind, const std::string& description, std::size_t charges) {
         const Span clipped{std::max(span.begin, period->begin), std::min(span.end, period->end)};
-        if (clipped.end <= clipped.begin) return;
         data row;
         row.set("host", host);
         row.set("from", when(clipped.begin));
         row.set("to", when(clipped.end));
         row.set("kind", kind);
         row.set("description", description);
-        row.set("charges", std::to_string(affected(span)));
+        row.set("charges", std::to_string(charges));
         requests.push_back(row);
-        ++count;
+        ++listed;
       };
       auto it = r_.timelines.hosts.find(host);
       if (it == r_.timelines.hosts.end() || !it->second.has_security_log) {
-        request(*period, "no-security-log", "no Security log was provided for this host");
+        request(*period, "no-security-log", "no Security log was provided for this host", windows.size());
         continue;
       }
-      for (const CoverageGap& g : it->second.uncovered) request(g.span, g.kind, g.description);
+      const std::vector<CoverageGap>& gaps = it->second.uncovered;
+      std::vector<std::size_t> affected(gaps.size(), 0);
+      const SpanIndex& index = indexes_for(host, it->second).gaps;
+      for (Span w : windows)
+        for (std::size_t i : index.overlapping(w)) ++affected[i];
+      std::vector<std::size_t> in_period;
+      for (std::size_t i : index.overlapping(*period)) in_period.push_back(i);
+      const bool list_all = in_period.size() <= kMaxQuietGaps;
+      std::size_t quiet = 0;
+      for (std::size_t i : in_period) {
+        if (affected[i] == 0 && !list_all) {
+          ++quiet;
+          continue;
+        }
+        request(gaps[i].span, gaps[i].kind, gaps[i].description, affected[i]);
+      }
+      if (quiet) {
+        data row;
+        row.set("host", host);
+        row.set("gaps", std::to_string(quiet));
+        unlisted.push_back(row);
+        ++unlisted_hosts;
+      }
     }
     root.set("evidence_requests", requests);
-    root.set("has_evidence_requests", count > 0);
+    root.set("has_evidence_requests", listed > 0);
+    root.set("unlisted_gaps", unlisted);
+    root.set("has_unlisted_gaps", unlisted_hosts > 0);
     if (period) {
       root.set("period_from", when(period->begin));
       root.set("period_to", when(period->end));
@@ -326,10 +350,11 @@ class DossierBuilder {
     auto it = r_.timelines.hosts.find(row.host);
     if (it != r_.timelines.hosts.end()) {
       const HostTimeline& tl = it->second;
+      const HostIndexes& idx = indexes_for(it->first, tl);
       constexpr std::size_t kMaxSessions = 12;
       std::size_t shown = 0, hidden = 0;
-      for (const Session& s : tl.sessions) {
-        if (!s.span.overlaps(range)) continue;
+      for (std::size_t si : idx.sessions.overlapping(range)) {
+        const Session& s = tl.sessions[si];
         if (shown == kMaxSessions) {
           ++hidden;
           continue;
@@ -344,13 +369,15 @@ class DossierBuilder {
       if (shown == 0) pic.lanes.push_back({"No session on " + row.host, {}});
       // Empty lanes are stated, not dropped: "the log covers all of this" is part of the argument.
       TimelineLane power{"Powered off", {}};
-      for (const PowerSpan& p : tl.power_off)
-        if (p.span.overlaps(range)) power.bars.push_back({p.span, "off", p.reason});
+      for (std::size_t pi : idx.power.overlapping(range))
+        power.bars.push_back({tl.power_off[pi].span, "off", tl.power_off[pi].reason});
       if (power.bars.empty()) power.label = "Powered on throughout";
       pic.lanes.push_back(power);
       TimelineLane gaps{"Log not covered", {}};
-      for (const CoverageGap& g : tl.uncovered)
-        if (g.span.overlaps(range)) gaps.bars.push_back({g.span, "gap", g.kind + ": " + g.description});
+      for (std::size_t gi : idx.gaps.overlapping(range)) {
+        const CoverageGap& g = tl.uncovered[gi];
+        gaps.bars.push_back({g.span, "gap", g.kind + ": " + g.description});
+      }
       if (gaps.bars.empty()) gaps.label = "Security log complete";
       pic.lanes.push_back(gaps);
     } else {
@@ -446,9 +473,27 @@ class DossierBuilder {
     return join(parts, ", ");
   }
 
+  struct HostIndexes {
+    SpanIndex sessions, power, gaps;
+  };
+  // Built on first use per host and kept: many exhibits can concern one host.
+  const HostIndexes& indexes_for(const std::string& host, const HostTimeline& tl) const {
+    auto it = host_indexes_.find(host);
+    if (it != host_indexes_.end()) return it->second;
+    std::vector<Span> sessions, power, gaps;
+    for (const Session& s : tl.sessions) sessions.push_back(s.span);
+    for (const PowerSpan& p : tl.power_off) power.push_back(p.span);
+    for (const CoverageGap& g : tl.uncovered) gaps.push_back(g.span);
+    return host_indexes_
+        .emplace(host, HostIndexes{SpanIndex(std::move(sessions)), SpanIndex(std::move(power)),
+                                      SpanIndex(std::move(gaps))})
+        .first->second;
+  }
+
   const ReconcileResult& r_;
   EvidenceIndex index_;
   PackTotals totals_;
+  mutable std::map<std::string, HostIndexes> host_indexes_;
 };
 
 }  // namespace

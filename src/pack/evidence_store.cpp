@@ -339,7 +339,8 @@ void write_evidence_store(const ReconcileResult& result, const std::string& path
   SqliteDb db(path);
   // A fresh file in the pack's temporary folder: no journal and no syncs until the end, since a failed
   // run throws the whole folder away. That is what keeps millions of rows fast.
-  db.exec("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA foreign_keys=OFF;");
+  db.exec("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA foreign_keys=OFF; PRAGMA locking_mode=EXCLUSIVE; "
+          "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;");
   db.exec("BEGIN");
   StoreWriter(result, db).write();
   db.exec("COMMIT");

@@ -29,6 +29,7 @@ struct Draft {
   bool lsm_bound = false;       // some LSM (user, SessionID) points at it
   Instant last_seen = kMinInstant;
   Instant created_at = 0;       // time of the event that created it: drafts_ is in this order
+  bool folded = false;          // a reconnect's transient logon, merged into the session it reconnected
   IdleTracker idle;
 };
 
@@ -50,6 +51,7 @@ class Builder {
   void on_lock(std::size_t i);
   void on_security_rdp(std::size_t i);
   void on_lsm(std::size_t i);
+  void fold_reconnect_logon(std::size_t session, const Event& reconnect);
   void on_rdp_auth(std::size_t i, const std::vector<std::pair<Instant, std::size_t>>& by_start);
   void finish_open();
 
@@ -74,6 +76,7 @@ class Builder {
   std::map<std::string, std::set<std::size_t>> open_by_user_;
   std::size_t epoch_ = 0;
   std::map<std::pair<std::size_t, std::uint64_t>, std::size_t> by_logon_;               // (epoch, logon id)
+  std::set<std::pair<std::size_t, std::uint64_t>> transient_logons_;                    // reconnect logons, folded
   std::map<std::tuple<std::size_t, std::string, std::string>, std::size_t> by_lsm_;    // (epoch, user, SessionID)
   std::map<std::pair<std::size_t, std::string>, std::size_t> by_lsm_session_;          // (epoch, SessionID)
 };
@@ -221,7 +224,8 @@ void Builder::on_logoff(std::size_t i) {
   const std::string what = std::to_string(e.event_id);
   if (const auto k = by_logon_id(id)) {
     attach(*k, i);
-    close(*k, e.time, what);
+    // The logoff of a reconnect's transient logon does not end the session it reconnected.
+    if (!transient_logons_.count({epoch_, id})) close(*k, e.time, what);
     return;
   }
   if (!is_human_account(e.field("TargetUserName"), e.field("TargetUserSid"), settings_)) return;
@@ -269,7 +273,34 @@ void Builder::on_security_rdp(std::size_t i) {
   Draft& d = drafts_[*k];
   if (!d.open) return;
   if (e.event_id == 4779) d.idle.begin(IdleChannel::SecurityDisconnect, e.time, e.ref());
-  if (e.event_id == 4778) d.idle.end(IdleChannel::SecurityDisconnect, e.time, e.ref());
+  if (e.event_id == 4778) {
+    d.idle.end(IdleChannel::SecurityDisconnect, e.time, e.ref());
+    fold_reconnect_logon(*k, e);
+  }
+}
+
+// Reconnecting to a disconnected RDP session authenticates anew: Windows logs a 4624 (type 10 on
+// some versions) with a new logon id, then the 4778 naming the session's original logon id. That
+// new logon is not a second session. A session of the same user that started within the presence
+// tolerance before the 4778, with nothing logged for it but its own 4624 and no LSM 21 of its
+// own, is that transient logon: it is folded into the reconnected session, and its later logoff
+// only attaches there.
+void Builder::fold_reconnect_logon(std::size_t session, const Event& reconnect) {
+  const std::string& user = drafts_[session].s.user;
+  const std::set<std::size_t>& mine = open_by_user_[user];
+  for (auto it = mine.rbegin(); it != mine.rend(); ++it) {
+    const std::size_t j = *it;
+    Draft& t = drafts_[j];
+    if (t.created_at < reconnect.time - settings_.presence_tolerance) break;
+    if (j == session || !t.from_logon || t.lsm_bound || t.s.evidence.size() != 1 || t.created_at > reconnect.time) continue;
+    Draft& d = drafts_[session];
+    d.s.evidence.push_back(t.s.evidence.front());
+    transient_logons_.insert({epoch_, t.s.logon_id});
+    register_logon(session, t.s.logon_id);
+    t.folded = true;
+    close(j, t.s.span.begin, "folded into a reconnected session");
+    return;
+  }
 }
 
 void Builder::on_lsm(std::size_t i) {
@@ -333,7 +364,10 @@ void Builder::on_lsm(std::size_t i) {
       if (d.open) d.idle.begin(IdleChannel::LsmDisconnect, e.time, e.ref());
       break;
     case 25:
-      if (d.open) d.idle.end(IdleChannel::LsmDisconnect, e.time, e.ref());
+      if (d.open) {
+        d.idle.end(IdleChannel::LsmDisconnect, e.time, e.ref());
+        fold_reconnect_logon(*k, e);
+      }
       break;
     default: break;  // 22: shell start, supporting evidence
   }
@@ -401,7 +435,9 @@ std::vector<Session> Builder::run() {
   }
   finish_open();
   std::vector<std::pair<Instant, std::size_t>> by_start;
-  for (std::size_t k = 0; k < drafts_.size(); ++k) by_start.emplace_back(drafts_[k].s.span.begin, k);
+  for (std::size_t k = 0; k < drafts_.size(); ++k) {
+    if (!drafts_[k].folded) by_start.emplace_back(drafts_[k].s.span.begin, k);
+  }
   std::sort(by_start.begin(), by_start.end());
   for (std::size_t i = 0; i < events.size(); ++i) {
     if (events[i].channel == Channel::RemoteConnectionManager && events[i].event_id == 1149) on_rdp_auth(i, by_start);
@@ -409,6 +445,7 @@ std::vector<Session> Builder::run() {
 
   std::vector<Session> out;
   for (Draft& d : drafts_) {
+    if (d.folded) continue;
     d.s.idle = d.idle.finish(d.s.span);
     std::sort(d.s.evidence.begin(), d.s.evidence.end());
     d.s.evidence.erase(std::unique(d.s.evidence.begin(), d.s.evidence.end()), d.s.evidence.end());

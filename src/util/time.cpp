@@ -191,7 +191,7 @@ std::string format_utc(Instant t) {
   const Instant rest = t - days * kDay;
   int y = 0, m = 0, d = 0;
   civil_from_days(days, y, m, d);
-  char buf[40];
+  char buf[96];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d, static_cast<int>(rest / kHour),
                 static_cast<int>(rest % kHour / kMinute), static_cast<int>(rest % kMinute / kSecond));
   return buf;
@@ -201,7 +201,7 @@ std::string format_utc_precise(Instant t) {
   const Instant frac = t - floor_div(t, kSecond) * kSecond;
   std::string s = format_utc(t);
   if (frac == 0) return s;
-  char buf[16];
+  char buf[32];
   std::snprintf(buf, sizeof buf, ".%06lld", static_cast<long long>(frac));
   s.insert(s.size() - 1, buf);
   return s;

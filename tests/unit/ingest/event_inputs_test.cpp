@@ -221,14 +221,51 @@ TEST_CASE("a member that expands past the ratio or the absolute cap is rejected"
   }
 }
 
-TEST_CASE("a corrupt archive is rejected as a file; members read before the damage are kept") {
+TEST_CASE("a truncated tar.gz is rejected as a file with the reason, and the run goes on") {
   TempDir dir;
   std::string tgz = make_archive(ArchiveKind::TarGz, {{"a.xml", two_events(1)}});
   const auto truncated = dir.write("cut.tar.gz", tgz.substr(0, tgz.size() / 2));
-  const auto r = read_inputs({truncated});
+  const auto good = dir.write("good.xml", two_events(50));
+  const auto r = read_inputs({truncated, good});
   REQUIRE_FALSE(r.rejects.empty());
-  CHECK(r.store.counts.files_rejected >= 1);
-  for (const auto& rej : r.rejects) CHECK(rej.location == "file");
+  CHECK(r.store.counts.files_rejected == r.rejects.size());
+  for (const auto& rej : r.rejects) {
+    CHECK(rej.source.starts_with(truncated));
+    CHECK(rej.location == "file");
+    CHECK(rej.reason.starts_with("corrupt archive"));
+    CHECK(rej.reason.find('\n') == std::string::npos);
+  }
+  CHECK(r.sources.all().back().name == good);
+}
+
+TEST_CASE("a damaged zip member is rejected with the reason, and the archive is reported as corrupt") {
+  TempDir dir;
+  std::string log = "<Events>\n";
+  for (int i = 1; i <= 200; ++i) log += logon_4624(static_cast<std::uint64_t>(i), kT1, "WS-" + std::to_string(i * 7919)) + "\n";
+  log += "</Events>\n";
+  std::string zip = make_archive(ArchiveKind::Zip, {{"a.xml", log}, {"b.xml", two_events(1000)}});
+  // Inside a.xml's deflate data: local header (30 bytes) + name (5) + a little.
+  for (std::size_t i = 200; i < 240; ++i) zip[i] = static_cast<char>(zip[i] ^ 0x5A);
+  const auto path = dir.write("damaged.zip", zip);
+  const auto good = dir.write("good.xml", two_events(50));
+  const auto r = read_inputs({path, good});
+  REQUIRE(r.rejects.size() >= 1);
+  CHECK(r.rejects[0].source == path + "!a.xml");
+  CHECK(r.rejects[0].location == "file");
+  CHECK(r.rejects[0].reason.starts_with("corrupt archive member: "));
+  CHECK(r.sources.all().back().name == good);
+  CHECK(r.store.counts.read == 2);
+}
+
+TEST_CASE("member paths with ../ or an absolute path are only names: nothing is written anywhere") {
+  TempDir dir;
+  const auto zip = dir.write("evil.zip", make_archive(ArchiveKind::Zip, {{"../../escaped.xml", two_events(1)}, {"/tmp/abs-flexrecon.xml", two_events(3)}}));
+  const auto r = read_inputs({zip});
+  CHECK(r.rejects.empty());
+  CHECK(source_names(r) == std::vector<std::string>{zip + "!../../escaped.xml", zip + "!/tmp/abs-flexrecon.xml"});
+  CHECK(r.store.counts.read == 4);
+  CHECK_FALSE(std::filesystem::exists(dir.path().parent_path().parent_path() / "escaped.xml"));
+  CHECK(std::distance(std::filesystem::directory_iterator(dir.path()), std::filesystem::directory_iterator()) == 1);
 }
 
 TEST_CASE("malformed events inside a file are counted as rejected events, not rejected files") {

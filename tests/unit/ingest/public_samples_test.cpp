@@ -61,3 +61,34 @@ TEST_CASE("every public sample rendered by python-evtx is read whole: per-id cou
   }
   CHECK(total > 1000);
 }
+
+TEST_CASE("EVTX files are detected by content and read through the EVTX reader, event for event like their XML rendering") {
+  const std::filesystem::path root = std::string(FLEXRECON_SHARED_DATA) + "/public-evtx";
+  if (!std::filesystem::exists(root)) {
+    WARN("public samples not present at " << root);
+    return;
+  }
+  std::vector<std::filesystem::path> files;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(root))
+    if (e.is_regular_file() && e.path().extension() == ".evtx") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  REQUIRE_FALSE(files.empty());
+  for (const auto& file : files) {
+    auto xml = std::string(FLEXRECON_SHARED_DATA) + "/public-evtx-xml/" +
+               std::filesystem::relative(file, root).replace_extension(".xml").string();
+    if (!std::filesystem::exists(xml)) continue;
+    INFO(file.string());
+    std::ifstream in(xml, std::ios::binary);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::uint64_t expected = 0;
+    for (const auto& [id, n] : count_event_ids(text)) expected += n;
+
+    SourceTable sources;
+    EventStore store;
+    Rejects rejects;
+    read_event_inputs({file.string()}, {}, sources, store, rejects);
+    REQUIRE(sources.all().size() == 1);
+    CHECK(sources.at(0).format == "evtx");
+    CHECK(store.counts.read == expected);
+  }
+}

@@ -98,3 +98,20 @@ TEST_CASE("timeline labels escape markup and keep UTF-8 whole when shortened", "
   CHECK(svg.find("x\xC5\xBC") == std::string::npos);  // label cut...
   CHECK(svg.find("\xE2\x80\xA6") != std::string::npos);  // ...with an ellipsis, not half a character
 }
+
+TEST_CASE("a filtered log with a gap between every record lists only the gaps that touch a charge",
+          "[pack][dossier]") {
+  ReconcileResult r = sample_result();
+  std::vector<CoverageGap>& gaps = r.timelines.hosts["ws-0042"].uncovered;
+  const Instant first = at("2025-03-04 05:00:00");
+  for (int k = 0; k < 5000; ++k) {
+    const Instant b = first + 2 * k * kMinute;
+    gaps.push_back({{b, b + kMinute}, "record-gap", "EventRecordID " + std::to_string(k) + " gap", {}});
+  }
+  std::sort(gaps.begin(), gaps.end(), [](const auto& a, const auto& b) { return a.span.begin < b.span.begin; });
+  const std::string html = render_dossier(r, templates_dir());
+  // The charge at 2025-03-05 12:00 (+/- 2 min) meets the long record gap and the two short gaps at
+  // 11:58 and 12:00; the other 1019 gaps of the audit period are counted, not listed.
+  CHECK(occurrences(html, "<tr><td>ws-0042</td><td class=\"time\">") == 3);  // request rows
+  CHECK(html.find("ws-0042: 1019;") != std::string::npos);
+}

@@ -238,7 +238,8 @@ class World {
     return *tl;
   }
 
-  // The record id of the n-th (0-based) event of a file, as the session evidence names it.
+  // True when the session's evidence names EventRecordID `record_id` (Security records of a
+  // HostLog are numbered from 1001, each other channel too).
   bool has_evidence(const Session& s, std::uint64_t record_id) const {
     for (const EvidenceRef& r : s.evidence) {
       if (r.position == record_id) return true;
@@ -255,7 +256,7 @@ class World {
   std::filesystem::path dir_;
 };
 
-// A window of `seconds` on either side of `t`, as the background rule asks.
+// A window of `tol` on either side of `t`, both ends included, as the background rule asks.
 inline Span around(const std::string& t, Instant tol = 120 * kSecond) {
   const Instant c = at(t);
   return Span{c - tol, c + tol + 1};

@@ -180,3 +180,68 @@ TEST_CASE("RDP authentication 1149 supports a session but is never one by itself
   CHECK(w.host().sessions[0].evidence.size() == 2);
   CHECK(w.host().events_used == 2);
 }
+
+TEST_CASE("an LSM session id bound before a reboot does not carry over to the next boot") {
+  World w;
+  HostLog sec;
+  sec.noise("2026-11-02T07:00:00Z")
+      .logon("2026-11-02T08:00:00Z", "jdoe", "0x77", 10)
+      .startup_4608("2026-11-03T07:00:00Z")
+      .noise("2026-11-03T20:00:00Z");
+  HostLog lsm;
+  lsm.lsm(21, "2026-11-02T08:00:01Z", "CORP\\jdoe", "2")
+      // Day 2: session 2 again, its 21 lost. It is a new session, rebuilt from the boot.
+      .lsm(24, "2026-11-03T12:00:00Z", "CORP\\jdoe", "2")
+      .lsm(23, "2026-11-03T12:05:00Z", "CORP\\jdoe", "2");
+  w.file("lsm.xml", lsm);
+  w.file("security.xml", sec);
+  w.build();
+  const HostTimeline& tl = w.host();
+  REQUIRE(tl.sessions.size() == 2);
+  CHECK(tl.sessions[0].span == Span{at("2026-11-02T08:00:00Z"), at("2026-11-03T07:00:00Z")});
+  CHECK(tl.sessions[0].end_reason == "next boot 4608");
+  CHECK(tl.sessions[1].start_inferred);
+  CHECK(tl.sessions[1].span == Span{at("2026-11-03T07:00:00Z"), at("2026-11-03T12:05:00Z")});
+  CHECK(tl.sessions[1].end_reason == "LSM 23");
+}
+
+TEST_CASE("an RDP reconnect's own 4624 is not a second session and its logoff does not end the first") {
+  World w;
+  HostLog sec;
+  sec.noise("2026-11-02T07:00:00Z")
+      .logon("2026-11-02T08:00:00Z", "jdoe", "0x77", 10)
+      .rdp_session(4779, "2026-11-02T12:00:00Z", "jdoe", "0x77")
+      .logon("2026-11-02T13:00:00Z", "jdoe", "0x9a0", 10)
+      .rdp_session(4778, "2026-11-02T13:00:01Z", "jdoe", "0x77")
+      .logoff("2026-11-02T13:00:02Z", "jdoe", "0x9a0", 10)
+      .rdp_session(4779, "2026-11-02T16:00:00Z", "jdoe", "0x77")
+      .noise("2026-11-02T20:00:00Z");
+  w.file("security.xml", sec);
+  w.build();
+  const HostTimeline& tl = w.host();
+  REQUIRE(tl.sessions.size() == 1);
+  const Session& s = tl.sessions[0];
+  CHECK(s.span == Span{at("2026-11-02T08:00:00Z"), at("2026-11-02T20:00:00Z")});
+  CHECK(s.open_at_end);
+  REQUIRE(s.idle.size() == 2);
+  CHECK(s.idle[0].span == Span{at("2026-11-02T12:00:00Z"), at("2026-11-02T13:00:01Z")});
+  CHECK(s.idle[1].span == Span{at("2026-11-02T16:00:00Z"), at("2026-11-02T20:00:00Z")});
+  // Disconnected since 16:00: a launch at 18:00 found nobody at the session.
+  CHECK(s.idle_throughout(around("2026-11-02T18:00:00Z")));
+  CHECK(s.evidence.size() == 6);
+  CHECK(tl.events_used == 6);
+}
+
+TEST_CASE("a new logon of the same user long before a reconnect stays its own session") {
+  World w;
+  HostLog sec;
+  sec.noise("2026-11-02T07:00:00Z")
+      .logon("2026-11-02T08:00:00Z", "jdoe", "0x77", 10)
+      .rdp_session(4779, "2026-11-02T12:00:00Z", "jdoe", "0x77")
+      .logon("2026-11-02T12:30:00Z", "jdoe", "0x9a0", 2)
+      .rdp_session(4778, "2026-11-02T13:00:00Z", "jdoe", "0x77")
+      .noise("2026-11-02T20:00:00Z");
+  w.file("security.xml", sec);
+  w.build();
+  CHECK(w.host().sessions.size() == 2);
+}
