@@ -28,7 +28,7 @@ std::string closing_line(const ReconcileResult& result) {
       ++insufficient;
     }
   }
-  std::string line = std::to_string(charges) + " charges, " + format_tokens(billed) + " tokens billed, " +
+  std::string line = std::to_string(charges) + " charges, " + format_tokens(billed) + " tokens in charges, " +
                      format_tokens(challenged) + " challenged";
   if (!by_rule.empty()) {
     std::vector<std::string> parts;

@@ -41,7 +41,17 @@ ReconcileResult reconcile(const ReconcileOptions& options) {
 
   // Rules first: the catalog resolves product names while metering and inventory are read, and a
   // broken rules folder should stop the run before any heavy reading.
+  const std::size_t first_rules_source = r.sources.all().size();
   r.rules = read_rules_folder(options.rules_dir.empty() ? default_rules_dir() : options.rules_dir, r.sources);
+  if (options.rules_dir.empty()) {
+    // The shipped folder's absolute path depends on where flexrecon is installed; name its files
+    // the same everywhere so packs stay identical across machines.
+    const std::string prefix = default_rules_dir() + "/";
+    for (std::size_t i = first_rules_source; i < r.sources.all().size(); ++i) {
+      auto& name = r.sources.at(static_cast<SourceId>(i)).name;
+      if (name.rfind(prefix, 0) == 0) name = "(shipped rules)/" + name.substr(prefix.size());
+    }
+  }
   if (!options.rates.empty()) r.rules.rates = read_rate_sheet(options.rates, r.sources);
   if (options.billing_model) r.rules.settings.billing_model = *options.billing_model;
   if (!options.billing_tz.empty()) r.rules.settings.billing_tz = options.billing_tz;

@@ -1,6 +1,12 @@
 // read_event_inputs: walks files, directories and archives, registers every event source, and feeds
 // the events into the store.
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <thread>
 #include <filesystem>
 #include <system_error>
 
@@ -26,19 +32,26 @@ const char* special_kind(fs::file_type type) {
   }
 }
 
-class InputWalker {
+// One thing to read, found by walking the command line's paths: a file (plain or archive) or a
+// refusal decided by the walk itself (a FIFO, a link to a directory...).
+struct InputUnit {
+  std::string path;
+  std::string refusal;  // non-empty: reject the path with this reason, read nothing
+};
+
+// Expands the command line's paths into units, in a deterministic order.
+class InputWalk {
  public:
-  InputWalker(const EventReadOptions& options, SourceTable& sources, EventStore& store, Rejects& rejects)
-      : options_(options), sources_(sources), store_(store), builder_(store), rejects_(rejects) {}
+  std::vector<InputUnit> units;
 
   void top_level(const std::string& path) {
     std::error_code ec;
     // A path given on the command line is followed even when it is a symlink: the user named it.
     const auto status = fs::status(path, ec);
     if (status.type() == fs::file_type::not_found) {
-      reject_file(path, "no such file or directory");
+      units.push_back({path, "no such file or directory"});
     } else if (ec) {
-      reject_file(path, "cannot access: " + ec.message());
+      units.push_back({path, "cannot access: " + ec.message()});
     } else if (status.type() == fs::file_type::directory) {
       walk(path);
     } else {
@@ -46,20 +59,13 @@ class InputWalker {
     }
   }
 
-  void finish() { builder_.finish(); }
-
  private:
-  void reject_file(const std::string& name, const std::string& reason) {
-    rejects_.push_back({name, "file", reason});
-    ++store_.counts.files_rejected;
-  }
-
   void entry(const std::string& path, fs::file_type type) {
     if (type == fs::file_type::regular) {
-      file(path);
+      units.push_back({path, ""});
     } else {
       // Never opened: reading a FIFO or a device could hang or never end.
-      reject_file(path, std::string("skipped: ") + special_kind(type));
+      units.push_back({path, std::string("skipped: ") + special_kind(type)});
     }
   }
 
@@ -68,7 +74,7 @@ class InputWalker {
     std::vector<fs::directory_entry> entries;
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) entries.push_back(*it);
     if (ec) {
-      reject_file(dir, "cannot read directory: " + ec.message());
+      units.push_back({dir, "cannot read directory: " + ec.message()});
       return;
     }
     // Directory order is whatever the file system says; sort so runs are identical everywhere.
@@ -81,9 +87,9 @@ class InputWalker {
       if (own == fs::file_type::symlink) {
         const auto target = fs::status(e.path(), ec).type();
         if (ec || target == fs::file_type::not_found) {
-          reject_file(path, "broken symbolic link");
+          units.push_back({path, "broken symbolic link"});
         } else if (target == fs::file_type::directory) {
-          reject_file(path, "symbolic link to a directory not followed");
+          units.push_back({path, "symbolic link to a directory not followed"});
         } else {
           entry(path, target);
         }
@@ -94,8 +100,32 @@ class InputWalker {
       }
     }
   }
+};
 
-  void file(const std::string& path) {
+// What reading one unit produced besides its events. Source ids in events are local to the unit
+// (0, 1, ... in `sources` order) until the unit is merged into the run's SourceTable.
+struct UnitResult {
+  std::vector<SourceFile> sources;
+  Rejects rejects;
+  std::uint64_t files = 0;
+  std::uint64_t files_rejected = 0;
+  std::uint64_t events_rejected = 0;
+  std::vector<std::pair<std::string, std::uint64_t>> progress;
+};
+
+// Reads one unit: its file, or, for an archive, every member (recursing into nested archives).
+// Events go to `deliver`; everything else into `result`. Never throws for bad content.
+class UnitReader {
+ public:
+  UnitReader(const EventReadOptions& options, UnitResult& result, const std::function<void(Event&&)>& deliver)
+      : options_(options), result_(result), deliver_(deliver) {}
+
+  void read(const InputUnit& unit) {
+    if (!unit.refusal.empty()) {
+      reject_file(unit.path, unit.refusal);
+      return;
+    }
+    const std::string& path = unit.path;
     try {
       FileSource file(path);
       HashingSource hashed(file);
@@ -111,6 +141,12 @@ class InputWalker {
       // Bad content must never stop the run, whatever a reader below throws.
       reject_file(path, std::string("unreadable: ") + e.what());
     }
+  }
+
+ private:
+  void reject_file(const std::string& name, const std::string& reason) {
+    result_.rejects.push_back({name, "file", reason});
+    ++result_.files_rejected;
   }
 
   // One stream: an event file (registered as a source) or an archive (its members recursed into).
@@ -144,27 +180,61 @@ class InputWalker {
   }
 
   void events(ByteSource& replay, HashingSource& hashed, const std::string& name, const std::string& format) {
-    const SourceId id = sources_.add(SourceFile{name, SourceKind::Events, format, "", 0});
-    ++store_.counts.files;
-    const std::size_t before = rejects_.size();
+    const auto id = static_cast<SourceId>(result_.sources.size());
+    result_.sources.push_back(SourceFile{name, SourceKind::Events, format, "", 0});
+    ++result_.files;
+    const std::size_t before = result_.rejects.size();
     // The source entry is completed even when reading fails part-way: its events are already in.
     const auto seal = [&] {
-      store_.counts.rejected += rejects_.size() - before;
-      auto& file = sources_.at(id);
+      result_.events_rejected += result_.rejects.size() - before;
+      auto& file = result_.sources[id];
       file.sha256 = hashed.hex_digest();
       file.size = hashed.size();
     };
     try {
-      read_event_stream(replay, name, id, options_, [&](Event&& e) { builder_.add(std::move(e)); }, rejects_);
+      read_event_stream(replay, name, id, options_, deliver_, result_.rejects);
       hashed.drain();
     } catch (...) {
       seal();
       throw;
     }
     seal();
-    if (options_.on_progress) options_.on_progress(name, hashed.size());
+    result_.progress.emplace_back(name, hashed.size());
   }
 
+  const EventReadOptions& options_;
+  UnitResult& result_;
+  const std::function<void(Event&&)>& deliver_;
+};
+
+// Folds finished units into the run, strictly in unit order, so the store, the source table and
+// the rejects are the same whatever the number of jobs.
+class UnitMerger {
+ public:
+  UnitMerger(const EventReadOptions& options, SourceTable& sources, EventStore& store, Rejects& rejects)
+      : options_(options), sources_(sources), store_(store), builder_(store), rejects_(rejects) {}
+
+  // The id the unit's local source 0 will get: sources are appended when the unit completes.
+  SourceId base() const { return static_cast<SourceId>(sources_.all().size()); }
+
+  void event(Event&& e, SourceId base) {
+    e.source += base;
+    builder_.add(std::move(e));
+  }
+
+  void complete(UnitResult&& r) {
+    for (auto& s : r.sources) sources_.add(std::move(s));
+    rejects_.insert(rejects_.end(), std::make_move_iterator(r.rejects.begin()), std::make_move_iterator(r.rejects.end()));
+    store_.counts.files += r.files;
+    store_.counts.files_rejected += r.files_rejected;
+    store_.counts.rejected += r.events_rejected;
+    if (options_.on_progress)
+      for (const auto& [name, bytes] : r.progress) options_.on_progress(name, bytes);
+  }
+
+  void finish() { builder_.finish(); }
+
+ private:
   const EventReadOptions& options_;
   SourceTable& sources_;
   EventStore& store_;
@@ -172,13 +242,133 @@ class InputWalker {
   Rejects& rejects_;
 };
 
+// --jobs N: units are read by N worker threads; their events come back in batches through a bounded
+// queue per unit and are merged in unit order by the calling thread. A unit's worker waits when its
+// queue is full, so memory stays bounded; the unit being merged always has a worker (units are
+// handed out in order), so the wait always ends.
+class ParallelUnits {
+ public:
+  ParallelUnits(const std::vector<InputUnit>& units, const EventReadOptions& options, int jobs)
+      : units_(units), options_(options), slots_(units.size()) {
+    const int n = std::max(1, std::min<int>(jobs, static_cast<int>(units.size())));
+    for (int i = 0; i < n; ++i) workers_.emplace_back([this] { work(); });
+  }
+
+  ~ParallelUnits() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stopping_ = true;
+    }
+    changed_.notify_all();
+    for (auto& w : workers_) w.join();
+  }
+
+  // Merges every unit in order; rethrows a worker's failure.
+  void merge_all(UnitMerger& merger) {
+    for (std::size_t u = 0; u < units_.size(); ++u) {
+      const SourceId base = merger.base();
+      while (true) {
+        std::vector<Event> batch;
+        bool finished = false;
+        {
+          std::unique_lock<std::mutex> lock(mutex_);
+          changed_.wait(lock, [&] { return !slots_[u].batches.empty() || slots_[u].done; });
+          if (!slots_[u].batches.empty()) {
+            batch = std::move(slots_[u].batches.front());
+            slots_[u].batches.pop_front();
+          } else {
+            finished = true;
+          }
+        }
+        changed_.notify_all();
+        if (finished) break;
+        for (auto& e : batch) merger.event(std::move(e), base);
+      }
+      if (slots_[u].failure) std::rethrow_exception(slots_[u].failure);
+      merger.complete(std::move(slots_[u].result));
+    }
+  }
+
+ private:
+  static constexpr std::size_t kBatch = 4096;
+  static constexpr std::size_t kMaxQueuedBatches = 16;
+
+  struct Slot {
+    std::deque<std::vector<Event>> batches;
+    UnitResult result;
+    std::exception_ptr failure;
+    bool done = false;
+  };
+
+  void work() {
+    while (true) {
+      std::size_t u = 0;
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (stopping_ || next_ >= units_.size()) return;
+        u = next_++;
+      }
+      Slot& slot = slots_[u];
+      std::vector<Event> batch;
+      auto push = [&] {
+        std::unique_lock<std::mutex> lock(mutex_);
+        changed_.wait(lock, [&] { return stopping_ || slot.batches.size() < kMaxQueuedBatches; });
+        if (stopping_) throw Error::internal("event reading stopped");
+        slot.batches.push_back(std::move(batch));
+        batch.clear();
+        lock.unlock();
+        changed_.notify_all();
+      };
+      std::function<void(Event&&)> deliver = [&](Event&& e) {
+        batch.push_back(std::move(e));
+        if (batch.size() >= kBatch) push();
+      };
+      UnitResult result;
+      try {
+        UnitReader(options_, result, deliver).read(units_[u]);
+        if (!batch.empty()) push();
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        slot.failure = std::current_exception();
+      }
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        slot.result = std::move(result);
+        slot.done = true;
+      }
+      changed_.notify_all();
+    }
+  }
+
+  const std::vector<InputUnit>& units_;
+  const EventReadOptions& options_;
+  std::vector<Slot> slots_;
+  std::vector<std::thread> workers_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::size_t next_ = 0;
+  bool stopping_ = false;
+};
+
 }  // namespace
 
 void read_event_inputs(const std::vector<std::string>& paths, const EventReadOptions& options,
                        SourceTable& sources, EventStore& store, Rejects& rejects) {
-  InputWalker walker(options, sources, store, rejects);
-  for (const auto& path : paths) walker.top_level(path);
-  walker.finish();
+  InputWalk walk;
+  for (const auto& path : paths) walk.top_level(path);
+  UnitMerger merger(options, sources, store, rejects);
+  if (options.jobs <= 1 || walk.units.size() <= 1) {
+    for (const auto& unit : walk.units) {
+      const SourceId base = merger.base();
+      UnitResult result;
+      const std::function<void(Event&&)> deliver = [&](Event&& e) { merger.event(std::move(e), base); };
+      UnitReader(options, result, deliver).read(unit);
+      merger.complete(std::move(result));
+    }
+  } else {
+    ParallelUnits(walk.units, options, options.jobs).merge_all(merger);
+  }
+  merger.finish();
 }
 
 }  // namespace flexrecon

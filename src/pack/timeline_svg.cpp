@@ -11,7 +11,7 @@ constexpr int kWidth = 960;
 constexpr int kLabelWidth = 200;
 constexpr int kLaneHeight = 24;
 constexpr int kAxisHeight = 34;
-constexpr int kPlotWidth = kWidth - kLabelWidth - 10;
+constexpr int kPlotWidth = kWidth - kLabelWidth - 24;  // room for the last time label
 
 std::string num(double v) {
   char buf[32];

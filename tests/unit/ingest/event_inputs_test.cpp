@@ -279,3 +279,39 @@ TEST_CASE("malformed events inside a file are counted as rejected events, not re
   CHECK(r.rejects[0].location == "line 3");
   CHECK(r.rejects[0].reason == "missing EventID");
 }
+
+TEST_CASE("reading with several jobs gives the same store, sources and rejects as one job") {
+  const std::vector<std::string> paths = {std::string(FLEXRECON_SOURCE_DIR) + "/samples/events",
+                                          std::string(FLEXRECON_SHARED_DATA) + "/public-evtx-xml",
+                                          "/nonexistent/events.xml"};
+  auto read = [&](int jobs, flexrecon::SourceTable& sources, flexrecon::EventStore& store, flexrecon::Rejects& rejects) {
+    flexrecon::EventReadOptions options;
+    options.jobs = jobs;
+    flexrecon::read_event_inputs(paths, options, sources, store, rejects);
+  };
+  flexrecon::SourceTable s1, s3;
+  flexrecon::EventStore e1, e3;
+  flexrecon::Rejects r1, r3;
+  read(1, s1, e1, r1);
+  read(3, s3, e3, r3);
+  REQUIRE(s1.all().size() == s3.all().size());
+  for (std::size_t i = 0; i < s1.all().size(); ++i) {
+    CHECK(s1.all()[i].name == s3.all()[i].name);
+    CHECK(s1.all()[i].sha256 == s3.all()[i].sha256);
+  }
+  CHECK(e1.counts.read == e3.counts.read);
+  CHECK(e1.counts.by_channel_and_id == e3.counts.by_channel_and_id);
+  REQUIRE(e1.hosts.size() == e3.hosts.size());
+  for (const auto& [host, events] : e1.hosts) {
+    const auto& other = e3.hosts.at(host);
+    REQUIRE(events.events.size() == other.events.size());
+    for (std::size_t i = 0; i < events.events.size(); ++i) {
+      CHECK(events.events[i].ref() == other.events[i].ref());
+      CHECK(events.events[i].time == other.events[i].time);
+    }
+    CHECK(events.security.size() == other.security.size());
+  }
+  REQUIRE(r1.size() == r3.size());
+  for (std::size_t i = 0; i < r1.size(); ++i) CHECK(r1[i].source == r3[i].source);
+  CHECK(e1.counts.read > 4000);
+}

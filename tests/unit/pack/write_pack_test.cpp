@@ -124,3 +124,30 @@ TEST_CASE("a failure while replacing leaves the old pack in place", "[pack][writ
   CHECK(read_all(out / "manifest.json") == before);
   CHECK(names_in(dir.path()) == std::vector<std::string>{"pack"});
 }
+
+TEST_CASE("a run with nothing to challenge still writes a complete, verifiable pack", "[pack][write]") {
+  ReconcileResult r;  // a metering file with a header and no rows, no events
+  r.sources.add({"empty.csv", SourceKind::Metering, "token-flex-csv", std::string(64, 'e'), 120});
+  r.metering_files.push_back({0, "token-flex-csv", 0, 0, 0});
+  ScratchDir dir;
+  const fs::path out = dir.path() / "empty-pack";
+  write_pack(r, options_for(out.string() + "/"));  // a trailing slash names the same folder
+  CHECK(names_in(out) == kPackFiles);
+  CHECK(verify_pack(out.string()).empty());
+  CHECK(read_all(out / "findings.csv").find('\n') == read_all(out / "findings.csv").size() - 1);  // header only
+  CHECK(read_all(out / "dossier.html").find("No charge is challenged.") != std::string::npos);
+}
+
+TEST_CASE("day-granular metering rows without host or time get no picture, not a crash", "[pack][write]") {
+  ReconcileResult r = sample_result();
+  r.rows[0].start.reset();
+  r.rows[0].end.reset();
+  r.rows[0].host.clear();
+  r.rows[0].host_raw.clear();
+  r.rows[0].day_granular = true;
+  ScratchDir dir;
+  write_pack(r, options_for(dir.path() / "pack"));
+  const std::string html = read_all(dir.path() / "pack" / "dossier.html");
+  CHECK(html.find("id=\"exhibit-F0001\"") != std::string::npos);
+  CHECK(verify_pack((dir.path() / "pack").string()).empty());
+}
