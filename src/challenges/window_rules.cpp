@@ -81,29 +81,36 @@ Verdict make(const std::string& rule, const std::string& reason, const MeteringR
   return v;
 }
 
-// Did `prev`'s session run across `midnight`? Its own [start, end) first (a split's first half
-// ends at the midnight, give or take the window), else the user's logon session on the host that
-// was open at prev's start.
+// Did `prev`'s session run across `midnight`? In order of strength: prev's own [start, end) crosses
+// it; the user's logon session on the host, open when prev started, crosses it (Windows evidence);
+// prev's own span ends within the midnight window before it (Autodesk closed the first half at the
+// day boundary).
 bool runs_across(const RuleContext& ctx, const MeteringRow& prev, const MeteringRow& cur, Instant midnight,
                  Verdict& v) {
+  if (!prev.start || *prev.start >= midnight) return false;
   const Instant w = ctx.settings().midnight_window;
-  if (prev.start && prev.end && *prev.start < midnight && *prev.end >= midnight - w) {
+  if (prev.end && *prev.end >= midnight) {
     v.reason = "midnight split: the session of " + charge_name(prev) + " ran until " + format_utc(*prev.end);
     return true;
   }
-  if (!prev.start) return false;
   const std::string& host = cur.host.empty() ? prev.host : cur.host;
   const HostTimeline* tl = ctx.timeline(host);
-  if (tl == nullptr || (!prev.host.empty() && prev.host != host)) return false;
-  const Instant tol = ctx.settings().presence_tolerance;
-  // Sessions open when prev started (a logon up to the tolerance after it still counts).
-  for (const Session* s : ctx.sessions_overlapping(*tl, Span{*prev.start, *prev.start + tol + 1})) {
-    if (s->user != prev.user || s->span.end <= midnight) continue;
-    v.reason = "midnight split: " + prev.user + "'s logon session on " + host + " (logon " + format_utc(s->span.begin) +
-               ", " + (s->open_at_end ? "still open at the end of the log" : "ended " + format_utc(s->span.end)) +
-               "), in which " + charge_name(prev) + " started, ran across that midnight";
-    v.evidence.insert(v.evidence.end(), s->evidence.begin(), s->evidence.end());
-    v.session_ids.push_back(s->id);
+  if (tl != nullptr && (prev.host.empty() || prev.host == host)) {
+    const Instant tol = ctx.settings().presence_tolerance;
+    // Sessions open when prev started (a logon up to the tolerance after it still counts).
+    for (const Session* s : ctx.sessions_overlapping(*tl, Span{*prev.start, *prev.start + tol + 1})) {
+      if (s->user != prev.user || s->span.end <= midnight) continue;
+      v.reason = "midnight split: " + prev.user + "'s logon session on " + host + " (logon " + format_utc(s->span.begin) +
+                 ", " + (s->open_at_end ? "still open at the end of the log" : "ended " + format_utc(s->span.end)) +
+                 "), in which " + charge_name(prev) + " started, ran across that midnight";
+      v.evidence.insert(v.evidence.end(), s->evidence.begin(), s->evidence.end());
+      v.session_ids.push_back(s->id);
+      return true;
+    }
+  }
+  if (prev.end && *prev.end >= midnight - w) {
+    v.reason = "midnight split: the session of " + charge_name(prev) + " ran until " + format_utc(*prev.end) +
+               ", the day boundary";
     return true;
   }
   return false;

@@ -102,7 +102,7 @@ void inspect_events(const std::string& path, const Settings& settings) {
     std::cout << "  file " << f.name << ": " << (f.format.empty() ? "not a recognised event format" : f.format) << ", "
               << f.size << " bytes, sha256 " << f.sha256 << "\n";
   std::cout << "  events read " << store.counts.read << ", rejected " << store.counts.rejected << ", duplicates "
-            << store.counts.duplicates << ", conflicts " << store.conflicts.size() << ", used kinds "
+            << store.counts.duplicates << ", conflicts " << store.conflicts.size() << ", of the kinds used "
             << store.counts.relevant << "\n";
   for (const auto& [key, count] : store.counts.by_channel_and_id)
     std::cout << "    " << key.first << " " << key.second << ": " << count << "\n";
