@@ -141,6 +141,7 @@ bool read_archive(ByteSource& in, const std::string& archive_name, const EventRe
     return true;
   }
   bool first = true;
+  std::size_t files = 0;  // members that were regular files (read or rejected)
   while (true) {
     struct archive_entry* entry = nullptr;
     const int r = archive_read_next_header(a.get(), &entry);
@@ -165,9 +166,11 @@ bool read_archive(ByteSource& in, const std::string& archive_name, const EventRe
     const auto type = archive_entry_filetype(entry);
     if (type == AE_IFDIR) continue;
     if (type != AE_IFREG && !raw) {
+      ++files;
       on_reject(name, "not a regular file in the archive");
       continue;
     }
+    ++files;
     MemberSource member(a.get(), client, options);
     try {
       on_member(name, member);
@@ -182,6 +185,9 @@ bool read_archive(ByteSource& in, const std::string& archive_name, const EventRe
       // stream, the next header says so and ends the loop.
     }
   }
+  // An archive without a single member (an empty tar, or a block of zeros that reads as one) would
+  // otherwise vanish from the run without a trace.
+  if (files == 0) on_reject(archive_name, "archive holds no files");
   return true;
 }
 

@@ -315,3 +315,18 @@ TEST_CASE("reading with several jobs gives the same store, sources and rejects a
   for (std::size_t i = 0; i < r1.size(); ++i) CHECK(r1[i].source == r3[i].source);
   CHECK(e1.counts.read > 4000);
 }
+
+// Zeros read as a tar's end-of-archive blocks: libarchive sees an empty .tar.gz.
+TEST_CASE("a compressed file of zeros is reported as an archive holding no files") {
+  TempDir dir;
+  const std::string path = dir.write("zeros.gz", make_archive(ArchiveKind::Gz, {{"zeros", std::string(65536, '\0')}}));
+  SourceTable sources;
+  EventStore store;
+  Rejects rejects;
+  read_event_inputs({path}, {}, sources, store, rejects);
+  REQUIRE(rejects.size() == 1);
+  CHECK(rejects[0].source == path);
+  CHECK(rejects[0].location == "file");
+  CHECK(rejects[0].reason == "archive holds no files");
+  CHECK(store.counts.files_rejected == 1);
+}
