@@ -343,6 +343,15 @@ class DossierBuilder {
       pic.lanes.push_back({"Charge " + other.record_id, {{s, "related", "charge " + other.record_id}}});
       range = {std::min(range.begin, s.begin), std::max(range.end, s.end)};
     }
+    // Sessions the finding cites (the last one before, the next one after, a midnight-split's logon
+    // session) are part of the argument: widen the picture to show them, up to a day either side.
+    if (auto host = r_.timelines.hosts.find(row.host); host != r_.timelines.hosts.end()) {
+      for (const Session& s : host->second.sessions) {
+        if (std::find(f.session_ids.begin(), f.session_ids.end(), s.id) == f.session_ids.end()) continue;
+        range = {std::max(std::min(range.begin, s.span.begin), start - kDay),
+                 std::min(std::max(range.end, s.span.end), end + kDay)};
+      }
+    }
     const Instant pad = std::max<Instant>(30 * kMinute, (range.end - range.begin) / 6);
     range = {range.begin - pad, range.end + pad};
     pic.range = range;
