@@ -1,6 +1,7 @@
 #include "ingest/event_store_builder.h"
 
 #include <algorithm>
+#include <cctype>
 #include <tuple>
 
 #include "util/sha256.h"
@@ -8,10 +9,47 @@
 
 namespace flexrecon {
 
+namespace {
+
+// A field value in a form every export tool agrees on (see fingerprint_of).
+std::string canonical_value(std::string_view value) {
+  if (!value.empty() && value[0] >= '0' && value[0] <= '9') {
+    if (value.size() > 2 && value[0] == '0' && (value[1] == 'x' || value[1] == 'X')) {
+      std::uint64_t n = 0;
+      bool hex = value.size() <= 18;
+      for (char c : value.substr(2)) {
+        const int d = std::isxdigit(static_cast<unsigned char>(c)) ? (std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : (c | 0x20) - 'a' + 10) : -1;
+        if (d < 0) {
+          hex = false;
+          break;
+        }
+        n = n * 16 + static_cast<std::uint64_t>(d);
+      }
+      if (hex) return "#" + std::to_string(n);
+    }
+    if (value.size() >= 19 && value[4] == '-')
+      if (auto t = parse_timestamp(value)) return "@" + std::to_string(*t / kSecond);
+  }
+  std::string out;
+  out.reserve(value.size());
+  for (char c : value)
+    if (c != '\r') out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  return out;
+}
+
+}  // namespace
+
 EventStoreBuilder::Fingerprint EventStoreBuilder::fingerprint_of(const Event& event) {
   // A cryptographic hash, because a conflicting copy is a sign of tampering: a crafted collision
   // must not pass for an identical copy. Lengths are hashed too, so field boundaries cannot shift.
   // One buffer, one digest: far cheaper than a digest update per field.
+  //
+  // The content is compared as the event says it, not as one export tool spells it: the same record
+  // read from an .evtx and from its XML export (wevtutil, Event Viewer, python-evtx) must be an
+  // identical copy. So times count to the second (python-evtx loses microseconds through a float,
+  // and a microsecond error can cross any finer boundary), timestamps inside fields are compared as instants, hex numbers as numbers (`0x3e7` vs
+  // `0x00000000000003e7`), letters case-insensitively (GUIDs), and empty fields not at all (one
+  // tool omits what another writes empty).
   std::string& buf = scratch_;
   buf.clear();
   const auto put = [&](std::string_view s) {
@@ -20,11 +58,13 @@ EventStoreBuilder::Fingerprint EventStoreBuilder::fingerprint_of(const Event& ev
     buf += s;
   };
   put(std::to_string(event.event_id));
-  put(std::to_string(event.time));
-  put(event.provider);
+  put(std::to_string(event.time / kSecond));
+  put(to_lower(event.provider));
   for (const auto& f : event.fields) {
+    const std::string_view value = trim(f.value);
+    if (value.empty()) continue;
     put(f.name);
-    put(f.value);
+    put(canonical_value(value));
   }
   const std::string hex = sha256_hex(buf);
   Fingerprint out{};

@@ -89,14 +89,40 @@ std::optional<Instant> systemtime_at(const std::vector<unsigned char>& bytes, st
   return at(*days, w[4], w[5], w[6], w[7]);
 }
 
-std::vector<unsigned char> hex_bytes(std::string_view hex) {
+// The <Binary> payload as bytes. Windows' own XML (wevtutil, Event Viewer) writes it in hex; the
+// EVTX reader writes it in base64, as python-evtx does. Hex is tried first: a hex string is also
+// valid base64, but base64 of a SYSTEMTIME pair is almost never all hex digits.
+std::vector<unsigned char> binary_bytes(std::string_view text) {
   std::vector<unsigned char> out;
   std::string digits;
-  for (char c : hex) {
+  bool all_hex = true;
+  for (char c : text) {
     if (std::isxdigit(static_cast<unsigned char>(c))) digits.push_back(c);
+    else if (!std::isspace(static_cast<unsigned char>(c))) all_hex = false;
   }
-  for (std::size_t i = 0; i + 1 < digits.size(); i += 2) {
-    out.push_back(static_cast<unsigned char>(std::stoi(digits.substr(i, 2), nullptr, 16)));
+  if (all_hex && digits.size() % 2 == 0) {
+    for (std::size_t i = 0; i + 1 < digits.size(); i += 2)
+      out.push_back(static_cast<unsigned char>(std::stoi(digits.substr(i, 2), nullptr, 16)));
+    return out;
+  }
+  std::uint32_t acc = 0;
+  int bits = 0;
+  for (char c : text) {
+    int v = -1;
+    if (c >= 'A' && c <= 'Z') v = c - 'A';
+    else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
+    else if (c >= '0' && c <= '9') v = c - '0' + 52;
+    else if (c == '+') v = 62;
+    else if (c == '/') v = 63;
+    else if (c == '=') break;
+    else if (std::isspace(static_cast<unsigned char>(c))) continue;
+    else return {};
+    acc = (acc << 6) | static_cast<std::uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<unsigned char>((acc >> bits) & 0xff));
+    }
   }
   return out;
 }
@@ -104,7 +130,7 @@ std::vector<unsigned char> hex_bytes(std::string_view hex) {
 }  // namespace
 
 std::optional<Instant> parse_last_alive(const Event& e) {
-  const std::vector<unsigned char> binary = hex_bytes(e.field("Binary"));
+  const std::vector<unsigned char> binary = binary_bytes(e.field("Binary"));
   if (auto utc = systemtime_at(binary, 16)) return utc;
 
   const auto clock = parse_clock(strip_direction_marks(e.field("Data1")));

@@ -68,11 +68,43 @@ TEST_CASE("a different time or event id on the same record is a conflict too") {
   EventStore store;
   EventStoreBuilder builder(store);
   builder.add(make("ws-1", Channel::Security, 4624, 10, 1000, 0));
-  builder.add(make("ws-1", Channel::Security, 4624, 10, 2000, 1));
+  builder.add(make("ws-1", Channel::Security, 4624, 10, 1000 + 5 * kSecond, 1));
   builder.add(make("ws-1", Channel::Security, 4634, 10, 1000, 2));
   builder.finish();
   CHECK(store.counts.duplicates == 2);
   CHECK(store.conflicts.size() == 2);
+}
+
+TEST_CASE("one record as two export tools spell it is an identical copy, not a conflict") {
+  // wevtutil: short hex, upper-case GUID, 7 fraction digits; python-evtx/EVTX: padded hex,
+  // lower-case GUID, a microsecond lost to a float, an empty field written out.
+  EventStore store;
+  EventStoreBuilder builder(store);
+  auto wevtutil = make("ws-1", Channel::Security, 4616, 10, 1'000'000'000'000'123);
+  wevtutil.fields = {{"SubjectLogonId", "0x3e7"}, {"LogonGuid", "{54849625-5478-4994-A5BA-3E3B0328C30D}"},
+                     {"PreviousTime", "2019-03-20T09:21:36.535000000Z"}};
+  auto python = make("ws-1", Channel::Security, 4616, 10, 1'000'000'000'000'122, 1);
+  python.fields = {{"SubjectLogonId", "0x00000000000003e7"}, {"LogonGuid", "{54849625-5478-4994-a5ba-3e3b0328c30d}"},
+                   {"PreviousTime", "2019-03-20 09:21:36.535000"}, {"IpAddress", ""}};
+  builder.add(std::move(wevtutil));
+  builder.add(std::move(python));
+  builder.finish();
+  CHECK(store.counts.duplicates == 1);
+  CHECK(store.conflicts.empty());
+}
+
+TEST_CASE("an .evtx file and its XML export read together overlap as identical copies") {
+  const std::string base = std::string(FLEXRECON_SHARED_DATA);
+  const std::string name = "EVTX-ATTACK-SAMPLES/Lateral Movement/LM_4624_mimikatz_sekurlsa_pth_source_machine";
+  SourceTable sources;
+  EventStore store;
+  Rejects rejects;
+  read_event_inputs({base + "/public-evtx/" + name + ".evtx", base + "/public-evtx-xml/" + name + ".xml"}, {}, sources,
+                    store, rejects);
+  CHECK(rejects.empty());
+  REQUIRE(store.counts.read > 0);
+  CHECK(store.counts.duplicates * 2 == store.counts.read);
+  CHECK(store.conflicts.empty());
 }
 
 TEST_CASE("the same record id on another host or in another channel is not a duplicate") {

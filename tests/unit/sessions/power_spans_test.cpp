@@ -157,6 +157,14 @@ TEST_CASE("6008 last-alive time: the UTC SYSTEMTIME of the binary wins over the 
   CHECK(flexrecon::sessions::parse_last_alive(e) == at("2026-02-03T00:05:00Z"));
 }
 
+TEST_CASE("6008 last-alive time: the binary read from an .evtx (base64, as the EVTX reader writes it) counts too") {
+  Event e;
+  e.channel = Channel::System;
+  e.event_id = 6008;
+  e.fields = {{"Data1", "11:15:31 PM"}, {"Data2", "26.11.2026"}, {"Binary", "6gcLAAQAGgAXAA8AHwD6AOoHCwAEABoAFgAPAB8A+gA="}};
+  CHECK(flexrecon::sessions::parse_last_alive(e) == at("2026-11-26T22:15:31.250Z"));
+}
+
 TEST_CASE("a last clean shutdown with no boot after it ends the session and the host stays off") {
   World w;
   HostLog sec = morning_logon();
