@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <map>
+#include <set>
 
 #include <cstdlib>
 #include <filesystem>
@@ -12,6 +13,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <catch2/catch.hpp>
 
 #include "tables/csv_reader.h"
 
@@ -70,6 +73,46 @@ inline std::vector<std::map<std::string, std::string>> read_csv(const std::files
     rows.push_back(row);
   }
   return rows;
+}
+
+inline std::set<std::string> split_rules(const std::string& s) {
+  std::set<std::string> out;
+  std::stringstream ss(s);
+  std::string item;
+  while (std::getline(ss, item, ';'))
+    if (!item.empty()) out.insert(item);
+  return out;
+}
+
+// Checks a pack's findings.csv against an expected-findings.csv (metering_record_id, status, rule,
+// confidence — empty: any —, tokens_challenged, other_rules): the same findings, no more, no fewer.
+inline void check_findings_match(const std::filesystem::path& findings_csv, const std::filesystem::path& expected_csv) {
+  const auto findings = read_csv(findings_csv);
+  const auto expected = read_csv(expected_csv);
+  std::map<std::pair<std::string, std::string>, std::map<std::string, std::string>> got;
+  for (const auto& f : findings) {
+    const auto key = std::make_pair(f.at("metering_record_id"), f.at("status") + "/" + f.at("rule"));
+    INFO("unexpected duplicate finding " << key.first << " " << key.second);
+    CHECK(got.count(key) == 0);
+    got[key] = f;
+  }
+  std::set<std::pair<std::string, std::string>> expected_keys;
+  for (const auto& e : expected) {
+    const auto key = std::make_pair(e.at("metering_record_id"), e.at("status") + "/" + e.at("rule"));
+    expected_keys.insert(key);
+    INFO("expected " << key.first << " " << key.second);
+    REQUIRE(got.count(key) == 1);
+    const auto& f = got[key];
+    CHECK(f.at("tokens_challenged") == e.at("tokens_challenged"));
+    if (!e.at("confidence").empty()) CHECK(f.at("confidence") == e.at("confidence"));
+    CHECK(split_rules(f.at("other_rules")) == split_rules(e.at("other_rules")));
+    CHECK_FALSE(f.at("evidence").empty());
+    CHECK_FALSE(f.at("reason").empty());
+  }
+  for (const auto& [key, f] : got) {
+    INFO("finding not expected: " << key.first << " " << key.second << " " << f.at("reason"));
+    CHECK(expected_keys.count(key) == 1);
+  }
 }
 
 inline std::filesystem::path fresh_dir(const std::string& name) {
