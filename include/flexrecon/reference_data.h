@@ -72,6 +72,8 @@ struct Settings {
   std::string billing_tz = "UTC";
   Confidence min_confidence = Confidence::Medium;
   std::vector<std::string> service_account_patterns = {"svc_*", "svc-*", "*_svc", "sa_*"};
+  // Archive members expanding beyond this many bytes are rejected (on top of the 1,000:1 ratio).
+  std::uint64_t max_archive_member_bytes = 64ull << 30;
 
   // True when the (normalised) account matches a service-account pattern (glob, case-insensitive).
   bool is_service_account(std::string_view user) const;

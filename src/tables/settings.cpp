@@ -111,6 +111,16 @@ Settings parse_settings(const std::string& text, const std::string& file) {
       const auto c = parse_confidence(value);
       if (!c) throw Error::input(where + ": min_confidence " + quoted(value) + " is not high, medium or low");
       s.min_confidence = *c;
+    } else if (key == "max_archive_member_mib") {
+      std::uint64_t mib = 0;
+      bool ok = !value.empty() && value.size() <= 9;
+      for (char c : value) {
+        if (c < '0' || c > '9') ok = false;
+        else mib = mib * 10 + static_cast<std::uint64_t>(c - '0');
+      }
+      if (!ok || mib == 0)
+        throw Error::input(where + ": max_archive_member_mib " + quoted(value) + " is not a whole number of MiB above 0");
+      s.max_archive_member_bytes = mib << 20;
     } else if (key == "service_account_patterns") {
       s.service_account_patterns.clear();
       for (const std::string& p : split(value, ',')) {

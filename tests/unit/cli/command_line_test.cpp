@@ -108,3 +108,36 @@ TEST_CASE("help explains every reconcile option") {
                           "--jobs", "--out", "--force", "--quiet"})
     CHECK(r.out.find(opt) != std::string::npos);
 }
+
+TEST_CASE("the rules folder's archive member cap rejects a member that expands past it") {
+  const auto dir = fresh_dir("member-cap");
+  fs::create_directories(dir / "events");
+  fs::copy(std::string(FLEXRECON_SOURCE_DIR) + "/rules", dir / "rules");
+  {
+    // Replace the shipped cap with 1 MiB.
+    std::string ini = read_file(dir / "rules" / "settings.ini");
+    ini.replace(ini.find("max_archive_member_mib = 65536"), std::string("max_archive_member_mib = 65536").size(),
+                "max_archive_member_mib = 1");
+    std::ofstream(dir / "rules" / "settings.ini") << ini;
+  }
+  // 2 MiB of real events (ws-0101's log, repeated), gzip-compressed about 20:1: under the ratio bound.
+  const std::string log = read_file(std::string(FLEXRECON_SOURCE_DIR) + "/samples/events/ws-0101/security.xml");
+  {
+    std::ofstream big(dir / "big.xml");
+    while (static_cast<std::size_t>(big.tellp()) < (2u << 20)) big << log;
+  }
+  REQUIRE(std::system(("gzip -c " + shell_quote((dir / "big.xml").string()) + " > " +
+                       shell_quote((dir / "events" / "big.xml.gz").string()))
+                          .c_str()) == 0);
+  const auto r = run_flexrecon({"reconcile", "--metering", kSamples + "/metering.csv", "--events",
+                                (dir / "events").string(), "--rules", (dir / "rules").string(), "--quiet", "--out",
+                                (dir / "pack").string()});
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  bool found = false;
+  for (const auto& row : read_csv(dir / "pack" / "rejects.csv"))
+    found = found || (row.at("source").find("big.xml.gz") != std::string::npos &&
+                      row.at("reason").find("expands beyond 1048576 bytes") != std::string::npos);
+  CHECK(found);
+  fs::remove_all(dir);
+}

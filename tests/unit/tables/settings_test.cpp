@@ -80,4 +80,13 @@ TEST_CASE("the shipped settings.ini states the SPEC defaults", "[settings]") {
   CHECK(rules.settings.billing_tz == defaults.billing_tz);
   CHECK(rules.settings.min_confidence == defaults.min_confidence);
   CHECK(rules.settings.service_account_patterns == defaults.service_account_patterns);
+  CHECK(rules.settings.max_archive_member_bytes == defaults.max_archive_member_bytes);
+}
+
+TEST_CASE("the archive member cap is set in MiB and refuses nonsense", "[settings]") {
+  CHECK(parse_settings("max_archive_member_mib = 512\n", "s.ini").max_archive_member_bytes == 512ull << 20);
+  CHECK_THROWS_WITH(parse_settings("max_archive_member_mib = 0\n", "s.ini"),
+                    "s.ini:1: max_archive_member_mib '0' is not a whole number of MiB above 0");
+  CHECK_THROWS_WITH(parse_settings("max_archive_member_mib = 1.5\n", "s.ini"),
+                    "s.ini:1: max_archive_member_mib '1.5' is not a whole number of MiB above 0");
 }
