@@ -141,3 +141,23 @@ TEST_CASE("the rules folder's archive member cap rejects a member that expands p
   CHECK(found);
   fs::remove_all(dir);
 }
+
+TEST_CASE("repeated --metering and --events options add up, and --jobs 2 changes nothing in the findings") {
+  const std::string coverage = std::string(FLEXRECON_SOURCE_DIR) + "/tests/data/coverage-case";
+  const auto dir = fresh_dir("repeated");
+  std::vector<std::string> args = {"reconcile", "--metering", kSamples + "/metering.csv", "--metering",
+                                   coverage + "/metering.csv", "--events", kSamples + "/events", "--events",
+                                   coverage + "/events", "--quiet", "--out"};
+  auto one = args;
+  one.push_back((dir / "one").string());
+  auto two = args;
+  two.push_back((dir / "two").string());
+  two.insert(two.end(), {"--jobs", "2"});
+  REQUIRE(run_flexrecon(one).exit_code == 0);
+  REQUIRE(run_flexrecon(two).exit_code == 0);
+  const auto summary = read_file(dir / "one" / "summary.json");
+  CHECK(summary.find("\"rows\": 41") != std::string::npos);  // 25 sample rows + 16 coverage-case rows
+  CHECK(read_file(dir / "one" / "findings.csv") == read_file(dir / "two" / "findings.csv"));
+  CHECK(read_file(dir / "one" / "evidence.sqlite") == read_file(dir / "two" / "evidence.sqlite"));
+  fs::remove_all(dir);
+}
