@@ -143,6 +143,9 @@ XmlEventParser::~XmlEventParser() = default;
 
 bool XmlEventParser::parse(std::string& text, Event& out, std::string& why) {
   drop_control_characters(text);
+  // An export that is not UTF-8 where it claims to be: keep the event, mark the bad bytes (U+FFFD)
+  // so every file of the pack stays UTF-8.
+  if (!is_valid_utf8(text)) text = repair_utf8(text);
   if (!check_entities(text, why)) return false;
 
   // parse_default expands only the predefined entities and character references; DOCTYPE parsing is

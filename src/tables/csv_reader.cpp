@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "flexrecon/error.h"
+#include "util/strings.h"
 
 namespace flexrecon {
 
@@ -93,6 +94,9 @@ bool CsvReader::next(CsvRecord& record) {
       record.fields.clear();
       record.fields.shrink_to_fit();
     }
+    // Excel saves "CSV" in Windows-1252 on Western Windows: a field that is not UTF-8 is read as
+    // that, so `M\xFCller` stays Müller and every file of the pack stays UTF-8.
+    if (!record.overlong && !is_valid_utf8(field)) field = windows1252_to_utf8(field);
     if (!record.overlong) record.fields.push_back(std::move(field));
     field.clear();
     too_long = false;

@@ -21,4 +21,11 @@ bool parse_decimal(std::string_view s, double& out);
 std::string format_tokens(double v);
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
 
+// Every file of the pack is UTF-8, whatever the inputs were. These keep it so.
+bool is_valid_utf8(std::string_view s);
+// Windows-1252 text (what Excel writes when it saves "CSV" on a Western Windows) as UTF-8.
+std::string windows1252_to_utf8(std::string_view s);
+// Invalid UTF-8 sequences replaced by U+FFFD, valid text untouched.
+std::string repair_utf8(std::string_view s);
+
 }  // namespace flexrecon

@@ -357,3 +357,12 @@ TEST_CASE("an event split across read chunks is reassembled (a stream that trick
   CHECK(events[0].line == 3);
   CHECK(events[1].line == 5);
 }
+
+TEST_CASE("an event with bytes that are not UTF-8 is kept, the bad bytes marked, so the pack stays UTF-8") {
+  Rejects rejects;
+  std::string xml = logon_4624(7, "2026-11-02T08:50:00Z", "WS-0042.corp.example", "M\xFCller");
+  const auto events = read_all(xml, rejects);
+  CHECK(rejects.empty());
+  REQUIRE(events.size() == 1);
+  CHECK(events[0].field("TargetUserName") == "M\xEF\xBF\xBDller");
+}

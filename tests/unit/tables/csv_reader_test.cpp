@@ -112,3 +112,12 @@ TEST_CASE("records spanning the read block boundary are read whole and the hash 
   CHECK(reader.bytes() == text.size());
   CHECK(reader.sha256() == flexrecon::sha256_hex(text));
 }
+
+TEST_CASE("a CSV saved by Excel in Windows-1252 is read as UTF-8 text") {
+  std::istringstream in(std::string("user,host\nCORP\\M\xFC" "ller,WS-1\n"));
+  CsvReader reader(in);
+  CsvRecord rec;
+  REQUIRE(reader.next(rec));
+  REQUIRE(reader.next(rec));
+  CHECK(rec.fields[0] == "CORP\\M\xC3\xBCller");
+}

@@ -30,3 +30,14 @@ TEST_CASE("token amounts are strict decimals with a dot") {
 TEST_CASE("sha256 of known text") {
   CHECK(sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
+
+TEST_CASE("text that is not UTF-8 is made UTF-8: Windows-1252 CSV cells and broken bytes") {
+  CHECK(is_valid_utf8("M\xC3\xBCller"));
+  CHECK_FALSE(is_valid_utf8("M\xFCller"));
+  CHECK_FALSE(is_valid_utf8("\xC0\xAF"));          // overlong '/'
+  CHECK_FALSE(is_valid_utf8("\xED\xA0\x80"));      // a surrogate
+  CHECK(windows1252_to_utf8("M\xFCller") == "M\xC3\xBCller");
+  CHECK(windows1252_to_utf8("\x80 5") == "\xE2\x82\xAC 5");  // the euro sign
+  CHECK(repair_utf8("ok \xFF ok") == "ok \xEF\xBF\xBD ok");
+  CHECK(repair_utf8("M\xC3\xBCller") == "M\xC3\xBCller");
+}
