@@ -95,14 +95,30 @@ void check_misclassification(RuleContext& ctx, Charge& c, const ChargeFacts& f) 
   // Among the cheaper siblings, the highest-rated one: the smallest, safest claim.
   const InventoryRow* best = nullptr;
   const Rate* best_rate = nullptr;
+  std::vector<const InventoryRow*> unpriced;  // siblings the rate sheet has no figure for
   for (const InventoryRow* inv : siblings) {
     const Rate* r = rules.rates.at(inv->product_code, f.t);
+    if (r == nullptr) unpriced.push_back(inv);
     if (r == nullptr || r->tokens_per_day >= billed_rate->tokens_per_day) continue;
     if (best_rate == nullptr || r->tokens_per_day > best_rate->tokens_per_day ||
         (r->tokens_per_day == best_rate->tokens_per_day && inv->product_code < best->product_code)) {
       best = inv;
       best_rate = r;
     }
+  }
+  if (best == nullptr && !unpriced.empty()) {
+    // The claim exists but cannot be priced: say so rather than stay silent, and count it.
+    ctx.not_evaluable("misclassification");
+    std::set<std::string> codes;
+    for (const InventoryRow* inv : unpriced) codes.insert(inv->product_code);
+    const std::vector<std::string> names(codes.begin(), codes.end());
+    Verdict v = make("misclassification", FindingStatus::Note, Confidence::High, 0);
+    v.reason = "not priced: " + f.code + " billed" + on + ", but the deployment inventory of " + f.row.host + " shows " +
+               f.code + " not installed there, only " + join(names, ", ") + ", for which the rate sheet has no rate; " +
+               "pass the contract's rate sheet with --rates to price the misclassification";
+    for (const InventoryRow* inv : unpriced) v.evidence.push_back(inv->ref());
+    c.verdicts.push_back(std::move(v));
+    return;
   }
   if (best == nullptr) return;  // only equally or more expensive siblings: nothing to claim
   const double claim = f.row.tokens - best_rate->tokens_per_day;

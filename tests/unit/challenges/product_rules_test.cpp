@@ -132,6 +132,23 @@ TEST_CASE("the rate in force at the charge is used", "[rate-mismatch]") {
   CHECK(findings_for(w, r, "NEW").empty());
 }
 
+TEST_CASE("a cheaper sibling the rate sheet cannot price is a note and counted, not a silent pass",
+          "[misclassification]") {
+  World w = logged_on_all_day();
+  w.rules.catalog.add(Product{"MAYALT", "Maya LT", "Maya", {}, ""});  // in the family, not on the sheet
+  w.installed("ws-0042", "MAYALT", "2025", "2025-06-01");
+  w.charge("C1", "jdoe", "ws-0042", "MAYA", "2026-03-02 09:15:00", "2026-03-02 12:00:00", 6.0);
+  const RuleResults r = w.run();
+  const auto findings = findings_for(w, r, "C1");
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0].status == FindingStatus::Note);
+  CHECK(findings[0].rule == "misclassification");
+  CHECK(findings[0].tokens_challenged == 0);
+  CHECK_THAT(findings[0].reason, Catch::Contains("MAYALT") && Catch::Contains("--rates"));
+  CHECK(contains(findings[0].evidence, inventory_row(w, 0)));
+  CHECK(not_evaluable(r, "misclassification") == 1);
+}
+
 TEST_CASE("a product without a rate is not evaluable for the rate rules", "[rate-mismatch]") {
   World w = logged_on_all_day();
   w.charge("C1", "jdoe", "ws-0042", "CIV3D", "2026-03-02 09:15:00", "2026-03-02 12:00:00", 99.0);
