@@ -40,6 +40,7 @@ CREATE TABLE power_spans (id INTEGER PRIMARY KEY, host TEXT, start_utc TEXT, end
   evidence TEXT);
 CREATE TABLE coverage_gaps (id INTEGER PRIMARY KEY, host TEXT, kind TEXT, start_utc TEXT, end_utc TEXT,
   description TEXT, evidence TEXT);
+CREATE TABLE coverage_spans (id INTEGER PRIMARY KEY, host TEXT, start_utc TEXT, end_utc TEXT);
 CREATE TABLE charges (metering_row_id INTEGER PRIMARY KEY REFERENCES metering_rows(id), user TEXT, host TEXT,
   product_code TEXT, version TEXT, start_utc TEXT, end_utc TEXT, tokens_billed REAL, tokens_challenged REAL,
   outcome TEXT, finding_id TEXT);
@@ -61,6 +62,7 @@ CREATE INDEX sessions_by_host_start ON sessions(host, start_utc);
 CREATE INDEX finding_evidence_by_finding ON finding_evidence(finding_id, seq);
 CREATE INDEX session_evidence_by_session ON session_evidence(session_id, seq);
 CREATE INDEX gaps_by_host ON coverage_gaps(host, start_utc);
+CREATE INDEX covered_by_host ON coverage_spans(host, start_utc);
 )sql";
 
 std::string kind_name(SourceKind k) {
@@ -243,7 +245,10 @@ class StoreWriter {
     auto gaps = db_.prepare(
         "INSERT INTO coverage_gaps(host, kind, start_utc, end_utc, description, evidence) "
         "VALUES (?1,?2,?3,?4,?5,?6)");
+    auto covered = db_.prepare("INSERT INTO coverage_spans(host, start_utc, end_utc) VALUES (?1,?2,?3)");
     for (const auto& [host, tl] : r_.timelines.hosts) {
+      for (const Span& span : tl.covered)
+        covered.bind(1, host).bind(2, time_or_null(span.begin)).bind(3, time_or_null(span.end)).run();
       for (const Session& s : tl.sessions) {
         const auto sid = static_cast<std::int64_t>(s.id);
         sessions.bind(1, sid).bind(2, s.host).bind(3, s.user).bind(4, static_cast<std::int64_t>(s.logon_type));

@@ -25,7 +25,7 @@ TEST_CASE("the evidence store holds every table the schema documents", "[pack][s
   write_evidence_store(sample_result(), path);
   SqliteDb db(path);
   for (const char* table : {"meta", "source_files", "metering_rows", "events", "inventory", "sessions",
-                            "session_evidence", "idle_spans", "power_spans", "coverage_gaps", "charges", "findings",
+                            "session_evidence", "idle_spans", "power_spans", "coverage_gaps", "coverage_spans", "charges", "findings",
                             "finding_evidence", "rejects"}) {
     INFO(table);
     CHECK(count(db, std::string("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='") + table + "'") == 1);
@@ -38,6 +38,8 @@ TEST_CASE("the evidence store holds every table the schema documents", "[pack][s
   CHECK(count(db, "SELECT count(*) FROM idle_spans") == 1);
   CHECK(count(db, "SELECT count(*) FROM power_spans") == 1);
   CHECK(count(db, "SELECT count(*) FROM coverage_gaps") == 1);
+  CHECK(count(db, "SELECT count(*) FROM coverage_spans") == 2);
+  CHECK(count(db, "SELECT count(*) FROM coverage_spans WHERE end_utc LIKE '2025-03-05T10:00:00%'") == 1);
 }
 
 TEST_CASE("every finding's evidence resolves to a stored row, a source file and a record", "[pack][store]") {

@@ -130,6 +130,7 @@ inline ReconcileResult sample_result() {
   tl.uncovered.push_back({{at("2025-03-05 10:00:00"), at("2025-03-05 18:00:00")}, "record-gap",
                           "EventRecordID 151 -> 190 (38 records missing)",
                           {EvidenceRef{1, 151, false}, EvidenceRef{1, 190, false}}});
+  tl.covered = {{at("2025-03-03 07:00:00"), at("2025-03-05 10:00:00")}, {at("2025-03-05 18:00:00"), at("2025-03-06 09:00:00")}};
   tl.events_used = 4;
   r.timelines.sessions = 1;
   r.timelines.events_used = 4;
