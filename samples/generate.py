@@ -210,9 +210,7 @@ def write_powershell(path, logs, encoding='utf-16-le', bom=True):
 
 
 def save(path, text, encoding, bom):
-    data = text.encode(encoding)
-    if bom:
-        data = {'utf-8': b'\xef\xbb\xbf', 'utf-16-le': b'\xff\xfe', 'utf-16-be': b'\xfe\xff'}[encoding] + data
+    data = encoded(text, encoding, bom)
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, 'wb') as f:
         f.write(data)
@@ -327,7 +325,7 @@ def ws0104():
         ('SubjectLogonId', '0x3e5'), ('PreviousTime', '2026-11-03T05:58:30.0000000Z'),
         ('NewTime', '2026-11-03T06:00:00.0000000Z'), ('ProcessId', '0x4c8'),
         ('ProcessName', r'C:\Windows\System32\svchost.exe')])
-    # 40 records missing between Friday 00:51 and 06:05 (the noise events there are dropped below).
+    # Records missing between Friday 00:52 and 07:06 (the noise events there are dropped below).
     numbered = sec.numbered()
     hole = (t('2026-11-06 01:00:00'), t('2026-11-06 06:00:00'))
     kept = [e for e in numbered if not (hole[0] <= e['when'] <= hole[1])]
