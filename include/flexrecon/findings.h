@@ -16,7 +16,7 @@ enum class FindingStatus { Challenged, InsufficientEvidence, Note };
 std::string_view status_name(FindingStatus s);  // "challenged", "insufficient-evidence", "note"
 
 struct Finding {
-  std::string id;               // "F0001", in order of charge then rule
+  std::string id;               // "F00001", in metering row order, the main row before its notes
   FindingStatus status = FindingStatus::Challenged;
   std::string rule;             // "background", "short-session", "misclassification", "rate-mismatch", "version-mismatch", "midnight-split", "double-charge"
   Confidence confidence = Confidence::High;

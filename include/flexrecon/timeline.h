@@ -16,7 +16,7 @@ namespace flexrecon {
 
 struct IdleSpan {
   Span span;
-  std::string kind;  // "locked", "disconnected"
+  std::string kind;  // "locked", "screensaver", "disconnected", or several joined by "/" where they overlap
   std::vector<EvidenceRef> evidence;
 };
 

@@ -69,4 +69,8 @@ std::string ColumnMap::check(CsvRecord& record) const {
   return "";
 }
 
+Reject row_reject(const std::string& path, const CsvRecord& record, std::string reason) {
+  return Reject{path, "line " + std::to_string(record.line), std::move(reason)};
+}
+
 }  // namespace flexrecon

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "flexrecon/error.h"
 #include "tables/csv_reader.h"
 
 namespace flexrecon {
@@ -19,6 +20,9 @@ std::string column_key(std::string_view header_name);
 
 // A value for a reject reason: quoted, and cut short when long so a reason stays one readable line.
 std::string quoted(std::string_view value);
+
+// The reject for one bad row of a table: located at the physical line where the row starts.
+Reject row_reject(const std::string& path, const CsvRecord& record, std::string reason);
 
 class ColumnMap {
  public:

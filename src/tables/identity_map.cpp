@@ -45,7 +45,7 @@ IdentityMap read_identity_map(const std::string& path, SourceTable& sources, Rej
   std::map<std::string, std::pair<std::string, std::uint64_t>> first;
   for (; have_record; have_record = reader.next(record)) {
     auto reject = [&](std::string reason) {
-      rejects.push_back(Reject{path, "line " + std::to_string(record.line), std::move(reason)});
+      rejects.push_back(row_reject(path, record, std::move(reason)));
     };
     std::string why;
     if (columns) {

@@ -84,7 +84,7 @@ MeteringFile read_metering(const std::string& path, const MeteringOptions& optio
   while (reader.next(record)) {
     ++file.rows;
     auto reject = [&](std::string reason) {
-      rejects.push_back(Reject{path, "line " + std::to_string(record.line), std::move(reason)});
+      rejects.push_back(row_reject(path, record, std::move(reason)));
       ++file.rejected;
     };
     if (std::string why = columns.check(record); !why.empty()) {
