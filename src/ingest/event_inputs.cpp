@@ -186,7 +186,9 @@ class UnitReader {
     const std::size_t before = result_.rejects.size();
     // The source entry is completed even when reading fails part-way: its events are already in.
     const auto seal = [&] {
-      result_.events_rejected += result_.rejects.size() - before;
+      // A reader's reject located at `file` (a file that held no event at all) is a rejected file.
+      for (std::size_t i = before; i < result_.rejects.size(); ++i)
+        ++(result_.rejects[i].location == "file" ? result_.files_rejected : result_.events_rejected);
       auto& file = result_.sources[id];
       file.sha256 = hashed.hex_digest();
       file.size = hashed.size();
