@@ -1,19 +1,15 @@
-// IANA time zones through Boost.Date_Time.
+// IANA time zones with their history, through Howard Hinnant's date/tz.
 //
-// Boost's posix_time_zone evaluates daylight-saving rules; the rules themselves come from the
-// system's tz database (/usr/share/zoneinfo, Debian's tzdata): the footer of a TZif v2+ file is the
-// POSIX TZ string in force today ("CST6CDT,M3.2.0,M11.1.0"). That gives current rules for every date,
-// which is right for the audit periods flexrecon handles (recent years); historical rule changes
-// before the current rules took effect are not modelled (documented in docs/rules.md).
-#include <boost/date_time/local_time/local_time.hpp>
-#include <boost/date_time/posix_time/posix_time.hpp>
+// Debian builds date/tz with USE_OS_TZDB: it reads the compiled zone files of the system's tz
+// database (/usr/share/zoneinfo, package tzdata) and never downloads anything. Every transition the
+// database records counts: negative daylight saving (Europe/Dublin's winter is "daylight saving"
+// at +0 against a +1 standard), 30-minute shifts (Australia/Lord_Howe), and rule changes such as
+// Brazil dropping daylight saving in 2019. Before a zone's first transition its local mean time
+// applies; past the last transition in the file (2037 in Debian's files) that offset stays.
+#include <date/tz.h>
 
-#include <cctype>
-#include <fstream>
-#include <map>
-#include <memory>
-#include <mutex>
-#include <sstream>
+#include <chrono>
+#include <exception>
 
 #include "flexrecon/error.h"
 #include "flexrecon/time.h"
@@ -21,141 +17,63 @@
 namespace flexrecon {
 namespace {
 
-namespace lt = boost::local_time;
-namespace pt = boost::posix_time;
+using Seconds = std::chrono::seconds;
 
-const char* zoneinfo_dir() {
-  const char* env = std::getenv("TZDIR");
-  return env && *env ? env : "/usr/share/zoneinfo";
-}
+bool is_utc(const std::string& zone) { return zone.empty() || zone == "UTC" || zone == "Z"; }
 
-// The last non-empty line of a TZif file: the POSIX TZ string.
-std::string posix_string_of(const std::string& zone) {
-  if (zone.empty() || zone.find("..") != std::string::npos || zone.front() == '/') return {};
-  std::ifstream in(std::string(zoneinfo_dir()) + "/" + zone, std::ios::binary);
-  if (!in) return {};
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (bytes.size() < 5 || bytes.compare(0, 4, "TZif") != 0) return {};
-  if (bytes.back() != '\n') return {};
-  const auto start = bytes.rfind('\n', bytes.size() - 2);
-  if (start == std::string::npos) return {};
-  return bytes.substr(start + 1, bytes.size() - start - 2);
-}
-
-// POSIX writes offsets west-positive ("CST6"); Boost's posix_time_zone wants them east-positive
-// ("CST-06"), and does not accept quoted names ("<+03>-3"). Rewrite one into the other.
-std::string to_boost_spec(const std::string& posix) {
-  std::size_t i = 0;
-  auto read_name = [&](std::string& name) {
-    if (i < posix.size() && posix[i] == '<') {
-      const auto close = posix.find('>', i);
-      if (close == std::string::npos) return false;
-      i = close + 1;
-      name = "ZZZ";
-      return true;
-    }
-    const std::size_t begin = i;
-    while (i < posix.size() && std::isalpha(static_cast<unsigned char>(posix[i]))) ++i;
-    name = posix.substr(begin, i - begin);
-    return name.size() >= 3;
-  };
-  auto read_offset = [&](std::string& out) {
-    int sign = 1;
-    if (i < posix.size() && (posix[i] == '+' || posix[i] == '-')) sign = posix[i++] == '-' ? -1 : 1;
-    const std::size_t begin = i;
-    while (i < posix.size() && (std::isdigit(static_cast<unsigned char>(posix[i])) || posix[i] == ':')) ++i;
-    if (begin == i) return false;
-    std::string hms = posix.substr(begin, i - begin);
-    int h = std::stoi(hms.substr(0, hms.find(':')));
-    std::string rest = hms.find(':') == std::string::npos ? "" : hms.substr(hms.find(':'));
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "%c%02d", -sign < 0 ? '-' : '+', h);
-    out = buf + rest;
-    return true;
-  };
-  std::string std_name, std_off, dst_name, dst_off;
-  if (!read_name(std_name) || !read_offset(std_off)) return {};
-  std::string spec = std_name + std_off;
-  if (i == posix.size()) return spec;
-  if (!read_name(dst_name)) return {};
-  spec += dst_name;
-  if (i < posix.size() && posix[i] != ',') {
-    if (!read_offset(dst_off)) return {};
-    // Boost takes the DST offset as the adjustment relative to standard time.
-    spec += "+01";
+// nullptr when the tz database has no such zone. The database is read once, on first use.
+const date::time_zone* find_zone(const std::string& zone) {
+  try {
+    return date::locate_zone(zone);
+  } catch (const std::exception&) {
+    return nullptr;
   }
-  spec += posix.substr(i);
-  return spec;
 }
 
-struct ZoneCache {
-  std::mutex mutex;
-  std::map<std::string, lt::time_zone_ptr> zones;
-};
-
-ZoneCache& cache() {
-  static ZoneCache c;
-  return c;
+const date::time_zone& zone_or_throw(const std::string& zone) {
+  const date::time_zone* tz = find_zone(zone);
+  if (!tz) throw Error::usage("unknown time zone '" + zone + "' (use an IANA name such as America/Chicago)");
+  return *tz;
 }
 
-lt::time_zone_ptr find_zone(const std::string& zone) {
-  auto& c = cache();
-  std::lock_guard<std::mutex> lock(c.mutex);
-  auto it = c.zones.find(zone);
-  if (it != c.zones.end()) return it->second;
-  lt::time_zone_ptr tz;
-  if (zone == "UTC" || zone == "Etc/UTC" || zone == "Z") {
-    tz = lt::time_zone_ptr(new lt::posix_time_zone("UTC+00"));
-  } else {
-    const std::string spec = to_boost_spec(posix_string_of(zone));
-    if (!spec.empty()) {
-      try {
-        tz = lt::time_zone_ptr(new lt::posix_time_zone(spec));
-      } catch (const std::exception&) {
-        tz.reset();
-      }
-    }
-  }
-  c.zones.emplace(zone, tz);
-  return tz;
-}
+// Whole seconds at or before `t`: zone transitions fall on whole seconds, so the fraction never
+// changes which offset applies.
+Instant floor_seconds(Instant t) { return t / kSecond - (t % kSecond < 0 ? 1 : 0); }
 
-const pt::ptime& epoch() {
-  static const pt::ptime e(boost::gregorian::date(1970, 1, 1));
-  return e;
-}
+Instant to_instant(Seconds s) { return s.count() * kSecond; }
+
+Instant floor_day(Instant t) { return t - ((t % kDay) + kDay) % kDay; }
 
 }  // namespace
 
-bool is_known_zone(const std::string& zone) { return zone.empty() || find_zone(zone) != nullptr; }
+bool is_known_zone(const std::string& zone) { return is_utc(zone) || find_zone(zone) != nullptr; }
 
 Instant zone_offset(const std::string& zone, Instant t) {
-  if (zone.empty() || zone == "UTC") return 0;
-  auto tz = find_zone(zone);
-  if (!tz) throw Error::usage("unknown time zone '" + zone + "' (use an IANA name such as America/Chicago)");
-  const pt::ptime utc = epoch() + pt::microseconds(t);
-  lt::local_date_time local(utc, tz);
-  return (local.local_time() - utc).total_microseconds();
+  if (is_utc(zone)) return 0;
+  const date::sys_seconds at{Seconds{floor_seconds(t)}};
+  return to_instant(zone_or_throw(zone).get_info(at).offset);
 }
 
 Instant local_to_utc(const std::string& zone, Instant local_wall) {
-  if (zone.empty() || zone == "UTC") return local_wall;
-  // The offset in force a day either side bounds the candidates; keep the earliest consistent one.
-  const Instant before = zone_offset(zone, local_wall - kDay);
-  const Instant after = zone_offset(zone, local_wall + kDay);
-  std::optional<Instant> best;
-  for (Instant offset : {before, after}) {
-    const Instant candidate = local_wall - offset;
-    if (zone_offset(zone, candidate) == offset && (!best || candidate < *best)) best = candidate;
-  }
-  // A wall time inside a spring-forward gap does not exist: take the instant just after the gap.
-  return best ? *best : local_wall - before;
+  if (is_utc(zone)) return local_wall;
+  const date::local_seconds wall{Seconds{floor_seconds(local_wall)}};
+  const date::local_info info = zone_or_throw(zone).get_info(wall);
+  // Unique and ambiguous times both take `first`: for an overlap it is the earlier instant (the
+  // offset before the clocks went back). A time in a spring-forward gap is read with the offset
+  // before the gap too, which lands as far past the gap's end as the time is past its start.
+  return local_wall - to_instant(info.first.offset);
 }
 
 Instant day_start(const std::string& zone, Instant t) {
-  const Instant local = t + zone_offset(zone, t);
-  Instant midnight = local - ((local % kDay) + kDay) % kDay;
-  return local_to_utc(zone, midnight);
+  if (is_utc(zone)) return floor_day(t);
+  const date::time_zone& tz = zone_or_throw(zone);
+  const Instant local = t + to_instant(tz.get_info(date::sys_seconds{Seconds{floor_seconds(t)}}).offset);
+  const Instant midnight = floor_day(local);
+  const date::local_info info = tz.get_info(date::local_seconds{Seconds{midnight / kSecond}});
+  // When the clocks jump over midnight the day begins where the gap ends, at the transition.
+  if (info.result == date::local_info::nonexistent) return to_instant(info.second.begin.time_since_epoch());
+  // Otherwise the earlier occurrence of midnight (a repeated midnight starts the day the first time).
+  return midnight - to_instant(info.first.offset);
 }
 
 }  // namespace flexrecon
