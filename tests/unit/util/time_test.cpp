@@ -39,3 +39,14 @@ TEST_CASE("a date alone is midnight UTC and SCCM compact dates parse") {
   CHECK(format_utc(*parse_compact_date("20250115")) == "2025-01-15T00:00:00Z");
   CHECK_FALSE(parse_compact_date("20250230"));
 }
+
+TEST_CASE("an offset that carries a timestamp outside the years 0000-9999 in UTC is rejected") {
+  std::string why;
+  CHECK_FALSE(parse_timestamp("9999-12-31T23:00:00-05:00", &why));
+  CHECK(why == "'9999-12-31T23:00:00-05:00' is outside the years 0000-9999 in UTC");
+  CHECK_FALSE(parse_timestamp("0000-01-01T00:30:00+01:00", &why));
+  CHECK(format_utc(*parse_timestamp("9999-12-31T23:59:59.999999Z")) == "9999-12-31T23:59:59Z");
+  CHECK(format_utc(*parse_timestamp("9999-12-31T23:00:00+05:00")) == "9999-12-31T18:00:00Z");
+  CHECK(format_utc(*parse_timestamp("0000-01-01T00:00:00Z")) == "0000-01-01T00:00:00Z");
+  CHECK(format_utc(*parse_timestamp("1013-11-05 09:30:00")) == "1013-11-05T09:30:00Z");
+}
