@@ -23,6 +23,9 @@ bool is_utc(const std::string& zone) { return zone.empty() || zone == "UTC" || z
 
 // nullptr when the tz database has no such zone. The database is read once, on first use.
 const date::time_zone* find_zone(const std::string& zone) {
+  // /usr/share/zoneinfo/localtime is this machine's zone, not an IANA name: a pack must not change
+  // with the machine that wrote it.
+  if (zone == "localtime") return nullptr;
   try {
     return date::locate_zone(zone);
   } catch (const std::exception&) {
