@@ -65,8 +65,8 @@ std::string format_date(Instant t);
 
 // IANA zones come from the system's tz database (/usr/share/zoneinfo) with their whole history: the
 // offset in force at each instant, whatever rules applied then. Before a zone's first recorded
-// transition its local mean time applies; after the last one (2037 in Debian's files) that offset
-// stays. Any Instant converts; none of these functions fails on extreme years. "UTC", "Z" and ""
+// transition its local mean time applies; after the last one (2037 in Debian's files) the rule
+// that closes the file (today's rule) goes on. Any Instant converts; nothing fails on extreme years. "UTC", "Z" and ""
 // mean UTC. All throw flexrecon::Error (usage) for an unknown zone, naming it.
 
 // Local wall-clock offset (in microseconds, local = utc + offset) of IANA zone `zone` at `t`.

@@ -151,10 +151,31 @@ TEST_CASE("instants far from today convert without error") {
   CHECK(zone_offset("America/Chicago", medieval) == -(5 * kHour + 50 * kMinute + 36 * kSecond));
   CHECK(format_utc(local_to_utc("America/Chicago", utc("1013-11-05T09:30:00"))) == "1013-11-05T15:20:36Z");
   CHECK(format_utc(day_start("Europe/Dublin", medieval)) == "1013-11-05T00:25:21Z");
-  // Past the last recorded transition the last offset stays in force.
+  // Past the last recorded transition the file's closing rule applies: December is winter in Chicago.
   const Instant last = utc("9999-12-31T23:00:00");
   CHECK(zone_offset("America/Chicago", last) == -6 * kHour);
   CHECK(local_to_utc("America/Chicago", last) == last + 6 * kHour);
   CHECK(format_utc(day_start("Asia/Tokyo", last)) == "9999-12-31T15:00:00Z");
   CHECK(day_start("America/Chicago", last + 6 * kHour) == last - 23 * kHour + 6 * kHour);
+}
+
+TEST_CASE("past the zone files' last transition (2037) today's rules go on") {
+  CHECK(zone_offset("America/Chicago", utc("2040-07-01T12:00:00Z")) == -5 * kHour);
+  CHECK(zone_offset("America/Chicago", utc("2040-01-15T12:00:00Z")) == -6 * kHour);
+  CHECK(zone_offset("Europe/Dublin", utc("2050-01-15T12:00:00Z")) == 0);
+  CHECK(zone_offset("Europe/Dublin", utc("2050-07-15T12:00:00Z")) == kHour);
+  CHECK(zone_offset("Australia/Lord_Howe", utc("2040-07-15T00:00:00Z")) == 10 * kHour + 30 * kMinute);
+  CHECK(zone_offset("Australia/Lord_Howe", utc("2040-01-15T00:00:00Z")) == 11 * kHour);
+  CHECK(zone_offset("Pacific/Auckland", utc("9999-12-31T10:00:00Z")) == 13 * kHour);
+  CHECK(zone_offset("America/Sao_Paulo", utc("2040-01-15T12:00:00Z")) == -3 * kHour);
+  // Gaps and overlaps at midnight, and wall times in a gap, as before 2037.
+  CHECK(day_of("America/Santiago", utc("2040-09-02T12:00:00Z")) == "2040-09-02T04:00:00Z/2040-09-03T03:00:00Z");
+  CHECK(day_of("America/Havana", utc("2040-03-11T12:00:00Z")) == "2040-03-11T05:00:00Z/2040-03-12T04:00:00Z");
+  CHECK(day_of("America/Havana", utc("2040-11-04T12:00:00Z")) == "2040-11-04T04:00:00Z/2040-11-05T05:00:00Z");
+  CHECK(format_utc(local_to_utc("America/Chicago", utc("2040-03-11T02:30:00"))) == "2040-03-11T08:30:00Z");
+  CHECK(format_utc(local_to_utc("America/Chicago", utc("2040-11-04T01:30:00"))) == "2040-11-04T06:30:00Z");
+  // The last transition itself: 2037-11-01 02:00 CDT goes back to 01:00 CST.
+  CHECK(zone_offset("America/Chicago", utc("2037-11-01T06:59:59Z")) == -5 * kHour);
+  CHECK(zone_offset("America/Chicago", utc("2037-11-01T07:00:00Z")) == -6 * kHour);
+  CHECK(zone_offset("America/Chicago", utc("2038-03-14T08:00:00Z")) == -5 * kHour);
 }
