@@ -35,11 +35,13 @@ date::local_seconds local_at(Instant t) { return date::local_seconds{Seconds{flo
 Instant to_instant(Seconds s) { return s.count() * kSecond; }
 Instant floor_day(Instant t) { return t - ((t % kDay) + kDay) % kDay; }
 
-// The rule in a TZif file's last line, when it has one this reader understands.
+// The rule in a TZif file's last line, when it has one this reader understands. Version 1 files
+// have no such line.
 std::optional<PosixTzRule> footer_rule(const std::string& name) {
   std::ifstream in("/usr/share/zoneinfo/" + name, std::ios::binary);
   const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (bytes.size() < 2 || bytes.compare(0, 4, "TZif") != 0 || bytes.back() != '\n') return std::nullopt;
+  if (bytes.size() < 6 || bytes.compare(0, 4, "TZif") != 0 || bytes[4] < '2' || bytes.back() != '\n')
+    return std::nullopt;
   const auto start = bytes.rfind('\n', bytes.size() - 2);
   if (start == std::string::npos) return std::nullopt;
   return parse_posix_tz_rule(std::string_view(bytes).substr(start + 1, bytes.size() - start - 2));
