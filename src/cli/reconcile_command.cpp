@@ -66,6 +66,8 @@ int run_reconcile_command(const std::vector<std::string>& args, const std::vecto
   if (o.metering.empty()) throw Error::usage("reconcile needs --metering FILE (see `flexrecon reconcile --help`)");
   if (o.events.empty()) throw Error::usage("reconcile needs --events PATH (see `flexrecon reconcile --help`)");
   if (o.out.empty()) throw Error::usage("reconcile needs --out DIR (see `flexrecon reconcile --help`)");
+  // Before any input is read: a run of hours that cannot be saved must not start at all.
+  refuse_existing_out(o.out, o.force);
   if (o.jobs < 1 || o.jobs > 256) throw Error::usage("--jobs takes a number from 1 to 256");
   if (!billing_model.empty()) {
     if (billing_model == "rolling-24h") o.billing_model = BillingModel::Rolling24h;

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include "flexrecon/error.h"
+#include "util/strings.h"
 
 namespace flexrecon {
 
@@ -90,7 +91,7 @@ void SqliteDb::exec(const std::string& sql) {
   if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
     std::string text = message ? message : "unknown error";
     sqlite3_free(message);
-    throw Error::internal("evidence.sqlite: '" + sql.substr(0, 80) + "' failed: " + text);
+    throw Error::internal("evidence.sqlite: '" + truncate_utf8(sql, 80) + "' failed: " + text);
   }
 }
 
