@@ -10,6 +10,7 @@
 
 #include "flexrecon/pack.h"
 #include "util/sha256.h"
+#include "util/strings.h"
 
 namespace flexrecon {
 
@@ -25,6 +26,10 @@ const char* kind_name(SourceKind k) {
 std::string dump(const nlohmann::json& j) {
   return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
+
+// Names as findings.csv, rejects.csv and evidence.sqlite show them: bytes that are not UTF-8 (a
+// file name in another encoding) become U+FFFD the same way everywhere.
+std::string utf8(const std::string& s) { return is_valid_utf8(s) ? s : repair_utf8(s); }
 
 // The pack is flat: every entry but the manifest, by name. Sorted so the manifest is stable.
 std::vector<fs::directory_entry> pack_entries(const fs::path& dir) {
@@ -47,16 +52,18 @@ std::string manifest_json(const ReconcileResult& result, const std::string& pack
   nlohmann::json j;
   j["tool"] = "flexrecon";
   j["version"] = FLEXRECON_VERSION;
-  j["command_line"] = result.options.command_line;
+  nlohmann::json command_line = nlohmann::json::array();
+  for (const std::string& arg : result.options.command_line) command_line.push_back(utf8(arg));
+  j["command_line"] = command_line;
   j["rules_hash"] = result.rules.hash;
   j["as_of"] = result.options.as_of.empty() ? nlohmann::json() : nlohmann::json(result.options.as_of);
   nlohmann::json inputs = nlohmann::json::array();
   for (const SourceFile& f : result.sources.all()) {
     // A file that could not be read to its end has no hash to vouch for it: its error says why.
-    nlohmann::json entry = {{"name", f.name}, {"kind", kind_name(f.kind)}, {"format", f.format},
+    nlohmann::json entry = {{"name", utf8(f.name)}, {"kind", kind_name(f.kind)}, {"format", f.format},
                             {"sha256", f.sha256.empty() ? nlohmann::json() : nlohmann::json(f.sha256)},
                             {"size", f.size}};
-    if (!f.error.empty()) entry["error"] = f.error;
+    if (!f.error.empty()) entry["error"] = utf8(f.error);
     inputs.push_back(std::move(entry));
   }
   j["inputs"] = inputs;

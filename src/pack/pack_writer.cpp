@@ -15,6 +15,7 @@
 #include "pack/evidence_store.h"
 #include "pack/findings_csv.h"
 #include "pack/manifest.h"
+#include "util/strings.h"
 
 namespace flexrecon {
 
@@ -27,6 +28,12 @@ void write_file(const fs::path& path, const std::string& content) {
   out.write(content.data(), static_cast<std::streamsize>(content.size()));
   out.close();
   if (!out) throw Error::internal("cannot write '" + path.string() + "': " + std::strerror(errno));
+}
+
+// Every text file of the pack is UTF-8 (SPEC 6): input-derived text that is not, such as a file name
+// in another encoding, gets U+FFFD for its bad bytes, the same repair the evidence store applies.
+void write_text(const fs::path& path, const std::string& content) {
+  write_file(path, is_valid_utf8(content) ? content : repair_utf8(content));
 }
 
 // A fresh, uniquely named folder `.<name>.<tag>-XXXXXX` beside `out`.
@@ -103,16 +110,16 @@ struct PackFile {
 // The pack, in writing order. Adding a file to the pack is one line here; verify requires every
 // name listed. The manifest stays last: it hashes every file written before it.
 const PackFile kPackFiles[] = {
-    {"findings.csv", [](const ReconcileResult& r, const PackOptions&, const fs::path& f) { write_file(f, findings_csv(r)); }},
-    {"rejects.csv", [](const ReconcileResult& r, const PackOptions&, const fs::path& f) { write_file(f, rejects_csv(r)); }},
-    {"summary.json", [](const ReconcileResult& r, const PackOptions&, const fs::path& f) { write_file(f, summary_json(r)); }},
+    {"findings.csv", [](const ReconcileResult& r, const PackOptions&, const fs::path& f) { write_text(f, findings_csv(r)); }},
+    {"rejects.csv", [](const ReconcileResult& r, const PackOptions&, const fs::path& f) { write_text(f, rejects_csv(r)); }},
+    {"summary.json", [](const ReconcileResult& r, const PackOptions&, const fs::path& f) { write_text(f, summary_json(r)); }},
     {"evidence.sqlite", [](const ReconcileResult& r, const PackOptions&, const fs::path& f) { write_evidence_store(r, f.string()); }},
     {"dossier.html",
      [](const ReconcileResult& r, const PackOptions& o, const fs::path& f) {
-       write_file(f, render_dossier(r, templates_dir_or_default(o.templates_dir)));
+       write_text(f, render_dossier(r, templates_dir_or_default(o.templates_dir)));
      }},
     {kManifestName,
-     [](const ReconcileResult& r, const PackOptions&, const fs::path& f) { write_file(f, manifest_json(r, f.parent_path().string())); }},
+     [](const ReconcileResult& r, const PackOptions&, const fs::path& f) { write_text(f, manifest_json(r, f.parent_path().string())); }},
 };
 
 }  // namespace

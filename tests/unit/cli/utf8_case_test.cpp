@@ -47,6 +47,46 @@ std::size_t first_invalid(const std::string& text) {
   return n;
 }
 
+// Reads every file of the pack as strict UTF-8, and every text value of every table of evidence.sqlite.
+void check_pack_is_utf8(const fs::path& pack) {
+  for (const auto& e : fs::directory_iterator(pack)) {
+    if (e.path().extension() == ".sqlite") continue;
+    const std::string text = read_file(e.path());
+    INFO(e.path().filename().string() << ": invalid UTF-8 at byte " << first_invalid(text));
+    CHECK(is_valid_utf8(text));
+  }
+
+  // evidence.sqlite: every text value of every table.
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open_v2((pack / "evidence.sqlite").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+  std::vector<std::string> tables;
+  {
+    sqlite3_stmt* st = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db, "SELECT name FROM sqlite_master WHERE type = 'table'", -1, &st, nullptr) == SQLITE_OK);
+    while (sqlite3_step(st) == SQLITE_ROW) tables.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
+    sqlite3_finalize(st);
+  }
+  CHECK(tables.size() > 10);
+  std::size_t values = 0;
+  for (const std::string& table : tables) {
+    sqlite3_stmt* st = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db, ("SELECT * FROM " + table).c_str(), -1, &st, nullptr) == SQLITE_OK);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      for (int i = 0; i < sqlite3_column_count(st); ++i) {
+        if (sqlite3_column_type(st, i) != SQLITE_TEXT) continue;
+        const std::string value(reinterpret_cast<const char*>(sqlite3_column_text(st, i)),
+                                static_cast<std::size_t>(sqlite3_column_bytes(st, i)));
+        ++values;
+        INFO(table << "." << sqlite3_column_name(st, i) << " = " << value);
+        CHECK(is_valid_utf8(value));
+      }
+    }
+    sqlite3_finalize(st);
+  }
+  CHECK(values > 100);
+  sqlite3_close(db);
+}
+
 }  // namespace
 
 TEST_CASE("a pack from inputs with multibyte characters at every truncation point is valid UTF-8 throughout") {
@@ -104,41 +144,25 @@ TEST_CASE("a pack from inputs with multibyte characters at every truncation poin
   CHECK(dossier.find("Session uuuu") != std::string::npos);
   CHECK(read_file(dir / "pack" / "findings.csv").find("challenged") != std::string::npos);
 
-  for (const auto& e : fs::directory_iterator(dir / "pack")) {
-    if (e.path().extension() == ".sqlite") continue;
-    const std::string text = read_file(e.path());
-    INFO(e.path().filename().string() << ": invalid UTF-8 at byte " << first_invalid(text));
-    CHECK(is_valid_utf8(text));
-  }
+  check_pack_is_utf8(dir / "pack");
+  fs::remove_all(dir);
+}
 
-  // evidence.sqlite: every text value of every table.
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open_v2((dir / "pack" / "evidence.sqlite").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
-  std::vector<std::string> tables;
-  {
-    sqlite3_stmt* st = nullptr;
-    REQUIRE(sqlite3_prepare_v2(db, "SELECT name FROM sqlite_master WHERE type = 'table'", -1, &st, nullptr) == SQLITE_OK);
-    while (sqlite3_step(st) == SQLITE_ROW) tables.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
-    sqlite3_finalize(st);
-  }
-  CHECK(tables.size() > 10);
-  std::size_t values = 0;
-  for (const std::string& table : tables) {
-    sqlite3_stmt* st = nullptr;
-    REQUIRE(sqlite3_prepare_v2(db, ("SELECT * FROM " + table).c_str(), -1, &st, nullptr) == SQLITE_OK);
-    while (sqlite3_step(st) == SQLITE_ROW) {
-      for (int i = 0; i < sqlite3_column_count(st); ++i) {
-        if (sqlite3_column_type(st, i) != SQLITE_TEXT) continue;
-        const std::string value(reinterpret_cast<const char*>(sqlite3_column_text(st, i)),
-                                static_cast<std::size_t>(sqlite3_column_bytes(st, i)));
-        ++values;
-        INFO(table << "." << sqlite3_column_name(st, i) << " = " << value);
-        CHECK(is_valid_utf8(value));
-      }
-    }
-    sqlite3_finalize(st);
-  }
-  CHECK(values > 100);
-  sqlite3_close(db);
+TEST_CASE("file names that are not UTF-8 reach the pack as U+FFFD, never as raw bytes") {
+  const auto dir = fresh_dir("utf8-names");
+  fs::create_directories(dir / "events");
+  // Latin-1 names, as a Windows share copied without conversion leaves them.
+  const std::string cafe = (dir / "events" / "caf\xE9-security.xml").string();
+  fs::copy_file(std::string(FLEXRECON_SOURCE_DIR) + "/samples/events/ws-0101/security.xml", cafe);
+  std::ofstream((dir / "events" / "r\xE9sum\xE9.txt").string()) << "not events\n";
+  const auto r = run_flexrecon({"reconcile", "--metering", std::string(FLEXRECON_SOURCE_DIR) + "/samples/metering.csv",
+                                "--events", (dir / "events").string(), "--quiet", "--out", (dir / "pack").string()});
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  const std::string shown = repair_utf8(cafe);
+  CHECK(read_file(dir / "pack" / "findings.csv").find(shown + "#") != std::string::npos);
+  CHECK(read_file(dir / "pack" / "manifest.json").find(repair_utf8((dir / "events" / "r\xE9sum\xE9.txt").string())) !=
+        std::string::npos);
+  check_pack_is_utf8(dir / "pack");
   fs::remove_all(dir);
 }
