@@ -163,6 +163,19 @@ TEST_CASE("an existing output folder is refused without --force and replaced wit
   CHECK(names_in(dir.path()) == std::vector<std::string>{"pack"});
 }
 
+TEST_CASE("the early --out check refuses a folder, a file or a dangling link, and nothing without --force", "[pack][write]") {
+  ScratchDir dir;
+  CHECK_NOTHROW(refuse_existing_out((dir.path() / "new").string(), false));
+  fs::create_directories(dir.path() / "folder");
+  std::ofstream(dir.path() / "file") << "x";
+  fs::create_symlink(dir.path() / "nowhere", dir.path() / "dangling");
+  for (const std::string name : {"folder", "folder/", "file", "dangling"}) {
+    INFO(name);
+    CHECK_THROWS_AS(refuse_existing_out((dir.path() / name).string(), false), Error);
+    CHECK_NOTHROW(refuse_existing_out((dir.path() / name).string(), true));
+  }
+}
+
 TEST_CASE("a failure while writing leaves neither a pack nor a temporary folder", "[pack][write]") {
   ScratchDir dir;
   PackOptions o = options_for(dir.path() / "pack");
