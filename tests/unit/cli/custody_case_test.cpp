@@ -185,8 +185,10 @@ TEST_CASE("a conflicting duplicate is a row in rejects.csv and in evidence.sqlit
 
 TEST_CASE("verify prints the manifest's SHA-256 and fails a pack missing a file, even unlisted, or holding an extra one") {
   CustodyCase c;
-  REQUIRE(c.run().exit_code == 0);
+  const auto written = c.run();
+  REQUIRE(written.exit_code == 0);
   const std::string manifest_hash = sha256_file((c.pack / "manifest.json").string());
+  CHECK(written.out.find("manifest.json sha256: " + manifest_hash) != std::string::npos);  // said when written
 
   auto ok = run_flexrecon({"verify", c.pack.string()});
   CHECK(ok.exit_code == 0);
