@@ -53,7 +53,7 @@ InventoryFile read_inventory(const std::string& path, const ProductCatalog& cata
                        (host_col ? "product" : "host") + " column (see SPEC 1.3 for the accepted names)");
   }
   // Hash and size are filled in once the whole file has streamed past.
-  file.source = sources.add(SourceFile{path, SourceKind::Inventory, "inventory-csv", "", 0});
+  file.source = sources.add(SourceFile{path, SourceKind::Inventory, "inventory-csv", "", 0, ""});
 
   while (reader.next(record)) {
     ++file.rows;

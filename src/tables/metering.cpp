@@ -74,7 +74,7 @@ MeteringFile read_metering(const std::string& path, const MeteringOptions& optio
   MeteringFile file;
   file.format = detect_format(columns, col);
   // Hash and size are filled in once the whole file has streamed past.
-  file.source = sources.add(SourceFile{path, SourceKind::Metering, file.format, "", 0});
+  file.source = sources.add(SourceFile{path, SourceKind::Metering, file.format, "", 0, ""});
 
   std::vector<std::size_t> unknown;
   for (std::size_t i = 0; i < columns.width(); ++i) {

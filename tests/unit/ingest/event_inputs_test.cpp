@@ -99,7 +99,14 @@ TEST_CASE("missing, empty and unrecognised files are rejected as files and the r
   CHECK(r.store.counts.files_rejected == 3);
   CHECK(r.store.counts.files == 1);
   CHECK(r.store.counts.read == 2);
-  CHECK(source_names(r) == std::vector<std::string>{good});
+  // Every file given stays in the chain of custody: hashed when readable, with the reason.
+  CHECK(source_names(r) == std::vector<std::string>{dir.file("missing.xml"), empty, junk, good});
+  CHECK(r.sources.at(0).sha256.empty());
+  CHECK(r.sources.at(0).error == "no such file or directory");
+  CHECK(r.sources.at(1).sha256 == sha256_hex(""));
+  CHECK(r.sources.at(2).sha256 == sha256_hex("just some notes, not events\n"));
+  CHECK(r.sources.at(2).error == "not a recognised event format");
+  CHECK(r.sources.at(3).error.empty());
 }
 
 TEST_CASE("FIFOs and sockets in a walked directory are reported, never opened") {
@@ -142,7 +149,9 @@ TEST_CASE("a zip of event files is read in place; members are named archive!path
                                                                          {"ws/system.xml", two_events(100)}}));
   const auto r = read_inputs({zip});
   CHECK(r.rejects.empty());
-  CHECK(source_names(r) == std::vector<std::string>{zip + "!dc1/security.xml", zip + "!ws/system.xml"});
+  CHECK(source_names(r) == std::vector<std::string>{zip, zip + "!dc1/security.xml", zip + "!ws/system.xml"});
+  CHECK(r.sources.at(0).format == "archive");  // the archive file itself, hashed as it is on disk
+  CHECK(r.sources.at(0).sha256 == sha256_file(zip));
   CHECK(r.store.counts.read == 4);
   CHECK(r.store.counts.files == 2);
   // The hash is of the decompressed member, what the reader saw.
@@ -157,7 +166,8 @@ TEST_CASE("tar, tar.gz and a bare .gz are read in place, detected by content not
   const auto gz = dir.write("security.xml.gz", make_archive(ArchiveKind::Gz, {{"x", two_events(7)}}));
   const auto r = read_inputs({tgz, tar, gz});
   for (const auto& rej : r.rejects) FAIL_CHECK(rej.source << ": " << rej.reason);
-  CHECK(source_names(r) == std::vector<std::string>{tgz + "!a.xml", tgz + "!b.xml", tar + "!c.xml", gz + "!security.xml"});
+  CHECK(source_names(r) == std::vector<std::string>{tgz, tgz + "!a.xml", tgz + "!b.xml", tar, tar + "!c.xml", gz,
+                                                    gz + "!security.xml"});
   CHECK(r.store.counts.read == 8);
 }
 
@@ -167,7 +177,8 @@ TEST_CASE("a zip inside a zip is read through the outer archive, never extracted
   const auto outer = dir.write("outer.zip", make_archive(ArchiveKind::Zip, {{"inner.zip", inner}, {"top.xml", two_events(9)}}));
   const auto r = read_inputs({outer});
   CHECK(r.rejects.empty());
-  CHECK(source_names(r) == std::vector<std::string>{outer + "!inner.zip!deep/events.xml", outer + "!top.xml"});
+  CHECK(source_names(r) == std::vector<std::string>{outer, outer + "!inner.zip", outer + "!inner.zip!deep/events.xml",
+                                                    outer + "!top.xml"});
   CHECK(r.store.counts.read == 4);
 }
 
@@ -264,7 +275,7 @@ TEST_CASE("member paths with ../ or an absolute path are only names: nothing is 
   const auto zip = dir.write("evil.zip", make_archive(ArchiveKind::Zip, {{"../../escaped.xml", two_events(1)}, {"/tmp/abs-flexrecon.xml", two_events(3)}}));
   const auto r = read_inputs({zip});
   CHECK(r.rejects.empty());
-  CHECK(source_names(r) == std::vector<std::string>{zip + "!../../escaped.xml", zip + "!/tmp/abs-flexrecon.xml"});
+  CHECK(source_names(r) == std::vector<std::string>{zip, zip + "!../../escaped.xml", zip + "!/tmp/abs-flexrecon.xml"});
   CHECK(r.store.counts.read == 4);
   CHECK_FALSE(std::filesystem::exists(dir.path().parent_path().parent_path() / "escaped.xml"));
   CHECK(std::distance(std::filesystem::directory_iterator(dir.path()), std::filesystem::directory_iterator()) == 1);
