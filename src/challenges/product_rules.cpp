@@ -6,7 +6,7 @@
 //  - version-mismatch: P installed in another version only: a note, never a challenge.
 // What the rules cannot judge they say so, and never challenge: a billed code the catalog does not
 // know (a note naming it, so the user can extend rules/products.csv), and a "not deployed" claim
-// when an inventory row the catalog cannot map names P or its family (a note naming the row).
+// when an inventory row, mapped or not, names P or its family (a note naming the row).
 
 #include <algorithm>
 #include <set>
@@ -65,17 +65,21 @@ struct ChargeFacts {
   const std::vector<const InventoryRow*>& unmapped;   // the host's Autodesk rows it cannot map
 };
 
-// The unmapped rows installed at the charge that name the billed product or its family: each may
-// be P under a name the catalog does not know, so none of them lets "not deployed" be claimed.
+// The rows installed at the charge, mapped or not, whose display name carries the billed product's
+// or its family's name (`Autodesk AutoCAD Mechanical 2025`, `AutoCAD Civil 3D 2019` for AutoCAD):
+// each may be P under a name the catalog does not tell apart, or a product built on it, so none of
+// them lets "not deployed" be claimed (SPEC 3.3).
 std::vector<const InventoryRow*> rows_naming_product(const ProductCatalog& catalog, const ChargeFacts& f) {
   const std::vector<std::string> names = catalog.presence_names(f.product);
   std::vector<const InventoryRow*> out;
-  for (const InventoryRow* inv : f.unmapped) {
-    if (!installed_at(*inv, f.t)) continue;
-    for (const std::string& name : names) {
-      if (names_in(inv->display_name, name)) {
-        out.push_back(inv);
-        break;
+  for (const auto* rows : {&f.inventory, &f.unmapped}) {
+    for (const InventoryRow* inv : *rows) {
+      if (!installed_at(*inv, f.t)) continue;
+      for (const std::string& name : names) {
+        if (names_in(inv->display_name, name)) {
+          out.push_back(inv);
+          break;
+        }
       }
     }
   }
@@ -100,10 +104,12 @@ void check_misclassification(RuleContext& ctx, Charge& c, const ChargeFacts& f) 
       std::vector<std::string> seen;
       for (const InventoryRow* inv : naming) seen.push_back(inventory_text(*inv));
       Verdict v = make("misclassification", FindingStatus::Note, Confidence::High, 0);
-      v.reason = "not challenged: " + f.code + " was billed" + on + " and no catalog product of its family (" +
-                 f.product.family + ") is in the deployment inventory of " + f.row.host + ", but " + join(seen, "; ") +
-                 " names " + f.product.name + " or its family and is not in the catalog, so it may be " + f.code +
-                 " under another name; add it to products.csv (as an alias, or as its own product) to decide";
+      v.reason = "not challenged: " + f.code + " was billed" + on + " and the deployment inventory of " + f.row.host +
+                 " lists no catalog product of its family (" + f.product.family + ") installed then, but it lists " +
+                 join(seen, "; ") + ", whose name carries " + f.product.name +
+                 (iequals(f.product.name, f.product.family) ? "" : " or " + f.product.family) +
+                 ": that may be " + f.code + " under a name the catalog does not map, so absence is not proven" +
+                 " (if it is a product of its own, add it to products.csv)";
       for (const InventoryRow* inv : naming) v.evidence.push_back(inv->ref());
       c.verdicts.push_back(std::move(v));
       return;

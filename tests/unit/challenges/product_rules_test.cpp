@@ -226,7 +226,7 @@ TEST_CASE("an unmapped Autodesk row naming the family stops 'not deployed': a no
   CHECK(findings[0].rule == "misclassification");
   CHECK(findings[0].tokens_challenged == 0);
   CHECK_THAT(findings[0].reason, Catch::Contains("Autodesk AutoCAD Mechanical 2025 - English") &&
-                                     Catch::Contains("not in the catalog"));
+                                     Catch::Contains("absence is not proven"));
   CHECK(contains(findings[0].evidence, inventory_row(w, 1)));
   CHECK_FALSE(contains(findings[0].evidence, inventory_row(w, 0)));
   CHECK(not_evaluable(r, "misclassification") == 1);
@@ -269,4 +269,17 @@ TEST_CASE("a host whose inventory lists only products the catalog cannot map is 
   const RuleResults r = w.run();
   CHECK(findings_for(w, r, "C1").empty());
   CHECK(not_evaluable(r, "misclassification") == 1);
+}
+
+TEST_CASE("a mapped row of another product whose name carries the family (AutoCAD Civil 3D) stops 'not deployed'",
+          "[misclassification]") {
+  World w = logged_on_all_day();
+  w.installed("ws-0042", "CIV3D", "2019", "2019-06-01").display_name = "AutoCAD Civil 3D 2019";
+  w.charge("C1", "jdoe", "ws-0042", "ACD", "2026-03-02 09:15:00", "2026-03-02 12:00:00", 7.0);
+  const RuleResults r = w.run();
+  CHECK_FALSE(has_main_finding(w, r, "C1"));
+  const auto findings = findings_for(w, r, "C1");
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0].status == FindingStatus::Note);
+  CHECK(contains(findings[0].evidence, inventory_row(w, 0)));
 }
