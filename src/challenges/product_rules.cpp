@@ -219,7 +219,7 @@ void note_unknown_product(RuleContext& ctx, Charge& c, const MeteringRow& row) {
                                                      : "product name '" + row.product_name + "'";
   Verdict v = make("misclassification", FindingStatus::Note, Confidence::High, 0);
   v.reason = "product rules not evaluable: the billed " + what +
-             " is not in the product catalog (rules/products.csv), so it has no family and no rate; add it "
+             " is not in the product catalog (products.csv of the rules folder), so it has no family and no rate; add it "
              "there (code,name,family,aliases) to judge misclassification and rate";
   c.verdicts.push_back(std::move(v));
 }
