@@ -46,7 +46,15 @@ class ProductCatalog {
   const std::vector<Product>& all() const { return products_; }
 
  private:
+  // Precomputed in add(): inventories run every installed program of every host past these.
+  struct Spelling {
+    std::string key;      // normalised as a display name is
+    std::size_t length;   // as written in the catalog: the longer spelling is the more specific
+    std::size_t product;  // index into products_
+  };
   std::vector<Product> products_;
+  std::vector<Spelling> spellings_;                   // every name and alias, in catalog order
+  std::vector<std::vector<std::string>> presence_words_;  // words of every presence name
 };
 
 struct Rate {

@@ -96,7 +96,13 @@ bool names_in(std::string_view display_name, std::string_view name) {
   return contains_words(words(display_name), words(name));
 }
 
-void ProductCatalog::add(Product p) { products_.push_back(std::move(p)); }
+void ProductCatalog::add(Product p) {
+  const std::size_t index = products_.size();
+  spellings_.push_back(Spelling{catalog_key(p.name), p.name.size(), index});
+  for (const std::string& alias : p.aliases) spellings_.push_back(Spelling{catalog_key(alias), alias.size(), index});
+  for (const std::string& name : presence_names(p)) presence_words_.push_back(words(name));
+  products_.push_back(std::move(p));
+}
 
 const Product* ProductCatalog::by_code(std::string_view code) const {
   const std::string_view c = trim(code);
@@ -126,15 +132,11 @@ const Product* ProductCatalog::match_name(std::string_view display_name, std::st
     // specific one; ties go to catalog order. Deterministic either way.
     const Product* best = nullptr;
     std::size_t best_len = 0;
-    for (const Product& p : products_) {
-      auto consider = [&](const std::string& spelled) {
-        if (catalog_key(spelled) == name && (best == nullptr || spelled.size() > best_len)) {
-          best = &p;
-          best_len = spelled.size();
-        }
-      };
-      consider(p.name);
-      for (const std::string& alias : p.aliases) consider(alias);
+    for (const Spelling& spelled : spellings_) {
+      if (spelled.key == name && (best == nullptr || spelled.length > best_len)) {
+        best = &products_[spelled.product];
+        best_len = spelled.length;
+      }
     }
     if (best != nullptr) {
       if (version != nullptr) *version = year;
@@ -162,10 +164,8 @@ std::vector<std::string> ProductCatalog::presence_names(const Product& p) const 
 bool ProductCatalog::names_autodesk_product(std::string_view display_name) const {
   const std::vector<std::string> hay = words(display_name);
   if (!hay.empty() && hay.front() == "autodesk") return true;
-  for (const Product& p : products_) {
-    for (const std::string& name : presence_names(p)) {
-      if (contains_words(hay, words(name))) return true;
-    }
+  for (const std::vector<std::string>& needle : presence_words_) {
+    if (contains_words(hay, needle)) return true;
   }
   return false;
 }
