@@ -15,7 +15,7 @@ std::string record_text(const SecurityMark& m) {
   return "EventRecordID " + std::to_string(m.record_id) + " at " + format_utc_precise(m.time);
 }
 
-EvidenceRef mark_ref(const SecurityMark& m) { return EvidenceRef{m.source, m.record_id, false}; }
+EvidenceRef mark_ref(const SecurityMark& m) { return m.ref(); }
 
 // A gap has length: records missing between two records of the same instant still leave a hole.
 Span ordered_span(Instant a, Instant b) {
