@@ -14,6 +14,7 @@
 #include "pack/dossier.h"
 #include "pack/evidence_store.h"
 #include "pack/findings_csv.h"
+#include "pack/findings_xlsx.h"
 #include "pack/manifest.h"
 
 namespace flexrecon {
@@ -113,6 +114,7 @@ void write_pack(const ReconcileResult& result, const PackOptions& options) {
     fs::permissions(tmp.path(), fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
                                     fs::perms::others_read | fs::perms::others_exec);
     write_file(tmp.path() / "findings.csv", findings_csv(result));
+    write_findings_xlsx(result, (tmp.path() / "findings.xlsx").string());
     write_file(tmp.path() / "rejects.csv", rejects_csv(result));
     write_file(tmp.path() / "summary.json", summary_json(result));
     write_evidence_store(result, (tmp.path() / "evidence.sqlite").string());

@@ -10,7 +10,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::vector<std::string> kPackFiles = {"dossier.html", "evidence.sqlite", "findings.csv",
+const std::vector<std::string> kPackFiles = {"dossier.html", "evidence.sqlite", "findings.csv", "findings.xlsx",
                                              "manifest.json", "rejects.csv", "summary.json"};
 
 std::vector<std::string> names_in(const fs::path& dir) {
