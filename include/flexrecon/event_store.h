@@ -19,6 +19,7 @@ struct SecurityMark {
   std::uint64_t record_id = 0;
   Instant time = 0;
   SourceId source = 0;
+  int event_id = 0;        // what the record was: tells a filtered export (few ids, gaps everywhere)
   std::uint64_t line = 0;  // SIEM exports: the line cited for this record (0: cite the record id)
   EvidenceRef ref() const { return line ? EvidenceRef{source, line, true} : EvidenceRef{source, record_id, false}; }
 };

@@ -103,7 +103,7 @@ void EventStoreBuilder::add(Event&& event) {
   auto& host = store_.hosts[event.host];
   if (host.host.empty()) host.host = event.host;
   if (event.channel == Channel::Security && event.record_id != 0)
-    host.security.push_back({event.record_id, event.time, event.source, event.ref_by_line ? event.line : 0});
+    host.security.push_back({event.record_id, event.time, event.source, event.event_id, event.ref_by_line ? event.line : 0});
   if (is_relevant_event(event)) {
     ++counts.relevant;
     host.events.push_back(std::move(event));
