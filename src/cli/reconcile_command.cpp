@@ -38,7 +38,7 @@ int run_reconcile_command(const std::vector<std::string>& args, const std::vecto
   desc.add_options()
       ("help,h", "show this help")
       ("metering", po::value(&o.metering)->multitoken(), "metering CSV export(s) (Token Flex, snake_case or Account \"Token Usage\"); repeatable")
-      ("events", po::value(&o.events)->multitoken(), "event logs: XML exports, .evtx, directories (walked recursively), .zip/.tar/.tar.gz/.tgz/.gz archives; repeatable")
+      ("events", po::value(&o.events)->multitoken(), "event logs: XML exports, .evtx, SIEM exports (Winlogbeat, NXLog, Splunk JSON/CSV), directories (walked recursively), .zip/.tar/.tar.gz/.tgz/.gz archives; repeatable")
       ("inventory", po::value(&o.inventory)->multitoken(), "deployment inventory CSV(s) (ITAM, SCCM, Intune); repeatable")
       ("identities", po::value(&o.identities), "identity map CSV metering_user,windows_account")
       ("rules", po::value(&o.rules_dir), "rules folder replacing the shipped one (products.csv, rates.csv, settings.ini)")

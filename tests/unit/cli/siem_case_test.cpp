@@ -142,3 +142,38 @@ TEST_CASE("the sample case exported from Splunk as CSV gives the findings of its
     return splunk_csv(raws);
   });
 }
+
+TEST_CASE("an NXLog export with only local times is rejected whole until --events-tz names the collector's zone") {
+  static const std::vector<Event> events = sample_events();
+  const auto dir = fresh_dir("siem-events-tz");
+  fs::create_directories(dir);
+  const auto file = dir / "nxlog-local.json";
+  {
+    // No @timestamp, no EventTimeUTC: what NXLog's own om_file writes. Collector in New York.
+    std::ofstream out(file, std::ios::binary);
+    for (const Event& e : events) {
+      std::string doc = to_nxlog(e, zone_offset("America/New_York", e.time));
+      const auto at = doc.find(",\"@timestamp\":");
+      doc.erase(at, doc.find(',', at + 1) - at);
+      out << doc << "\n";
+    }
+  }
+  auto args = case_args(file.string(), dir / "pack");
+  auto r = run_flexrecon(args);
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  CHECK(read_file(dir / "pack" / "rejects.csv").find(file.string() + ",file,NXLog EventTime has no zone: pass --events-tz ZONE") !=
+        std::string::npos);
+
+  args.insert(args.end(), {"--events-tz", "America/New_York", "--force"});
+  r = run_flexrecon(args);
+  REQUIRE(r.exit_code == 0);
+  CHECK(findings_without_evidence(dir / "pack", false) == findings_without_evidence(xml_pack(), false));
+
+  auto unknown = case_args(file.string(), dir / "pack");
+  unknown.insert(unknown.end(), {"--events-tz", "Mars/Olympus_Mons", "--force"});
+  r = run_flexrecon(unknown);
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find("unknown time zone 'Mars/Olympus_Mons'") != std::string::npos);
+  fs::remove_all(dir);
+}
