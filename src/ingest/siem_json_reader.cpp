@@ -144,9 +144,16 @@ class DocumentReader {
       : options_(options), source_name_(source_name), xml_(options) {}
 
   // Fills `out` (but source and line) from one parsed document; false with `why` when it cannot.
-  bool read(const object& doc, Event& out, std::string& why) {
+  bool read(const object& top, Event& out, std::string& why) {
     out.fields.clear();
-    if (!no_duplicate_keys(doc, why)) return false;
+    if (!no_duplicate_keys(top, why)) return false;
+    // An Elasticsearch dump (elasticdump, a scroll of _search hits) wraps each Winlogbeat document
+    // in its index metadata: the event is the `_source`.
+    object doc = top;
+    if (const auto source = object_member(top, "_source")) {
+      doc = *source;
+      if (!no_duplicate_keys(doc, why)) return false;
+    }
     switch (shape_of(doc)) {
       case Shape::WinlogbeatEcs: return winlogbeat_ecs(doc, out, why);
       case Shape::Winlogbeat6: return winlogbeat6(doc, out, why);

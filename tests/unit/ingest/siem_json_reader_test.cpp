@@ -59,6 +59,20 @@ TEST_CASE("a Winlogbeat 8 (ECS) logon is read with the logging machine as host a
   CHECK(e.ref() == EvidenceRef{7, 2, true});
 }
 
+TEST_CASE("an Elasticsearch dump of Winlogbeat documents (each in _source) is read the same way") {
+  Rejects rejects;
+  std::string format;
+  const std::string text = "{\"_index\":\"winlogbeat-8.11.1-2026.03.02\",\"_id\":\"a1\",\"_score\":1,\"_source\":" +
+                           winlogbeat_ecs_4624(4711, "2026-03-02T08:00:00.123Z") + "}\n";
+  const auto events = read_all(text, rejects, &format);
+  REQUIRE(rejects.empty());
+  CHECK(format == "winlogbeat-ecs-json");
+  const Event& e = only(events);
+  CHECK(e.host == "ws-0042");
+  CHECK(e.record_id == 4711);
+  CHECK(field_of(e, "TargetUserName") == "jdoe");
+}
+
 TEST_CASE("a Winlogbeat 6 record (record_number as a string, beat.hostname the shipper) is read") {
   Rejects rejects;
   std::string format;
