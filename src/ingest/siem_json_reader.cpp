@@ -140,8 +140,7 @@ Shape shape_of(const object& doc) {
 
 class DocumentReader {
  public:
-  DocumentReader(const EventReadOptions& options, const std::string& source_name)
-      : options_(options), source_name_(source_name), xml_(options) {}
+  explicit DocumentReader(const EventReadOptions& options) : options_(options), xml_(options) {}
 
   // Fills `out` (but source and line) from one parsed document; false with `why` when it cannot.
   bool read(const object& top, Event& out, std::string& why) {
@@ -327,7 +326,6 @@ class DocumentReader {
 
  private:
   const EventReadOptions& options_;
-  const std::string& source_name_;
   XmlEventParser xml_;
   std::string text_;
 };
@@ -366,7 +364,7 @@ void read_siem_json_events(ByteSource& utf8, const std::string& source_name, Sou
   simdjson::dom::parser parser;
   if (const auto e = parser.allocate(options.max_event_bytes, static_cast<std::size_t>(options.max_depth)))
     throw Error::internal(source_name + ": cannot allocate the JSON parser: " + simdjson::error_message(e));
-  DocumentReader reader(options, source_name);
+  DocumentReader reader(options);
   JsonDocument doc;
   std::string why;
   bool any_event = false;
