@@ -24,7 +24,10 @@ struct EventField {
 
 struct Event {
   SourceId source = 0;
-  std::uint64_t line = 0;        // line of the file where the event starts (XML); 0 when unknown (EVTX)
+  std::uint64_t line = 0;        // line of the file where the event starts (XML, JSON); 0 when unknown (EVTX)
+  // SIEM exports (JSON, Splunk CSV) are cited by line: the export is what the auditor re-checks, and
+  // one export may hold records of many hosts. The EventRecordID still serves coverage and duplicates.
+  bool ref_by_line = false;
   std::string channel_name;      // as written in <Channel>
   Channel channel = Channel::Other;
   std::string provider;          // Provider/@Name
@@ -38,7 +41,9 @@ struct Event {
   // The value of the first field called `name` (exact match), or empty when absent.
   std::string_view field(std::string_view name) const;
   bool has_field(std::string_view name) const;
-  EvidenceRef ref() const { return EvidenceRef{source, record_id, false}; }
+  EvidenceRef ref() const {
+    return ref_by_line ? EvidenceRef{source, line, true} : EvidenceRef{source, record_id, false};
+  }
 };
 
 // `WS-0042.corp.example` -> `ws-0042`.

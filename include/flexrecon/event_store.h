@@ -19,6 +19,9 @@ struct SecurityMark {
   std::uint64_t record_id = 0;
   Instant time = 0;
   SourceId source = 0;
+  int event_id = 0;        // what the record was: tells a filtered export (few ids, gaps everywhere)
+  std::uint64_t line = 0;  // SIEM exports: the line cited for this record (0: cite the record id)
+  EvidenceRef ref() const { return line ? EvidenceRef{source, line, true} : EvidenceRef{source, record_id, false}; }
 };
 
 struct HostEvents {
@@ -65,6 +68,7 @@ struct EventReadOptions {
   std::uint64_t max_member_bytes = 64ull << 30;        // absolute cap on one decompressed member
   int max_archive_nesting = 4;
   int jobs = 1;                                        // files parsed in parallel (--jobs)
+  std::string events_tz;                               // --events-tz: zone of SIEM times written without one (NXLog EventTime)
   std::function<void(const std::string& file, std::uint64_t bytes)> on_progress;  // optional
 };
 

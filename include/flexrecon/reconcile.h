@@ -23,6 +23,7 @@ struct ReconcileOptions {
   std::optional<BillingModel> billing_model;
   std::string billing_tz;      // empty: from settings
   std::string metering_tz;
+  std::string events_tz;       // zone of SIEM event times written without one (NXLog EventTime); empty: none
   std::optional<Confidence> min_confidence;
   std::optional<double> entitlement;
   std::optional<double> token_price;

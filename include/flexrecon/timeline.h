@@ -48,7 +48,7 @@ struct PowerSpan {
 
 struct CoverageGap {
   Span span;
-  std::string kind;          // "before-first-record", "after-last-record", "record-gap", "log-cleared", "clock-change", "no-security-log"
+  std::string kind;          // "before-first-record", "after-last-record", "record-gap", "filtered-export", "log-cleared", "clock-change", "no-security-log"
   std::string description;   // "EventRecordID 1041 -> 1057 (15 records missing)"
   std::vector<EvidenceRef> evidence;
 };

@@ -92,11 +92,11 @@ void print_timeline(const HostTimeline& t) {
   for (const auto& g : t.uncovered) std::cout << "    uncovered (" << g.kind << ") " << span_text(g.span) << ": " << g.description << "\n";
 }
 
-void inspect_events(const std::string& path, const Settings& settings) {
+void inspect_events(const std::string& path, const Settings& settings, const EventReadOptions& options) {
   SourceTable sources;
   EventStore store;
   Rejects rejects;
-  read_event_inputs({path}, EventReadOptions{}, sources, store, rejects);
+  read_event_inputs({path}, options, sources, store, rejects);
   std::cout << path << ":\n";
   for (const auto& f : sources.all()) {
     // As manifest.json lists it: a file not read to its end has no hash, only its error.
@@ -133,21 +133,34 @@ void inspect_events(const std::string& path, const Settings& settings) {
 int run_inspect_command(const std::vector<std::string>& args, const std::vector<std::string>&) {
   if (args.empty() || args[0] == "--help" || args[0] == "-h") {
     (args.empty() ? std::cerr : std::cout)
-        << "usage: flexrecon inspect PATH...\n\n"
+        << "usage: flexrecon inspect [--events-tz ZONE] PATH...\n\n"
            "Says what each input is before any rule runs: for event logs (XML, .evtx, folders, archives) the\n"
            "detected format of each file, events per channel and EventID, hosts and time span, and per host\n"
            "the sessions, idle and power spans, covered spans and coverage gaps flexrecon rebuilds; for a\n"
-           "metering CSV its variant, rows, charges, users, hosts and time span; and every rejected item.\n";
+           "metering CSV its variant, rows, charges, users, hosts and time span; and every rejected item.\n"
+           "--events-tz ZONE: the IANA zone of SIEM event times written without one (NXLog EventTime).\n";
     return args.empty() ? 2 : 0;
   }
   SourceTable rule_sources;
   const RulesFolder rules = read_rules_folder(default_rules_dir(), rule_sources);
-  for (const auto& path : args) {
+  EventReadOptions event_options;
+  std::vector<std::string> paths;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--events-tz") {
+      if (i + 1 >= args.size()) throw Error::usage("--events-tz needs a zone such as Europe/Berlin");
+      event_options.events_tz = args[++i];
+      if (!is_known_zone(event_options.events_tz))
+        throw Error::usage("unknown time zone '" + event_options.events_tz + "' (use an IANA name such as America/Chicago)");
+    } else {
+      paths.push_back(args[i]);
+    }
+  }
+  for (const auto& path : paths) {
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) throw Error::input(path + ": no such file or directory");
     if (std::filesystem::is_regular_file(path, ec) && looks_like_text_table(path) && inspect_as_metering(path, rules))
       continue;
-    inspect_events(path, rules.settings);
+    inspect_events(path, rules.settings, event_options);
   }
   return 0;
 }

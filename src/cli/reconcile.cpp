@@ -103,6 +103,7 @@ ReconcileResult reconcile(const ReconcileOptions& options) {
       progress(false, "read " + file + " (" + std::to_string(bytes / 1024) + " KiB)");
     };
   event_options.jobs = options.jobs;
+  event_options.events_tz = options.events_tz;
   event_options.max_member_bytes = r.rules.settings.max_archive_member_bytes;
   progress(quiet, "reading event logs");
   read_event_inputs(options.events, event_options, r.sources, r.events, r.rejects);

@@ -40,7 +40,7 @@ int run_reconcile_command(const std::vector<std::string>& args, const std::vecto
   desc.add_options()
       ("help,h", "show this help")
       ("metering", po::value(&o.metering)->multitoken(), "metering CSV export(s) (Token Flex, snake_case or Account \"Token Usage\"); repeatable")
-      ("events", po::value(&o.events)->multitoken(), "event logs: XML exports, .evtx, directories (walked recursively), .zip/.tar/.tar.gz/.tgz/.gz archives; repeatable")
+      ("events", po::value(&o.events)->multitoken(), "event logs: XML exports, .evtx, SIEM exports (Winlogbeat, NXLog, Splunk JSON/CSV), directories (walked recursively), .zip/.tar/.tar.gz/.tgz/.gz archives; repeatable")
       ("inventory", po::value(&o.inventory)->multitoken(), "deployment inventory CSV(s) (ITAM, SCCM, Intune); repeatable")
       ("identities", po::value(&o.identities), "identity map CSV metering_user,windows_account")
       ("rules", po::value(&o.rules_dir), "rules folder replacing the shipped one (products.csv, rates.csv, settings.ini)")
@@ -48,6 +48,7 @@ int run_reconcile_command(const std::vector<std::string>& args, const std::vecto
       ("billing-model", po::value(&billing_model), "rolling-24h (default) or calendar-day")
       ("billing-tz", po::value(&o.billing_tz), "IANA zone of the billing day and of midnight for midnight-split (default UTC)")
       ("metering-tz", po::value(&o.metering_tz), "IANA zone of metering timestamps without an offset (default UTC)")
+      ("events-tz", po::value(&o.events_tz), "IANA zone of SIEM event times written without one (NXLog EventTime); never guessed")
       ("min-confidence", po::value(&min_confidence), "lowest confidence counted as challenged: high, medium (default) or low")
       ("entitlement", po::value(&entitlement), "tokens bought, for the shortfall before and after the challenge")
       ("token-price", po::value(&token_price), "negotiated price of one token (USD)")
@@ -83,7 +84,7 @@ int run_reconcile_command(const std::vector<std::string>& args, const std::vecto
   if (!entitlement.empty()) o.entitlement = positive_number("entitlement", entitlement);
   if (!token_price.empty()) o.token_price = positive_number("token-price", token_price);
   if (!list_price.empty()) o.list_price = positive_number("list-price", list_price);
-  for (const auto& zone : {o.billing_tz, o.metering_tz})
+  for (const auto& zone : {o.billing_tz, o.metering_tz, o.events_tz})
     if (!zone.empty() && !is_known_zone(zone))
       throw Error::usage("unknown time zone '" + zone + "' (use an IANA name such as America/Chicago)");
   if (!o.as_of.empty() && !parse_timestamp(o.as_of))

@@ -10,7 +10,7 @@ namespace flexrecon {
 int run_verify_command(const std::vector<std::string>& args, const std::vector<std::string>&) {
   if (args.size() == 1 && (args[0] == "--help" || args[0] == "-h")) {
     std::cout << "usage: flexrecon verify PACK\n\n"
-                 "Re-checks an evidence pack against its manifest.json: the six files of a pack are all\n"
+                 "Re-checks an evidence pack against its manifest.json: the seven files of a pack are all\n"
                  "there, every file the manifest lists has the recorded SHA-256 and size, and no other file\n"
                  "is present. Prints the SHA-256 of manifest.json, the one figure to quote in a letter: it\n"
                  "vouches for every file of the pack and every input hash.\n"

@@ -60,11 +60,18 @@ EventStoreBuilder::Fingerprint EventStoreBuilder::fingerprint_of(const Event& ev
   put(std::to_string(event.event_id));
   put(std::to_string(event.time / kSecond));
   put(to_lower(event.provider));
+  // Fields in name order: a SIEM export writes them in its own order (Winlogbeat's event_data,
+  // NXLog's flat keys), not the event's. Values `-` count as written: every tool writes them alike.
+  fields_.clear();
   for (const auto& f : event.fields) {
     const std::string_view value = trim(f.value);
     if (value.empty()) continue;
-    put(f.name);
-    put(canonical_value(value));
+    fields_.emplace_back(f.name, canonical_value(value));
+  }
+  std::sort(fields_.begin(), fields_.end());
+  for (const auto& [name, value] : fields_) {
+    put(name);
+    put(value);
   }
   const std::string hex = sha256_hex(buf);
   Fingerprint out{};
@@ -96,7 +103,7 @@ void EventStoreBuilder::add(Event&& event) {
   auto& host = store_.hosts[event.host];
   if (host.host.empty()) host.host = event.host;
   if (event.channel == Channel::Security && event.record_id != 0)
-    host.security.push_back({event.record_id, event.time, event.source});
+    host.security.push_back({event.record_id, event.time, event.source, event.event_id, event.ref_by_line ? event.line : 0});
   if (is_relevant_event(event)) {
     ++counts.relevant;
     host.events.push_back(std::move(event));

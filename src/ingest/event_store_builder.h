@@ -7,6 +7,8 @@
 #include <map>
 #include <string>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "flexrecon/event_store.h"
 
@@ -47,6 +49,7 @@ class EventStoreBuilder {
   // Lookup only, never iterated into output: unordered is safe for determinism here.
   std::map<std::string, std::unordered_map<Key, Seen, KeyHash>> seen_;
   std::string scratch_;  // reused by fingerprint_of
+  std::vector<std::pair<std::string, std::string>> fields_;  // reused by fingerprint_of
   // Lower-cased channel name -> small id, so a million keys do not each hold a channel string.
   std::map<std::string, std::uint32_t> channels_;
 };

@@ -1,4 +1,4 @@
-// Format detection for one opened stream: EVTX binary or one of the XML export forms.
+// Format detection for one opened stream: EVTX binary, one of the XML export forms, or a SIEM export.
 #pragma once
 
 #include <string>

@@ -21,10 +21,15 @@ EvidenceIndex::EvidenceIndex(const ReconcileResult& result) : store_(result.even
     inventory_.push_back({{result.inventory[i].source, result.inventory[i].line}, i});
   for (const auto& [host, he] : result.events.hosts) {
     for (const Event& e : he.events) {
-      event_keys_.push_back({{e.source, e.record_id}, events_.size()});
+      // SIEM events are cited by line (Event::ref), XML and EVTX events by record id.
+      (e.ref_by_line ? event_lines_ : event_keys_).push_back({{e.source, e.ref_by_line ? e.line : e.record_id}, events_.size()});
       events_.push_back(&e);
     }
+    for (const SecurityMark& m : he.security)
+      if (m.line) mark_lines_.push_back({{m.source, m.line}, {&host, &m}});
   }
+  sort_entries(event_lines_);
+  std::sort(mark_lines_.begin(), mark_lines_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   sort_entries(metering_);
   sort_entries(inventory_);
   sort_entries(event_keys_);
@@ -46,7 +51,7 @@ std::optional<std::size_t> EvidenceIndex::inventory_row(const EvidenceRef& ref) 
 }
 
 std::optional<std::size_t> EvidenceIndex::event_ordinal(const EvidenceRef& ref) const {
-  return ref.is_line ? std::nullopt : find(event_keys_, ref);
+  return find(ref.is_line ? event_lines_ : event_keys_, ref);
 }
 
 const Event* EvidenceIndex::event(const EvidenceRef& ref) const {
@@ -55,7 +60,13 @@ const Event* EvidenceIndex::event(const EvidenceRef& ref) const {
 }
 
 std::optional<EvidenceIndex::Mark> EvidenceIndex::mark(const EvidenceRef& ref) const {
-  if (ref.is_line) return std::nullopt;
+  if (ref.is_line) {
+    const Key key{ref.source, ref.position};
+    auto it = std::lower_bound(mark_lines_.begin(), mark_lines_.end(), key,
+                               [](const auto& e, const Key& k) { return e.first < k; });
+    if (it == mark_lines_.end() || it->first != key) return std::nullopt;
+    return Mark{it->second.first, it->second.second};
+  }
   for (const auto& [host, he] : store_.hosts) {
     // `security` is sorted by record_id, one entry per distinct id.
     auto it = std::lower_bound(he.security.begin(), he.security.end(), ref.position,

@@ -23,8 +23,9 @@ class EvidenceIndex {
   // when a file holds the same EventRecordID twice (forwarded events from several machines).
   std::optional<std::size_t> event_ordinal(const EvidenceRef& ref) const;
   const Event* event(const EvidenceRef& ref) const;
-  // For a Security record known only from coverage: its host and mark. A search over the hosts'
-  // marks (not indexed: there is one per Security record, and only a few are ever cited).
+  // For a Security record known only from coverage: its host and mark. Record-id references search
+  // the hosts' marks (not indexed: only a few are ever cited); line references (SIEM exports) are
+  // indexed, as a line alone does not say which host's marks to search.
   struct Mark {
     const std::string* host = nullptr;
     const SecurityMark* mark = nullptr;
@@ -42,6 +43,9 @@ class EvidenceIndex {
   std::vector<Entry> metering_;
   std::vector<Entry> inventory_;
   std::vector<Entry> event_keys_;
+  std::vector<Entry> event_lines_;  // events cited by line (SIEM exports)
+  // Security records of SIEM exports, cited by line: one per record, sorted by (source, line).
+  std::vector<std::pair<Key, std::pair<const std::string*, const SecurityMark*>>> mark_lines_;
   std::vector<const Event*> events_;
   const EventStore& store_;
 };

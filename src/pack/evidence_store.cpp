@@ -193,6 +193,8 @@ class StoreWriter {
       mark_rows_[{ref.source, ref.position}] = id;
       st.bind(1, id).bind(2, static_cast<std::int64_t>(ref.source)).bind(3, static_cast<std::int64_t>(ref.position));
       if (const auto m = index_.mark(ref)) {
+        st.bind(3, static_cast<std::int64_t>(m->mark->record_id));
+        if (m->mark->line) st.bind(4, static_cast<std::int64_t>(m->mark->line));
         st.bind(5, *m->host).bind(7, std::string("Security")).bind(10, time_or_null(m->mark->time));
       }
       st.bind(12, std::string("mark")).run();
@@ -205,7 +207,7 @@ class StoreWriter {
     std::set<EvidenceRef> refs;
     auto add = [&](const std::vector<EvidenceRef>& v) {
       for (const EvidenceRef& ref : v)
-        if (!ref.is_line && !index_.event_ordinal(ref)) refs.insert(ref);
+        if (!index_.event_ordinal(ref) && (!ref.is_line || index_.mark(ref))) refs.insert(ref);
     };
     for (const Finding& f : r_.results.findings) add(f.evidence);
     for (const auto& [host, tl] : r_.timelines.hosts) {
@@ -223,6 +225,9 @@ class StoreWriter {
     if (ref.is_line) {
       if (auto i = index_.metering_row(ref)) return {"metering_row", static_cast<std::int64_t>(*i)};
       if (auto i = index_.inventory_row(ref)) return {"inventory", static_cast<std::int64_t>(*i)};
+      // A SIEM export's line: an event, or a Security record cited for coverage.
+      if (auto i = index_.event_ordinal(ref)) return {"event", static_cast<std::int64_t>(*i)};
+      if (auto it = mark_rows_.find({ref.source, ref.position}); it != mark_rows_.end()) return {"event", it->second};
       return {"line", std::nullopt};  // a line of another input (identity map, rates): the file itself
     }
     if (auto i = index_.event_ordinal(ref)) return {"event", static_cast<std::int64_t>(*i)};

@@ -14,6 +14,7 @@
 #include "pack/dossier.h"
 #include "pack/evidence_store.h"
 #include "pack/findings_csv.h"
+#include "pack/findings_xlsx.h"
 #include "pack/manifest.h"
 #include "util/strings.h"
 
@@ -111,6 +112,7 @@ struct PackFile {
 // name listed. The manifest stays last: it hashes every file written before it.
 const PackFile kPackFiles[] = {
     {"findings.csv", [](const ReconcileResult& r, const PackOptions&, const fs::path& f) { write_text(f, findings_csv(r)); }},
+    {"findings.xlsx", [](const ReconcileResult& r, const PackOptions&, const fs::path& f) { write_findings_xlsx(r, f.string()); }},
     {"rejects.csv", [](const ReconcileResult& r, const PackOptions&, const fs::path& f) { write_text(f, rejects_csv(r)); }},
     {"summary.json", [](const ReconcileResult& r, const PackOptions&, const fs::path& f) { write_text(f, summary_json(r)); }},
     {"evidence.sqlite", [](const ReconcileResult& r, const PackOptions&, const fs::path& f) { write_evidence_store(r, f.string()); }},

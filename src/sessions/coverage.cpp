@@ -5,6 +5,9 @@
 
 #include <algorithm>
 #include <iterator>
+#include <optional>
+#include <set>
+#include <string>
 #include <tuple>
 
 namespace flexrecon::sessions {
@@ -15,7 +18,7 @@ std::string record_text(const SecurityMark& m) {
   return "EventRecordID " + std::to_string(m.record_id) + " at " + format_utc_precise(m.time);
 }
 
-EvidenceRef mark_ref(const SecurityMark& m) { return EvidenceRef{m.source, m.record_id, false}; }
+EvidenceRef mark_ref(const SecurityMark& m) { return m.ref(); }
 
 // A gap has length: records missing between two records of the same instant still leave a hole.
 Span ordered_span(Instant a, Instant b) {
@@ -24,17 +27,52 @@ Span ordered_span(Instant a, Instant b) {
   return Span{lo, std::max(hi, lo + kMicrosecond)};
 }
 
+// A filtered export (a SIEM forwarder or an export query that kept only some event ids) shows a gap
+// between nearly every pair of neighbouring records, and its records carry few distinct ids. A
+// complete log, however sparse its activity, has consecutive record ids; a log that lost chunks has
+// runs of consecutive ids between its gaps. So, conservatively, all of:
+//  - at least kMinRecords records (a handful of records proves nothing either way);
+//  - at least 90% of neighbour pairs are gaps;
+//  - more records missing than kept;
+//  - at most kMaxIds distinct event ids among the kept records.
+// Returns the kept ids ("4624, 4634, 4647"), or nullopt when the log does not look filtered.
+std::optional<std::string> filtered_export_ids(const std::vector<SecurityMark>& marks) {
+  constexpr std::size_t kMinRecords = 20;
+  constexpr std::size_t kMaxIds = 12;
+  if (marks.size() < kMinRecords) return std::nullopt;
+  std::size_t gapped = 0;
+  std::uint64_t missing = 0;
+  for (std::size_t i = 1; i < marks.size(); ++i) {
+    if (marks[i].record_id > marks[i - 1].record_id + 1) {
+      ++gapped;
+      missing += marks[i].record_id - marks[i - 1].record_id - 1;
+    }
+  }
+  const std::size_t pairs = marks.size() - 1;
+  if (gapped * 10 < pairs * 9 || missing <= marks.size()) return std::nullopt;
+  std::set<int> ids;
+  for (const SecurityMark& m : marks) ids.insert(m.event_id);
+  if (ids.size() > kMaxIds) return std::nullopt;
+  std::string text;
+  for (int id : ids) text += (text.empty() ? "" : ", ") + std::to_string(id);
+  return text;
+}
+
 void record_gaps(const std::vector<SecurityMark>& marks, std::vector<CoverageGap>& gaps) {
+  const std::optional<std::string> filtered = filtered_export_ids(marks);
   for (std::size_t i = 1; i < marks.size(); ++i) {
     const SecurityMark& a = marks[i - 1];
     const SecurityMark& b = marks[i];
     if (b.record_id <= a.record_id + 1) continue;
     CoverageGap g;
     g.span = ordered_span(a.time, b.time);
-    g.kind = "record-gap";
+    g.kind = filtered ? "filtered-export" : "record-gap";
     g.description = "EventRecordID " + std::to_string(a.record_id) + " -> " + std::to_string(b.record_id) +
                     " missing " + std::to_string(b.record_id - a.record_id - 1) + " records between " +
                     format_utc(g.span.begin) + " and " + format_utc(g.span.end);
+    if (filtered)
+      g.description = "filtered export (it kept only event ids " + *filtered + "): " + g.description +
+                      "; the unfiltered Security log is needed";
     g.evidence = {mark_ref(a), mark_ref(b)};
     gaps.push_back(std::move(g));
   }

@@ -90,8 +90,8 @@ TEST_CASE("the same inputs and --as-of give a byte-identical pack") {
   REQUIRE(run_flexrecon(sample_args(first)).exit_code == 0);
   std::set<std::string> names;
   for (const auto& e : fs::directory_iterator(first)) names.insert(e.path().filename().string());
-  CHECK(names == std::set<std::string>{"dossier.html", "evidence.sqlite", "findings.csv", "manifest.json", "rejects.csv",
-                                       "summary.json"});
+  CHECK(names == std::set<std::string>{"dossier.html", "evidence.sqlite", "findings.csv", "findings.xlsx", "manifest.json",
+                                       "rejects.csv", "summary.json"});
   for (const auto& name : names) {
     INFO(name);
     CHECK(read_file(first / name) == read_file(again / name));

@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include "run_binary.h"
+#include "support/zip_members.h"
 #include "util/strings.h"
 
 using namespace flexrecon;
@@ -51,6 +52,13 @@ std::size_t first_invalid(const std::string& text) {
 void check_pack_is_utf8(const fs::path& pack) {
   for (const auto& e : fs::directory_iterator(pack)) {
     if (e.path().extension() == ".sqlite") continue;
+    if (e.path().extension() == ".xlsx") {  // a zip: what must be UTF-8 is each part Excel reads
+      for (const auto& [member, text] : zip_members(e.path().string())) {
+        INFO(e.path().filename().string() << "!" << member << ": invalid UTF-8 at byte " << first_invalid(text));
+        CHECK(is_valid_utf8(text));
+      }
+      continue;
+    }
     const std::string text = read_file(e.path());
     INFO(e.path().filename().string() << ": invalid UTF-8 at byte " << first_invalid(text));
     CHECK(is_valid_utf8(text));

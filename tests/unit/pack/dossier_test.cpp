@@ -115,3 +115,15 @@ TEST_CASE("a filtered log with a gap between every record lists only the gaps th
   CHECK(occurrences(html, "<tr><td>ws-0042</td><td class=\"time\">") == 3);  // request rows
   CHECK(html.find("ws-0042: 1019;") != std::string::npos);
 }
+
+TEST_CASE("a host whose Security export was filtered is one evidence request for its unfiltered log", "[pack][dossier]") {
+  ReconcileResult r = sample_result();
+  HostTimeline& tl = r.timelines.hosts.at("ws-0042");
+  tl.uncovered.back().kind = "filtered-export";
+  tl.uncovered.push_back({{at("2025-03-05 19:00:00"), at("2025-03-05 20:00:00")}, "filtered-export",
+                          "filtered export (it kept only event ids 4624, 4634): EventRecordID 190 -> 197", {}});
+  const std::string html = render_dossier(r, templates_dir());
+  CHECK(html.find("ask IT for the unfiltered Security channel of this host for the whole period") != std::string::npos);
+  CHECK(html.find("EventRecordID 190 -&gt; 197") == std::string::npos);  // not listed gap by gap
+  CHECK(html.find("EventRecordID 190 -> 197") == std::string::npos);
+}

@@ -12,7 +12,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::vector<std::string> kPackFiles = {"dossier.html", "evidence.sqlite", "findings.csv",
+const std::vector<std::string> kPackFiles = {"dossier.html", "evidence.sqlite", "findings.csv", "findings.xlsx",
                                              "manifest.json", "rejects.csv", "summary.json"};
 
 std::vector<std::string> names_in(const fs::path& dir) {
@@ -31,7 +31,7 @@ PackOptions options_for(const fs::path& out) {
 
 }  // namespace
 
-TEST_CASE("a written pack holds its six files and verifies against its manifest", "[pack][write]") {
+TEST_CASE("a written pack holds all its files and verifies against its manifest", "[pack][write]") {
   ScratchDir dir;
   const fs::path out = dir.path() / "pack";
   write_pack(sample_result(), options_for(out));

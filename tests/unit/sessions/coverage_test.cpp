@@ -146,3 +146,37 @@ TEST_CASE("an orphan right after a record gap is rebuilt from the end of the gap
   // Its logon was not between 11:00 and 16:00 (that stretch is complete): the session existed all along.
   CHECK(w.host().sessions[0].span == Span{at("2026-11-02T11:00:00Z"), at("2026-11-02T16:00:00Z")});
 }
+
+TEST_CASE("an export filtered by event id (gaps between nearly all records, few ids) is named as such") {
+  World w;
+  HostLog log;
+  // A forwarder that kept only logons and logoffs: 30 records, each a few records after the last.
+  for (int i = 0; i < 30; ++i) {
+    const int hour = 6 + i / 2;
+    const std::string t = "2026-11-02T" + std::string(hour < 10 ? "0" : "") + std::to_string(hour) + ":" + (i % 2 ? "30" : "00") + ":00Z";
+    if (i % 2) log.logoff(t, "alice", "0x1" + std::to_string(i), 3);
+    else log.logon(t, "alice", "0x1" + std::to_string(i + 1), 3);
+    log.skip_security_records(7);
+  }
+  w.file("security.ndjson", log);
+  w.build();
+  CHECK(gaps_of_kind(w.host(), "record-gap").empty());
+  const auto gaps = gaps_of_kind(w.host(), "filtered-export");
+  REQUIRE(gaps.size() == 29);
+  CHECK(gaps[0]->description.starts_with("filtered export (it kept only event ids 4624, 4634): EventRecordID"));
+  CHECK(gaps[0]->description.ends_with("; the unfiltered Security log is needed"));
+}
+
+TEST_CASE("a complete log, or one with a few lost stretches, is never called filtered") {
+  World w;
+  HostLog log;
+  for (int i = 0; i < 40; ++i) {
+    const int hour = 4 + i / 2;
+    log.noise("2026-11-02T" + std::string(hour < 10 ? "0" : "") + std::to_string(hour) + ":" + (i % 2 ? "30" : "00") + ":00Z");
+    if (i % 4 == 3) log.skip_security_records(50);  // a gap after every fourth record: runs remain
+  }
+  w.file("security.xml", log);
+  w.build();
+  CHECK(gaps_of_kind(w.host(), "filtered-export").empty());
+  CHECK(gaps_of_kind(w.host(), "record-gap").size() == 9);
+}
