@@ -30,20 +30,6 @@ std::optional<Instant> parse_day(std::string_view text, const std::string& where
 
 }  // namespace
 
-void RateSheet::add(Rate r) { rates_.push_back(std::move(r)); }
-
-const Rate* RateSheet::at(std::string_view code, Instant t) const {
-  // Sheets are checked for overlaps when read; should a hand-built sheet overlap, the most recent
-  // start wins and then file order, so the answer is still deterministic.
-  const Rate* best = nullptr;
-  for (const Rate& r : rates_) {
-    if (!iequals(r.code, trim(code))) continue;
-    if (t < from_inclusive(r) || t >= to_exclusive(r)) continue;
-    if (best == nullptr || from_inclusive(r) > from_inclusive(*best)) best = &r;
-  }
-  return best;
-}
-
 RateSheet parse_rates(const std::string& text, const std::string& file) {
   std::istringstream in(text);
   CsvReader reader(in);
