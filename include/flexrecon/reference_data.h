@@ -43,6 +43,8 @@ struct Rate {
   std::optional<Instant> effective_from;  // inclusive, midnight UTC
   std::optional<Instant> effective_to;    // inclusive day: valid until the end of that day
   std::string source;                     // where the figure comes from
+  // When the rate is in force: [effective_from, the day after effective_to), open where not given.
+  Span in_force() const;
 };
 
 class RateSheet {

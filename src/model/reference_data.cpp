@@ -22,9 +22,6 @@ constexpr NameTable<BillingModel, 2> kBillingModelNames({{
     {BillingModel::CalendarDay, "calendar-day"},
 }});
 
-Instant to_exclusive(const Rate& r) { return r.effective_to ? *r.effective_to + kDay : kMaxInstant; }
-Instant from_inclusive(const Rate& r) { return r.effective_from ? *r.effective_from : kMinInstant; }
-
 }  // namespace
 
 std::string_view confidence_name(Confidence c) { return kConfidenceNames.name(c, "medium"); }
@@ -44,6 +41,10 @@ bool Settings::is_service_account(std::string_view user) const {
 
 Span Settings::presence_window(Instant t) const { return Span{t - presence_tolerance, t + presence_tolerance + 1}; }
 
+Span Rate::in_force() const {
+  return Span{effective_from ? *effective_from : kMinInstant, effective_to ? *effective_to + kDay : kMaxInstant};
+}
+
 void RateSheet::add(Rate r) { rates_.push_back(std::move(r)); }
 
 const Rate* RateSheet::at(std::string_view code, Instant t) const {
@@ -52,8 +53,8 @@ const Rate* RateSheet::at(std::string_view code, Instant t) const {
   const Rate* best = nullptr;
   for (const Rate& r : rates_) {
     if (!iequals(r.code, trim(code))) continue;
-    if (t < from_inclusive(r) || t >= to_exclusive(r)) continue;
-    if (best == nullptr || from_inclusive(r) > from_inclusive(*best)) best = &r;
+    if (!r.in_force().contains(t)) continue;
+    if (best == nullptr || r.in_force().begin > best->in_force().begin) best = &r;
   }
   return best;
 }
