@@ -12,10 +12,10 @@
 #include "flexrecon/pack.h"
 #include "flexrecon/reconcile.h"
 #include "support/temp_dir.h"
+#include "support/test_time.h"
 
 namespace flexrecon::test {
 
-inline Instant at(const char* text) { return *parse_timestamp(text); }
 
 inline Event make_event(SourceId source, std::uint64_t record, const char* time, int id, const char* host,
                         std::vector<EventField> fields) {
