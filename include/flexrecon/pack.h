@@ -15,6 +15,10 @@ struct PackOptions {
   std::string templates_dir;  // dossier templates
 };
 
+// Throws Error::usage when `out` exists (a folder, a file or a dangling link) and !force. The CLI
+// calls it before reading any input: a run that cannot be saved must not start.
+void refuse_existing_out(const std::string& out, bool force);
+
 // Writes the pack. Throws Error::usage when `out` exists and !force; nothing partial is ever left at
 // `out`.
 void write_pack(const ReconcileResult& result, const PackOptions& options);
@@ -22,8 +26,20 @@ void write_pack(const ReconcileResult& result, const PackOptions& options);
 // The summary.json document (also used by tests and the CLI's closing line).
 std::string summary_json(const ReconcileResult& result);
 
-// Re-checks a pack against its manifest. Returns the problems found (empty: the pack verifies).
-std::vector<std::string> verify_pack(const std::string& pack_dir);
+// The files every pack holds, in the order they are written (manifest.json last). The one list:
+// write_pack writes exactly these and verify_pack requires every one of them.
+std::vector<std::string> pack_file_names();
+
+// What re-checking a pack found.
+struct PackCheck {
+  std::string manifest_sha256;        // of manifest.json as read; empty when there is none to read
+  std::vector<std::string> problems;  // empty: the pack verifies
+  bool ok() const { return problems.empty(); }
+};
+
+// Re-checks a pack against its manifest: each of pack_file_names() is present (whatever the
+// manifest lists), every file the manifest lists has its SHA-256 and size, and nothing else is there.
+PackCheck verify_pack(const std::string& pack_dir);
 
 // Spreadsheet-safe CSV cell: RFC 4180 quoting, and a leading `'` for cells that start with
 // `=`, `+`, `-` (unless a plain number), `@`, tab or CR.

@@ -23,6 +23,12 @@ struct Product {
   std::string product_key;
 };
 
+// True when `display_name` carries `name` as whole words, case-insensitively: the words of `name`
+// appear consecutively among the words of `display_name`, a word being a run of letters, digits or
+// non-ASCII bytes. "Autodesk AutoCAD Mechanical 2025" and "AutoCAD LT" carry "AutoCAD";
+// "AutoCADMEP 2025" does not.
+bool names_in(std::string_view display_name, std::string_view name);
+
 class ProductCatalog {
  public:
   void add(Product p);
@@ -31,10 +37,24 @@ class ProductCatalog {
   // "AutoCAD LT") to a product; `version` receives the 4-digit year when the name carries one.
   const Product* match_name(std::string_view display_name, std::string* version = nullptr) const;
   std::vector<const Product*> family_members(std::string_view family) const;
+  // The names whose presence in an inventory row's display name means the row may be `p` or a
+  // product of its family: p's name, its aliases and its family's name (SPEC 3.3 "not deployed").
+  std::vector<std::string> presence_names(const Product& p) const;
+  // True when a display name the catalog cannot map still names an Autodesk product: it starts
+  // with "Autodesk", or it carries (names_in) the name, an alias or the family of a catalog product.
+  bool names_autodesk_product(std::string_view display_name) const;
   const std::vector<Product>& all() const { return products_; }
 
  private:
+  // Precomputed in add(): inventories run every installed program of every host past these.
+  struct Spelling {
+    std::string key;      // normalised as a display name is
+    std::size_t length;   // as written in the catalog: the longer spelling is the more specific
+    std::size_t product;  // index into products_
+  };
   std::vector<Product> products_;
+  std::vector<Spelling> spellings_;                   // every name and alias, in catalog order
+  std::vector<std::vector<std::string>> presence_words_;  // words of every presence name
 };
 
 struct Rate {
@@ -117,7 +137,7 @@ struct InventoryRow {
   SourceId source = 0;
   std::uint64_t line = 0;
   std::string host;          // normalised
-  std::string product_code;  // via the catalog
+  std::string product_code;  // via the catalog; empty for an Autodesk product the catalog cannot map
   std::string display_name;  // as written
   std::string version;       // the year from the display name ("2025"), else the version column
   std::optional<Instant> installed;
@@ -129,6 +149,7 @@ struct InventoryFile {
   SourceId source = 0;
   std::uint64_t rows = 0;
   std::uint64_t accepted = 0;
+  std::uint64_t unmapped_autodesk = 0;     // accepted, but no catalog product (product_code empty)
   std::uint64_t skipped_not_autodesk = 0;
   std::uint64_t rejected = 0;
 };

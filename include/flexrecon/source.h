@@ -14,9 +14,13 @@ std::string_view source_kind_name(SourceKind k);  // "metering", "events", "inve
 struct SourceFile {
   std::string name;    // as given on the command line; archive members as `archive.zip!member/path.xml`
   SourceKind kind = SourceKind::Events;
-  std::string format;  // e.g. "wevtutil-xml", "eventviewer-xml", "powershell-xml", "evtx", "token-flex-csv"
+  std::string format;  // e.g. "wevtutil-xml", "eventviewer-xml", "powershell-xml", "evtx", "token-flex-csv", "archive"
   std::string sha256;  // of the bytes read (the decompressed member for archive members)
   std::uint64_t size = 0;
+  // Why the file gave no records, or not all of them (an archive's own trouble, a file rejected as
+  // unrecognised or empty, one that could not be read): the chain of custody lists every file given
+  // or found, used or not. `sha256` is empty when the file could not be read to its end.
+  std::string error;
 };
 
 // Index into SourceTable::files.

@@ -4,6 +4,9 @@
 //    (challenge billed - rate(Q)), or no product of the family is installed at all (challenge in full);
 //  - rate-mismatch: P installed (or the host has no inventory) and billed above rate(P): the excess;
 //  - version-mismatch: P installed in another version only: a note, never a challenge.
+// What the rules cannot judge they say so, and never challenge: a billed code the catalog does not
+// know (a note naming it, so the user can extend rules/products.csv), and a "not deployed" claim
+// when an inventory row, mapped or not, names P or its family (a note naming the row).
 
 #include <algorithm>
 #include <set>
@@ -56,9 +59,32 @@ std::set<std::string> family_codes(const ProductCatalog& catalog, const std::str
 struct ChargeFacts {
   const MeteringRow& row;
   Instant t;
-  std::string code;  // billed product code
-  const std::vector<const InventoryRow*>& inventory;
+  std::string code;  // billed product code, known to the catalog
+  const Product& product;
+  const std::vector<const InventoryRow*>& inventory;  // the host's rows the catalog maps
+  const std::vector<const InventoryRow*>& unmapped;   // the host's Autodesk rows it cannot map
 };
+
+// The rows installed at the charge, mapped or not, whose display name carries the billed product's
+// or its family's name (`Autodesk AutoCAD Mechanical 2025`, `AutoCAD Civil 3D 2019` for AutoCAD):
+// each may be P under a name the catalog does not tell apart, or a product built on it, so none of
+// them lets "not deployed" be claimed (SPEC 3.3).
+std::vector<const InventoryRow*> rows_naming_product(const ProductCatalog& catalog, const ChargeFacts& f) {
+  const std::vector<std::string> names = catalog.presence_names(f.product);
+  std::vector<const InventoryRow*> out;
+  for (const auto* rows : {&f.inventory, &f.unmapped}) {
+    for (const InventoryRow* inv : *rows) {
+      if (!installed_at(*inv, f.t)) continue;
+      for (const std::string& name : names) {
+        if (names_in(inv->display_name, name)) {
+          out.push_back(inv);
+          break;
+        }
+      }
+    }
+  }
+  return out;
+}
 
 void check_misclassification(RuleContext& ctx, Charge& c, const ChargeFacts& f) {
   const RulesFolder& rules = ctx.rules();
@@ -73,6 +99,21 @@ void check_misclassification(RuleContext& ctx, Charge& c, const ChargeFacts& f) 
   const std::string on = " on " + f.row.host + " at " + format_utc(f.t);
 
   if (siblings.empty()) {
+    if (const auto naming = rows_naming_product(rules.catalog, f); !naming.empty()) {
+      ctx.not_evaluable("misclassification");
+      std::vector<std::string> seen;
+      for (const InventoryRow* inv : naming) seen.push_back(inventory_text(*inv));
+      Verdict v = make("misclassification", FindingStatus::Note, Confidence::High, 0);
+      v.reason = "not challenged: " + f.code + " was billed" + on + " and the deployment inventory of " + f.row.host +
+                 " lists no catalog product of its family (" + f.product.family + ") installed then, but it lists " +
+                 join(seen, "; ") + ", whose name carries " + f.product.name +
+                 (iequals(f.product.name, f.product.family) ? "" : " or " + f.product.family) +
+                 ": that may be " + f.code + " under a name the catalog does not map, so absence is not proven" +
+                 " (if it is a product of its own, add it to products.csv)";
+      for (const InventoryRow* inv : naming) v.evidence.push_back(inv->ref());
+      c.verdicts.push_back(std::move(v));
+      return;
+    }
     Verdict v = make("misclassification", FindingStatus::Challenged, Confidence::Medium, f.row.tokens);
     v.reason = "product not deployed on host: " + f.code + " was billed" + on + ", but the deployment inventory of " +
                f.row.host + " (" + std::to_string(f.inventory.size()) + " rows) lists no product of its family installed then";
@@ -81,8 +122,9 @@ void check_misclassification(RuleContext& ctx, Charge& c, const ChargeFacts& f) 
       for (const InventoryRow* inv : family_rows) seen.push_back(inventory_text(*inv));
       v.reason += " (outside that time: " + join(seen, "; ") + ")";
     }
-    // The host's whole inventory is the evidence of absence.
+    // The host's whole Autodesk inventory is the evidence of absence.
     for (const InventoryRow* inv : f.inventory) v.evidence.push_back(inv->ref());
+    for (const InventoryRow* inv : f.unmapped) v.evidence.push_back(inv->ref());
     c.verdicts.push_back(std::move(v));
     return;
   }
@@ -168,20 +210,43 @@ void check_rate(RuleContext& ctx, Charge& c, const ChargeFacts& f, const std::ve
   c.verdicts.push_back(std::move(v));
 }
 
+// A charge the catalog cannot place: say which code or name is missing, so the user can extend
+// the catalog, and count it; never guess a family or a rate for it.
+void note_unknown_product(RuleContext& ctx, Charge& c, const MeteringRow& row) {
+  ctx.not_evaluable("misclassification");
+  ctx.not_evaluable("rate-mismatch");
+  const std::string what = !row.product_code.empty() ? "product code '" + row.product_code + "'"
+                                                     : "product name '" + row.product_name + "'";
+  Verdict v = make("misclassification", FindingStatus::Note, Confidence::High, 0);
+  v.reason = "product rules not evaluable: the billed " + what +
+             " is not in the product catalog (products.csv of the rules folder), so it has no family and no rate; add it "
+             "there (code,name,family,aliases) to judge misclassification and rate";
+  c.verdicts.push_back(std::move(v));
+}
+
 }  // namespace
 
 void apply_product_rules(RuleContext& ctx) {
+  const ProductCatalog& catalog = ctx.rules().catalog;
   for (Charge* c : ctx.open_charges()) {
     const MeteringRow& row = *c->m;
     const std::optional<Instant> t = row.start ? row.start : row.usage_date;
-    if (row.product_code.empty() || !t) {
+    const Product* product = row.product_code.empty() ? nullptr : catalog.by_code(row.product_code);
+    if (product == nullptr && (!row.product_code.empty() || !row.product_name.empty())) {
+      note_unknown_product(ctx, *c, row);
+      continue;
+    }
+    if (product == nullptr || !t) {
       ctx.not_evaluable("misclassification");
       ctx.not_evaluable("rate-mismatch");
       continue;
     }
-    const ChargeFacts f{row, *t, row.product_code, ctx.inventory(row.host)};
+    std::vector<const InventoryRow*> mapped, unmapped;
+    for (const InventoryRow* inv : ctx.inventory(row.host)) (inv->product_code.empty() ? unmapped : mapped).push_back(inv);
+    const ChargeFacts f{row, *t, row.product_code, *product, mapped, unmapped};
     if (f.inventory.empty()) {
-      // Without inventory nothing says what was installed; the rate sheet alone still prices P.
+      // Without a row the catalog maps nothing says what was installed (unmapped rows alone prove
+      // no absence); the rate sheet alone still prices P.
       ctx.not_evaluable("misclassification");
       check_rate(ctx, *c, f, {});
       continue;

@@ -59,7 +59,8 @@ class RuleContext {
   std::vector<const CoverageGap*> gaps_overlapping(const HostTimeline& timeline, Span window) const;
   const Session* last_ended_by(const HostTimeline& timeline, Instant t) const;
   const Session* first_started_from(const HostTimeline& timeline, Instant t) const;
-  // The inventory rows of a host (empty when the host has none or `host` is empty).
+  // The inventory rows of a host (empty when the host has none or `host` is empty), mapped to a
+  // catalog product or not (product_code empty).
   const std::vector<const InventoryRow*>& inventory(const std::string& host) const;
 
   // Records that `rule` could not decide one charge.

@@ -98,9 +98,14 @@ void inspect_events(const std::string& path, const Settings& settings) {
   Rejects rejects;
   read_event_inputs({path}, EventReadOptions{}, sources, store, rejects);
   std::cout << path << ":\n";
-  for (const auto& f : sources.all())
-    std::cout << "  file " << f.name << ": " << (f.format.empty() ? "not a recognised event format" : f.format) << ", "
-              << f.size << " bytes, sha256 " << f.sha256 << "\n";
+  for (const auto& f : sources.all()) {
+    // As manifest.json lists it: a file not read to its end has no hash, only its error.
+    std::cout << "  file " << f.name << ": ";
+    if (f.sha256.empty()) std::cout << "not read: " << f.error << "\n";
+    else
+      std::cout << (f.format.empty() ? "not a recognised event format" : f.format) << ", " << f.size << " bytes, sha256 "
+                << f.sha256 << (f.error.empty() || f.format.empty() ? "" : " (" + f.error + ")") << "\n";
+  }
   std::cout << "  events read " << store.counts.read << ", rejected " << store.counts.rejected << ", duplicates "
             << store.counts.duplicates << ", conflicts " << store.conflicts.size() << ", of the kinds used "
             << store.counts.relevant << "\n";

@@ -7,6 +7,7 @@
 
 #include "cli/progress.h"
 #include "flexrecon/error.h"
+#include "util/sha256.h"
 
 namespace flexrecon {
 namespace {
@@ -27,6 +28,25 @@ std::string shipped_dir(const std::string& name) {
   std::error_code ec;
   if (fs::is_directory(installed, ec)) return fs::weakly_canonical(installed, ec).string();
   return (fs::path(FLEXRECON_SOURCE_DIR) / name).string();
+}
+
+// `--rates` replaces the folder's rate sheet, so the rules hash must change with it: the folder's
+// hash and the sheet's SHA-256, joined as the folder's files are (tag, NUL, bytes).
+std::string rules_hash_with_rates(const std::string& folder_hash, const std::string& rates_sha256) {
+  Sha256 hash;
+  hash.update(folder_hash);
+  hash.update(std::string_view("\0--rates\0", 9));
+  hash.update(rates_sha256);
+  return hash.hex_digest();
+}
+
+// The copy dropped is the rejected item; the reason names the copy kept, so both sources appear.
+Reject conflict_reject(const SourceTable& sources, const DuplicateConflict& c) {
+  const std::string kept = format_ref(sources, c.kept);
+  const std::string dropped = format_ref(sources, c.dropped);
+  return Reject{sources.at(c.dropped.source).name, "record " + std::to_string(c.record_id),
+                "conflicting duplicate: " + c.channel + " record " + std::to_string(c.record_id) + " of host " +
+                    c.host + " differs from the copy kept (kept " + kept + ", dropped " + dropped + ")"};
 }
 
 }  // namespace
@@ -52,7 +72,10 @@ ReconcileResult reconcile(const ReconcileOptions& options) {
       if (name.rfind(prefix, 0) == 0) name = "(shipped rules)/" + name.substr(prefix.size());
     }
   }
-  if (!options.rates.empty()) r.rules.rates = read_rate_sheet(options.rates, r.sources);
+  if (!options.rates.empty()) {
+    r.rules.rates = read_rate_sheet(options.rates, r.sources);
+    r.rules.hash = rules_hash_with_rates(r.rules.hash, r.sources.all().back().sha256);
+  }
   if (options.billing_model) r.rules.settings.billing_model = *options.billing_model;
   if (!options.billing_tz.empty()) r.rules.settings.billing_tz = options.billing_tz;
   if (options.min_confidence) r.rules.settings.min_confidence = *options.min_confidence;
@@ -83,6 +106,8 @@ ReconcileResult reconcile(const ReconcileOptions& options) {
   event_options.max_member_bytes = r.rules.settings.max_archive_member_bytes;
   progress(quiet, "reading event logs");
   read_event_inputs(options.events, event_options, r.sources, r.events, r.rejects);
+  // A conflicting duplicate is a record dropped for a reason: it belongs in rejects.csv.
+  for (const DuplicateConflict& c : r.events.conflicts) r.rejects.push_back(conflict_reject(r.sources, c));
 
   // Evidence: sessions, idle and power spans, and what the Security log can vouch for.
   progress(quiet, "rebuilding sessions and log coverage for " + std::to_string(r.events.hosts.size()) + " hosts");

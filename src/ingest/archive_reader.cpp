@@ -3,6 +3,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <algorithm>
 #include <exception>
 #include <memory>
 #include <vector>
@@ -14,6 +15,8 @@ namespace flexrecon {
 namespace {
 
 constexpr std::size_t kBlock = 1 << 16;
+// Compressed bytes below which the expansion ratio is taken against this floor instead (see read()).
+constexpr std::uint64_t kRatioFloor = 4096;
 
 // libarchive is C: an exception must not cross it. The callback parks it here, and whoever sees
 // libarchive fail rethrows it (an outer member's ArchiveDataError must reach the outer archive).
@@ -98,11 +101,15 @@ class MemberSource : public ByteSource {
     produced_ += static_cast<std::uint64_t>(got);
     if (produced_ > options_.max_member_bytes)
       throw ArchiveDataError("member expands beyond " + std::to_string(options_.max_member_bytes) + " bytes", true);
-    // Compressed bytes are counted as libarchive pulls them, block-wise; the slack of one block
-    // keeps a small, well-compressed member from being refused for read-ahead it did not cause.
+    // The ratio is of output to the compressed bytes the decompressor has used so far, so it fires
+    // as soon as a bomb starts (a 1 MB .gz expanding 1000:1 is refused after a few MB, not after
+    // it has expanded whole). The floor lets any member expand to ratio x kRatioFloor (4 MB at
+    // 1,000:1) first: a tiny, well-compressed member is not refused for its header's overhead.
     const auto consumed = static_cast<std::uint64_t>(archive_filter_bytes(a_, -1) - raw_start_);
-    if (produced_ > options_.max_expansion_ratio * (consumed + kBlock))
-      throw ArchiveDataError("member expands more than " + std::to_string(options_.max_expansion_ratio) + ":1", true);
+    if (produced_ > options_.max_expansion_ratio * std::max(consumed, kRatioFloor))
+      throw ArchiveDataError("member expands more than " + std::to_string(options_.max_expansion_ratio) + ":1 (" +
+                                 std::to_string(produced_) + " bytes from " + std::to_string(consumed) + " compressed)",
+                             true);
     return static_cast<std::size_t>(got);
   }
 

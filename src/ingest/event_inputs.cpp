@@ -144,15 +144,45 @@ class UnitReader {
   }
 
  private:
+  // Every file rejected here is also listed in the chain of custody, with the reason: a file that
+  // was given or found and not used must still be accounted for (manifest.json, source_files).
   void reject_file(const std::string& name, const std::string& reason) {
     result_.rejects.push_back({name, "file", reason});
     ++result_.files_rejected;
+    SourceFile& file = result_.sources[listed(name)];
+    file.error += (file.error.empty() ? "" : "; ") + reason;
+  }
+
+  // The unit's entry for `name`, added (unhashed) when the file is not listed yet.
+  SourceId listed(const std::string& name) {
+    for (std::size_t i = result_.sources.size(); i-- > 0;)
+      if (result_.sources[i].name == name) return static_cast<SourceId>(i);
+    result_.sources.push_back(SourceFile{name, SourceKind::Events, "", "", 0, ""});
+    return static_cast<SourceId>(result_.sources.size() - 1);
+  }
+
+  // Records the SHA-256 and size of the whole stream, reading what its reader left. A stream that
+  // cannot be read to its end gets no hash (a hash of part of a file would prove nothing).
+  void hash_whole(SourceId id, HashingSource& in) {
+    SourceFile& file = result_.sources[id];
+    try {
+      in.drain();
+      file.sha256 = in.hex_digest();
+      file.size = in.size();
+    } catch (const std::exception& e) {
+      file.sha256.clear();
+      file.size = in.size();
+      file.error += std::string(file.error.empty() ? "" : "; ") + "not hashed: read failed after " +
+                    std::to_string(in.size()) + " bytes (" + e.what() + ")";
+    }
   }
 
   // One stream: an event file (registered as a source) or an archive (its members recursed into).
+  // Either way, and when it is neither, the stream itself is listed with its hash.
   void stream(HashingSource& in, const std::string& name, int depth) {
     std::string head = read_head(in, kSniffBytes);
     if (head.empty()) {
+      hash_whole(listed(name), in);
       reject_file(name, "empty file");
       return;
     }
@@ -162,38 +192,55 @@ class UnitReader {
       events(replay, in, name, format);
       return;
     }
-    if (depth >= options_.max_archive_nesting) {
-      // Read no further: only say which refusal applies.
-      const bool archive = looks_like_archive(read_head(replay, kSniffBytes));
-      reject_file(name, archive ? "archive nested deeper than " + std::to_string(options_.max_archive_nesting) + " levels"
-                                : "not a recognised event format");
-      return;
+    // Listed before its members, so the archive comes first in the custody list.
+    const SourceId id = listed(name);
+    try {
+      if (depth >= options_.max_archive_nesting) {
+        // Expand no further: only say which refusal applies (its bytes are still hashed below).
+        const bool archive = looks_like_archive(read_head(replay, kSniffBytes));
+        reject_file(name, archive ? "archive nested deeper than " + std::to_string(options_.max_archive_nesting) + " levels"
+                                  : "not a recognised event format");
+      } else {
+        const bool was_archive = read_archive(
+            replay, name, options_,
+            [&](const std::string& member, ByteSource& data) {
+              HashingSource hashed(data);
+              stream(hashed, member, depth + 1);
+            },
+            [&](const std::string& item, const std::string& reason) { reject_file(item, reason); });
+        if (was_archive) result_.sources[id].format = "archive";
+        else reject_file(name, "not a recognised event format");
+      }
+    } catch (...) {
+      hash_whole(id, in);
+      throw;
     }
-    const bool was_archive = read_archive(
-        replay, name, options_,
-        [&](const std::string& member, ByteSource& data) {
-          HashingSource hashed(data);
-          stream(hashed, member, depth + 1);
-        },
-        [&](const std::string& item, const std::string& reason) { reject_file(item, reason); });
-    if (!was_archive) reject_file(name, "not a recognised event format");
+    hash_whole(id, in);
   }
 
   void events(ByteSource& replay, HashingSource& hashed, const std::string& name, const std::string& format) {
     const auto id = static_cast<SourceId>(result_.sources.size());
-    result_.sources.push_back(SourceFile{name, SourceKind::Events, format, "", 0});
+    result_.sources.push_back(SourceFile{name, SourceKind::Events, format, "", 0, ""});
     ++result_.files;
     const std::size_t before = result_.rejects.size();
     // The source entry is completed even when reading fails part-way: its events are already in.
     const auto seal = [&] {
-      result_.events_rejected += result_.rejects.size() - before;
-      auto& file = result_.sources[id];
-      file.sha256 = hashed.hex_digest();
-      file.size = hashed.size();
+      // A reader's reject located at `file` (a file that held no event at all) is a rejected file,
+      // and its reason stays with the file in the custody list.
+      for (std::size_t i = before; i < result_.rejects.size(); ++i) {
+        const Reject& r = result_.rejects[i];
+        if (r.location != "file") {
+          ++result_.events_rejected;
+          continue;
+        }
+        ++result_.files_rejected;
+        SourceFile& file = result_.sources[id];
+        file.error += (file.error.empty() ? "" : "; ") + r.reason;
+      }
+      hash_whole(id, hashed);
     };
     try {
       read_event_stream(replay, name, id, options_, deliver_, result_.rejects);
-      hashed.drain();
     } catch (...) {
       seal();
       throw;

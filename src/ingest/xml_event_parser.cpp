@@ -45,7 +45,7 @@ bool check_entities(std::string_view text, std::string& why) {
   }
   for (auto amp = text.find('&'); amp != std::string_view::npos; amp = text.find('&', amp + 1)) {
     const auto semi = text.find(';', amp);
-    const auto ref = text.substr(amp + 1, semi == std::string_view::npos ? 16 : semi - amp - 1);
+    const auto ref = text.substr(amp + 1, semi == std::string_view::npos ? std::string_view::npos : semi - amp - 1);
     bool ok = semi != std::string_view::npos &&
               (ref == "lt" || ref == "gt" || ref == "amp" || ref == "quot" || ref == "apos");
     if (!ok && semi != std::string_view::npos && ref.size() >= 2 && ref[0] == '#') {
@@ -55,8 +55,9 @@ bool check_entities(std::string_view text, std::string& why) {
       for (const char c : digits) ok &= hex ? std::isxdigit(static_cast<unsigned char>(c)) != 0 : (c >= '0' && c <= '9');
     }
     if (!ok) {
-      why = "entity reference '&" + std::string(ref.substr(0, 32)) + (semi == std::string_view::npos ? "" : ";") +
-            "' not allowed";
+      // Shown cut on a character boundary: the reason must stay valid UTF-8.
+      why = "entity reference '&" + truncate_utf8(ref, semi == std::string_view::npos ? 16 : 32) +
+            (semi == std::string_view::npos ? "" : ";") + "' not allowed";
       return false;
     }
   }

@@ -1,17 +1,18 @@
 #include "ingest/xml_event_splitter.h"
 
 #include <algorithm>
-#include <cstring>
+#include <stdexcept>
 
 namespace flexrecon {
 
 namespace {
 
-constexpr std::size_t kChunk = 1 << 18;
 constexpr std::size_t kMaxNameLength = 256;
+// Room for what classify() and the comment/CDATA check read past a found `<` (a name, `<![CDATA[`).
+constexpr std::size_t kLookahead = kMaxNameLength + 16;
 
 bool is_name_end(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '>' || c == '/';
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '>' || c == '/' || c == '<';
 }
 
 // `Event` or `prefix:Event`, not `Events` or `EventData`.
@@ -21,13 +22,39 @@ bool is_event_name(std::string_view name) {
   return name == "Event";
 }
 
+// "4 MiB" for the default bound, exact bytes for any other.
+std::string size_text(std::uint64_t bytes) {
+  constexpr std::uint64_t kMiB = 1 << 20;
+  if (bytes >= kMiB && bytes % kMiB == 0) return std::to_string(bytes / kMiB) + " MiB";
+  return std::to_string(bytes) + " bytes";
+}
+
 }  // namespace
+
+XmlEventSplitter::XmlEventSplitter(ByteSource& in, std::uint64_t max_event_bytes)
+    : in_(in),
+      max_event_bytes_(std::min<std::uint64_t>(max_event_bytes, std::uint64_t{1} << 40)),
+      // An event starts at most one chunk into the buffer (compaction point), may reach the bound,
+      // and the last read that crossed it adds one chunk plus the lookahead after a `<`.
+      buffer_limit_(static_cast<std::size_t>(max_event_bytes_) + 3 * kReadChunk + kLookahead) {}
 
 bool XmlEventSplitter::fill() {
   if (eof_) return false;
   const std::size_t old = buf_.size();
-  buf_.resize(old + kChunk);
-  const std::size_t got = in_.read(buf_.data() + old, kChunk);
+  if (old + kReadChunk > buffer_limit_)
+    // The scans below stop at the event bound before this can happen; refusing beats growing.
+    throw std::logic_error("XML splitter buffer would pass its bound of " + std::to_string(buffer_limit_) + " bytes");
+  if (old + kReadChunk > buf_.capacity()) {
+    // Grow by doubling, but never past the limit: std::string's own growth could double past it.
+    const std::size_t want = std::max(old + kReadChunk, std::min(2 * buf_.capacity(), buffer_limit_));
+    std::string bigger;
+    bigger.reserve(want);
+    bigger.append(buf_);
+    buf_.swap(bigger);
+    peak_capacity_ = std::max(peak_capacity_, buf_.capacity());
+  }
+  buf_.resize(old + kReadChunk);
+  const std::size_t got = in_.read(buf_.data() + old, kReadChunk);
   buf_.resize(old + got);
   if (got == 0) eof_ = true;
   return got > 0;
@@ -39,13 +66,46 @@ bool XmlEventSplitter::ensure(std::size_t index) {
   return true;
 }
 
-std::size_t XmlEventSplitter::find_from(std::string_view needle, std::size_t from) {
+XmlEventSplitter::Scan XmlEventSplitter::find_in_event(std::string_view needle, std::size_t from,
+                                                       std::size_t event_start, std::size_t& at) {
   while (true) {
-    const auto at = buf_.find(needle, from);
-    if (at != std::string::npos) return at;
+    at = buf_.find(needle, from);
+    if (at != std::string::npos) return Scan::Found;
+    if (buf_.size() - event_start > max_event_bytes_) return Scan::TooLong;
     // Keep the last needle-1 bytes in the search window: the needle may straddle the chunk border.
     from = std::max(from, buf_.size() >= needle.size() ? buf_.size() - needle.size() + 1 : 0);
-    if (!fill()) return std::string::npos;
+    if (!fill()) return Scan::EndOfStream;
+  }
+}
+
+XmlEventSplitter::Scan XmlEventSplitter::find_start_tag_end(std::size_t from, std::size_t event_start,
+                                                            std::size_t& gt, std::size_t& open_quote) {
+  // `>` may legally appear inside a quoted attribute value; open_quote is npos outside one.
+  open_quote = std::string::npos;
+  std::size_t j = from;
+  while (true) {
+    if (open_quote == std::string::npos) {
+      const auto k = buf_.find_first_of("\"'>", j);
+      if (k != std::string::npos && buf_[k] == '>') {
+        gt = k;
+        return Scan::Found;
+      }
+      if (k != std::string::npos) {
+        open_quote = k;
+        j = k + 1;
+        continue;
+      }
+    } else {
+      const auto close = buf_.find(buf_[open_quote], j);
+      if (close != std::string::npos) {
+        open_quote = std::string::npos;
+        j = close + 1;
+        continue;
+      }
+    }
+    j = buf_.size();
+    if (buf_.size() - event_start > max_event_bytes_) return Scan::TooLong;
+    if (!fill()) return Scan::EndOfStream;
   }
 }
 
@@ -54,38 +114,37 @@ XmlEventSplitter::Tag XmlEventSplitter::classify(std::size_t lt, std::size_t& na
   const bool closing = buf_[lt + 1] == '/';
   const std::size_t start = lt + 1 + (closing ? 1 : 0);
   std::size_t j = start;
-  if (start + kMaxNameLength + 2 < buf_.size()) {
-    // Fast path, the usual case: the whole name is already buffered.
-    const char* p = buf_.data();
-    while (!is_name_end(p[j]) && j - start <= kMaxNameLength) ++j;
-  } else {
-    while (true) {
-      if (!ensure(j)) return Tag::Incomplete;
-      if (is_name_end(buf_[j]) || j - start > kMaxNameLength) break;
-      ++j;
-    }
+  while (true) {
+    if (!ensure(j)) return Tag::Incomplete;
+    if (is_name_end(buf_[j]) || j - start > kMaxNameLength) break;
+    ++j;
   }
   name_end = j;
   if (!is_event_name(std::string_view(buf_).substr(start, j - start))) return Tag::Other;
   return closing ? Tag::EventEnd : Tag::EventStart;
 }
 
-void XmlEventSplitter::count_lines_to(std::size_t index) {
-  if (index <= line_pos_) return;
-  line_ += static_cast<std::uint64_t>(std::count(buf_.begin() + static_cast<std::ptrdiff_t>(line_pos_),
-                                                 buf_.begin() + static_cast<std::ptrdiff_t>(index), '\n'));
-  line_pos_ = index;
+std::uint64_t XmlEventSplitter::line_at(std::size_t index) {
+  if (index > line_pos_) {
+    line_ += static_cast<std::uint64_t>(std::count(buf_.begin() + static_cast<std::ptrdiff_t>(line_pos_),
+                                                   buf_.begin() + static_cast<std::ptrdiff_t>(index), '\n'));
+    line_pos_ = index;
+  }
+  return line_;
 }
 
 void XmlEventSplitter::compact() {
-  count_lines_to(pos_);
+  line_at(pos_);
   buf_.erase(0, pos_);
   line_pos_ -= pos_;
   pos_ = 0;
 }
 
-void XmlEventSplitter::skip_oversize(std::size_t scan) {
-  // The event is already rejected; only find where it ends, discarding bytes as we go.
+void XmlEventSplitter::skip_to_next_event(std::size_t scan) {
+  // The event is already rejected: find the next `<Event`, discarding everything before it.
+  pos_ = std::min(scan, buf_.size());
+  compact();
+  scan = 0;
   while (true) {
     const auto lt = buf_.find('<', scan);
     if (lt == std::string::npos) {
@@ -95,15 +154,16 @@ void XmlEventSplitter::skip_oversize(std::size_t scan) {
       if (!fill()) return;
       continue;
     }
+    if (lt > kReadChunk) {
+      pos_ = lt;
+      compact();
+      scan = 0;
+      continue;
+    }
     std::size_t name_end = 0;
     const Tag tag = classify(lt, name_end);
     if (tag == Tag::Incomplete) {
       pos_ = buf_.size();
-      return;
-    }
-    if (tag == Tag::EventEnd) {
-      const auto gt = find_from(">", name_end);
-      pos_ = gt == std::string::npos ? buf_.size() : gt + 1;
       return;
     }
     if (tag == Tag::EventStart) {
@@ -111,23 +171,23 @@ void XmlEventSplitter::skip_oversize(std::size_t scan) {
       return;
     }
     scan = lt + 1;
-    if (lt > kChunk) {
-      pos_ = lt;
-      compact();
-      scan = 1;
-    }
   }
+}
+
+std::string XmlEventSplitter::not_closed(std::string_view what, std::uint64_t line) const {
+  return "unterminated " + std::string(what) + " at line " + std::to_string(line) + " (event passes the " +
+         size_text(max_event_bytes_) + " bound)";
 }
 
 bool XmlEventSplitter::next(RawEvent& out) {
   out.text.clear();
   out.broken.clear();
-  if (pos_ > kChunk) compact();
 
   // Find the next `<Event` start tag; everything else outside events is wrapper or noise.
   std::size_t s = 0;
   std::size_t name_end = 0;
   while (true) {
+    if (pos_ > kReadChunk) compact();
     const auto lt = buf_.find('<', pos_);
     if (lt == std::string::npos) {
       pos_ = buf_.size();
@@ -136,6 +196,7 @@ bool XmlEventSplitter::next(RawEvent& out) {
       continue;
     }
     pos_ = lt;
+    if (lt > kReadChunk) continue;  // compact first, so the event starts early in the buffer
     const Tag tag = classify(lt, name_end);
     if (tag == Tag::Incomplete) {
       pos_ = buf_.size();
@@ -147,87 +208,79 @@ bool XmlEventSplitter::next(RawEvent& out) {
     }
     pos_ = lt + 1;
   }
-  count_lines_to(s);
-  out.line = line_;
+  out.line = line_at(s);
 
-  // The end of the start tag; `>` may legally appear inside a quoted attribute value.
-  std::size_t j = name_end;
-  char quote = 0;
-  while (true) {
-    if (!ensure(j)) {
-      out.broken = "truncated event at end of file";
-      pos_ = buf_.size();
-      return true;
-    }
-    const char c = buf_[j];
-    if (quote) {
-      if (c == quote) quote = 0;
-    } else if (c == '"' || c == '\'') {
-      quote = c;
-    } else if (c == '>') {
+  // Every way the event can break leaves the same way: report it, then resume the search for the
+  // next `<Event` at `resume` (just inside the construct that broke, so events it swallowed are found).
+  const auto broken = [&](std::string reason, std::size_t resume) {
+    out.broken = std::move(reason);
+    skip_to_next_event(resume);
+    return true;
+  };
+  const std::string truncated = "truncated event at end of file";
+
+  std::size_t gt = 0;
+  std::size_t open_quote = 0;
+  switch (find_start_tag_end(name_end, s, gt, open_quote)) {
+    case Scan::Found:
       break;
-    }
-    ++j;
+    case Scan::EndOfStream:
+      return broken(truncated, buf_.size());
+    case Scan::TooLong:
+      if (open_quote != std::string::npos) return broken(not_closed("attribute value", line_at(open_quote)), open_quote + 1);
+      return broken(not_closed("start tag", out.line), name_end);
   }
-  if (buf_[j - 1] == '/') {  // `<Event/>`: empty, the parser rejects it for what it lacks
-    out.text.assign(buf_, s, j + 1 - s);
-    pos_ = j + 1;
+  if (buf_[gt - 1] == '/') {  // `<Event/>`: empty, the parser rejects it for what it lacks
+    out.text.assign(buf_, s, gt + 1 - s);
+    pos_ = gt + 1;
     return true;
   }
 
-  std::size_t scan = j + 1;
+  std::size_t scan = gt + 1;
   while (true) {
-    auto lt = buf_.find('<', scan);
-    const std::size_t reach = lt == std::string::npos ? buf_.size() : lt;
-    if (reach - s > max_event_bytes_) {
-      out.broken = "event larger than " + std::to_string(max_event_bytes_) + " bytes";
-      skip_oversize(reach);
-      return true;
-    }
-    if (lt == std::string::npos) {
-      scan = buf_.size();
-      if (!fill()) {
-        out.broken = "truncated event at end of file";
-        pos_ = buf_.size();
-        return true;
-      }
-      continue;
+    std::size_t lt = 0;
+    const Scan found = find_in_event("<", scan, s, lt);
+    if (found == Scan::EndOfStream) return broken(truncated, buf_.size());
+    if (found == Scan::TooLong || lt - s > max_event_bytes_) {
+      const std::size_t resume = found == Scan::TooLong ? buf_.size() : lt;
+      return broken("event larger than " + std::to_string(max_event_bytes_) + " bytes", resume);
     }
     // Comments and CDATA may hold anything, including `</Event>`: step over them whole.
     ensure(lt + 9);
     const std::string_view at = std::string_view(buf_).substr(lt);
     if (at.starts_with("<!--") || at.starts_with("<![CDATA[")) {
-      const std::string_view closer = at.starts_with("<!--") ? "-->" : "]]>";
-      const auto close = find_from(closer, lt + 4);
-      if (close == std::string::npos) {
-        out.broken = "truncated event at end of file";
-        pos_ = buf_.size();
-        return true;
+      const bool comment = at.starts_with("<!--");
+      const std::string_view closer = comment ? "-->" : "]]>";
+      std::size_t close = 0;
+      switch (find_in_event(closer, lt + (comment ? 4 : 9), s, close)) {
+        case Scan::Found:
+          scan = close + closer.size();
+          continue;
+        case Scan::EndOfStream:
+          return broken(truncated, lt + 1);
+        case Scan::TooLong:
+          return broken(not_closed(comment ? "comment" : "CDATA section", line_at(lt)), lt + 1);
       }
-      scan = close + closer.size();
-      continue;
     }
     const Tag tag = classify(lt, name_end);
-    if (tag == Tag::Incomplete) {
-      out.broken = "truncated event at end of file";
-      pos_ = buf_.size();
-      return true;
-    }
+    if (tag == Tag::Incomplete) return broken(truncated, buf_.size());
     if (tag == Tag::EventStart) {
       out.broken = "truncated event: a new <Event> starts before </Event>";
       pos_ = lt;
       return true;
     }
     if (tag == Tag::EventEnd) {
-      const auto gt = find_from(">", name_end);
-      if (gt == std::string::npos) {
-        out.broken = "truncated event at end of file";
-        pos_ = buf_.size();
-        return true;
+      std::size_t end = 0;
+      switch (find_in_event(">", name_end, s, end)) {
+        case Scan::Found:
+          out.text.assign(buf_, s, end + 1 - s);
+          pos_ = end + 1;
+          return true;
+        case Scan::EndOfStream:
+          return broken(truncated, name_end);
+        case Scan::TooLong:
+          return broken(not_closed("end tag", line_at(lt)), name_end);
       }
-      out.text.assign(buf_, s, gt + 1 - s);
-      pos_ = gt + 1;
-      return true;
     }
     scan = lt + 1;
   }

@@ -1,11 +1,17 @@
 // Cuts a UTF-8 stream of event XML into one text per <Event> element, without ever holding more than
-// one event (plus a read chunk) in memory. The wrappers around events (<Events>, <root>, the XML
+// one event (plus a few read chunks) in memory. The wrappers around events (<Events>, <root>, the XML
 // declaration) and anything else between events are skipped, which is what lets one splitter serve
 // every XML export form of SPEC 1.2.
+//
+// Memory is bounded whatever the input (SPEC 6, "XML"): every scan inside an event (its start tag,
+// attribute values, comments, CDATA, text, the end tag) stops once the event passes max_event_bytes.
+// The event is then reported broken and the splitter skips forward to the next `<Event` start,
+// discarding bytes as it goes, so the buffer never exceeds buffer_limit().
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "flexrecon/event_store.h"
 
@@ -19,23 +25,37 @@ struct RawEvent {
 
 class XmlEventSplitter {
  public:
-  XmlEventSplitter(ByteSource& in, std::uint64_t max_event_bytes) : in_(in), max_event_bytes_(max_event_bytes) {}
+  // Bytes asked of the source per read.
+  static constexpr std::size_t kReadChunk = 1 << 18;
+
+  XmlEventSplitter(ByteSource& in, std::uint64_t max_event_bytes);
   // The next event (possibly broken); false at the end of the stream.
   bool next(RawEvent& out);
 
+  // The most the buffer may ever hold: one event at the bound, plus the consumed prefix kept until
+  // it is worth compacting, plus one read chunk. A hard ceiling: fill() never grows past it.
+  std::size_t buffer_limit() const { return buffer_limit_; }
+  // The largest buffer allocation so far (capacity, not size), for tests and measurements.
+  std::size_t peak_buffer_capacity() const { return peak_capacity_; }
+
  private:
   enum class Tag { EventStart, EventEnd, Other, Incomplete };
+  enum class Scan { Found, EndOfStream, TooLong };
 
   bool fill();
   bool ensure(std::size_t index);
-  std::size_t find_from(std::string_view needle, std::size_t from);
+  Scan find_in_event(std::string_view needle, std::size_t from, std::size_t event_start, std::size_t& at);
+  Scan find_start_tag_end(std::size_t from, std::size_t event_start, std::size_t& gt, std::size_t& open_quote);
   Tag classify(std::size_t lt, std::size_t& name_end);
-  void count_lines_to(std::size_t index);
+  std::uint64_t line_at(std::size_t index);
   void compact();
-  void skip_oversize(std::size_t scan);
+  void skip_to_next_event(std::size_t scan);
+  std::string not_closed(std::string_view what, std::uint64_t line) const;
 
   ByteSource& in_;
   std::uint64_t max_event_bytes_;
+  std::size_t buffer_limit_;
+  std::size_t peak_capacity_ = 0;
   std::string buf_;
   std::size_t pos_ = 0;       // everything before pos_ is consumed
   std::size_t line_pos_ = 0;  // newlines are counted up to here

@@ -9,9 +9,15 @@ namespace {
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
+// Names longer than this are not event names; capping the scan keeps sniffing linear.
+constexpr std::size_t kMaxNameLength = 256;
+
+// The element name after the `<` at s[0], without its prefix. The scan stops at the next `<` too:
+// in `<a<<<<...` every `<` would otherwise rescan the rest of the head (quadratic sniffing).
 std::string_view element_name_at(std::string_view s) {
   std::size_t end = 1;
-  while (end < s.size() && !is_space(s[end]) && s[end] != '>' && s[end] != '/') ++end;
+  while (end < s.size() && end <= kMaxNameLength && !is_space(s[end]) && s[end] != '>' && s[end] != '/' && s[end] != '<')
+    ++end;
   auto name = s.substr(1, end - 1);
   if (const auto colon = name.rfind(':'); colon != std::string_view::npos) name.remove_prefix(colon + 1);
   return name;
@@ -41,8 +47,10 @@ std::string sniff_xml_format(std::string_view head) {
     }
     if (rest.starts_with("<!DOCTYPE")) {
       // Stepped over, never processed: events that use its entities are rejected one by one.
+      // '[' is only looked for before the first '>': searching the whole head for it on every
+      // DOCTYPE would make a head of many DOCTYPEs quadratic.
       const auto gt = head.find('>', p);
-      const auto bracket = head.find('[', p);
+      const auto bracket = head.substr(0, gt).find('[', p);
       const auto close = bracket < gt ? head.find("]>", bracket) : gt;
       if (close == std::string_view::npos) return "";
       p = close + (bracket < gt ? 2 : 1);
@@ -76,7 +84,9 @@ void read_xml_events(ByteSource& utf8, const std::string& source_name, SourceId 
   XmlEventParser parser(options);
   RawEvent raw;
   std::string why;
+  bool yielded = false;  // an event, or a reject naming why there is none
   while (splitter.next(raw)) {
+    yielded = true;
     const std::string location = "line " + std::to_string(raw.line);
     if (!raw.broken.empty()) {
       rejects.push_back({source_name, location, raw.broken});
@@ -91,6 +101,9 @@ void read_xml_events(ByteSource& utf8, const std::string& source_name, SourceId 
     event.line = raw.line;
     deliver(std::move(event));
   }
+  // The head looked like event XML, yet not one event start followed (an <Events> root holding only
+  // an unterminated comment, or garbage): say so, so no file silently contributes nothing.
+  if (!yielded) rejects.push_back({source_name, "file", "no <Event> element in the file"});
 }
 
 }  // namespace flexrecon

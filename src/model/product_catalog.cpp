@@ -6,6 +6,7 @@
 // put a product on a host that does not have it. Normalisation removes what varies between sources:
 // case, repeated spaces, an `Autodesk ` prefix, one 4-digit year (optionally with an update number,
 // `2025.1`), and a ` - Language` (or ` - including specialized toolsets`) suffix.
+#include <algorithm>
 #include <cctype>
 
 #include "flexrecon/reference_data.h"
@@ -66,9 +67,42 @@ std::string take_year(std::string& name) {
 
 std::string catalog_key(std::string_view name) { return strip_vendor(collapse_lower(name)); }
 
+// Lower-cased words: runs of ASCII letters and digits, or of non-ASCII bytes (a UTF-8 letter is
+// never split). Everything else (space, `-`, `_`, `(`, `.`) separates words.
+std::vector<std::string> words(std::string_view s) {
+  std::vector<std::string> out;
+  std::string word;
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) || u >= 0x80) {
+      word.push_back(static_cast<char>(std::tolower(u)));
+    } else if (!word.empty()) {
+      out.push_back(std::move(word));
+      word.clear();
+    }
+  }
+  if (!word.empty()) out.push_back(std::move(word));
+  return out;
+}
+
+bool contains_words(const std::vector<std::string>& hay, const std::vector<std::string>& needle) {
+  if (needle.empty() || needle.size() > hay.size()) return false;
+  return std::search(hay.begin(), hay.end(), needle.begin(), needle.end()) != hay.end();
+}
+
 }  // namespace
 
-void ProductCatalog::add(Product p) { products_.push_back(std::move(p)); }
+bool names_in(std::string_view display_name, std::string_view name) {
+  return contains_words(words(display_name), words(name));
+}
+
+void ProductCatalog::add(Product p) {
+  const std::size_t index = products_.size();
+  spellings_.push_back(Spelling{catalog_key(p.name), p.name.size(), index});
+  for (const std::string& alias : p.aliases) spellings_.push_back(Spelling{catalog_key(alias), alias.size(), index});
+  for (const std::string& name : presence_names(p)) presence_words_.push_back(words(name));
+  products_.push_back(std::move(p));
+}
 
 const Product* ProductCatalog::by_code(std::string_view code) const {
   const std::string_view c = trim(code);
@@ -98,15 +132,11 @@ const Product* ProductCatalog::match_name(std::string_view display_name, std::st
     // specific one; ties go to catalog order. Deterministic either way.
     const Product* best = nullptr;
     std::size_t best_len = 0;
-    for (const Product& p : products_) {
-      auto consider = [&](const std::string& spelled) {
-        if (catalog_key(spelled) == name && (best == nullptr || spelled.size() > best_len)) {
-          best = &p;
-          best_len = spelled.size();
-        }
-      };
-      consider(p.name);
-      for (const std::string& alias : p.aliases) consider(alias);
+    for (const Spelling& spelled : spellings_) {
+      if (spelled.key == name && (best == nullptr || spelled.length > best_len)) {
+        best = &products_[spelled.product];
+        best_len = spelled.length;
+      }
     }
     if (best != nullptr) {
       if (version != nullptr) *version = year;
@@ -122,6 +152,22 @@ std::vector<const Product*> ProductCatalog::family_members(std::string_view fami
     if (!family.empty() && iequals(p.family, family)) out.push_back(&p);
   }
   return out;
+}
+
+std::vector<std::string> ProductCatalog::presence_names(const Product& p) const {
+  std::vector<std::string> names = {p.name};
+  names.insert(names.end(), p.aliases.begin(), p.aliases.end());
+  if (!p.family.empty()) names.push_back(p.family);
+  return names;
+}
+
+bool ProductCatalog::names_autodesk_product(std::string_view display_name) const {
+  const std::vector<std::string> hay = words(display_name);
+  if (!hay.empty() && hay.front() == "autodesk") return true;
+  for (const std::vector<std::string>& needle : presence_words_) {
+    if (contains_words(hay, needle)) return true;
+  }
+  return false;
 }
 
 }  // namespace flexrecon

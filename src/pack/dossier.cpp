@@ -171,7 +171,9 @@ class DossierBuilder {
       row.set("kind", kinds[static_cast<int>(f.kind)]);
       row.set("format", f.format);
       row.set("size", std::to_string(f.size));
-      row.set("sha256", f.sha256);
+      row.set("sha256", f.sha256.empty() ? std::string("not hashed") : f.sha256);
+      // A file given or found but not (fully) read is listed with why, like in manifest.json.
+      if (!f.error.empty()) row.set("error", f.error);
       sources.push_back(row);
     }
     root.set("sources", sources);

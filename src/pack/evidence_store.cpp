@@ -20,7 +20,7 @@ namespace {
 constexpr const char* kSchema = R"sql(
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE source_files (id INTEGER PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, format TEXT,
-  sha256 TEXT, size INTEGER);
+  sha256 TEXT, size INTEGER, error TEXT);
 CREATE TABLE metering_rows (id INTEGER PRIMARY KEY, source_id INTEGER REFERENCES source_files(id),
   line INTEGER, record_id TEXT, user_raw TEXT, user TEXT, host_raw TEXT, host TEXT, product_code TEXT,
   product_name TEXT, version TEXT, start_utc TEXT, end_utc TEXT, usage_date TEXT, tokens REAL,
@@ -50,6 +50,9 @@ CREATE TABLE findings (id TEXT PRIMARY KEY, status TEXT, rule TEXT, confidence T
 CREATE TABLE finding_evidence (finding_id TEXT REFERENCES findings(id), seq INTEGER, ref TEXT, kind TEXT,
   row_id INTEGER, source_id INTEGER, position INTEGER);
 CREATE TABLE rejects (id INTEGER PRIMARY KEY, source TEXT, location TEXT, reason TEXT);
+CREATE TABLE duplicate_conflicts (id INTEGER PRIMARY KEY, host TEXT, channel TEXT, record_id INTEGER,
+  kept_source_id INTEGER REFERENCES source_files(id), kept_ref TEXT,
+  dropped_source_id INTEGER REFERENCES source_files(id), dropped_ref TEXT);
 )sql";
 
 // Built after the bulk insert: cheaper than maintaining them row by row.
@@ -99,6 +102,7 @@ class StoreWriter {
     write_timelines();
     write_findings_and_charges();
     write_rejects();
+    write_conflicts();
     db_.exec(kIndexes);
   }
 
@@ -112,12 +116,14 @@ class StoreWriter {
   }
 
   void write_sources() {
-    auto st = db_.prepare("INSERT INTO source_files(id, name, kind, format, sha256, size) VALUES (?1,?2,?3,?4,?5,?6)");
+    auto st = db_.prepare(
+        "INSERT INTO source_files(id, name, kind, format, sha256, size, error) VALUES (?1,?2,?3,?4,?5,?6,?7)");
     const auto& files = r_.sources.all();
+    const auto text_or_null = [](const std::string& s) { return s.empty() ? std::nullopt : std::optional<std::string>(s); };
     for (std::size_t i = 0; i < files.size(); ++i) {
       const SourceFile& f = files[i];
       st.bind(1, static_cast<std::int64_t>(i)).bind(2, f.name).bind(3, std::string(source_kind_name(f.kind))).bind(4, f.format);
-      st.bind(5, f.sha256).bind(6, static_cast<std::int64_t>(f.size)).run();
+      st.bind(5, text_or_null(f.sha256)).bind(6, static_cast<std::int64_t>(f.size)).bind(7, text_or_null(f.error)).run();
     }
   }
 
@@ -317,6 +323,20 @@ class StoreWriter {
     for (std::size_t i = 0; i < r_.rejects.size(); ++i) {
       const Reject& rj = r_.rejects[i];
       st.bind(1, static_cast<std::int64_t>(i)).bind(2, rj.source).bind(3, rj.location).bind(4, rj.reason).run();
+    }
+  }
+
+  // Both copies of each conflicting duplicate: the one kept (first in input order) and the one dropped.
+  void write_conflicts() {
+    auto st = db_.prepare(
+        "INSERT INTO duplicate_conflicts(id, host, channel, record_id, kept_source_id, kept_ref, dropped_source_id, "
+        "dropped_ref) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)");
+    for (std::size_t i = 0; i < r_.events.conflicts.size(); ++i) {
+      const DuplicateConflict& c = r_.events.conflicts[i];
+      st.bind(1, static_cast<std::int64_t>(i)).bind(2, c.host).bind(3, c.channel);
+      st.bind(4, static_cast<std::int64_t>(c.record_id));
+      st.bind(5, static_cast<std::int64_t>(c.kept.source)).bind(6, format_ref(r_.sources, c.kept));
+      st.bind(7, static_cast<std::int64_t>(c.dropped.source)).bind(8, format_ref(r_.sources, c.dropped)).run();
     }
   }
 

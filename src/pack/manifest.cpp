@@ -10,6 +10,7 @@
 
 #include "flexrecon/pack.h"
 #include "util/sha256.h"
+#include "util/strings.h"
 
 namespace flexrecon {
 
@@ -26,6 +27,10 @@ std::string dump(const nlohmann::json& j) {
   return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
+// Names as findings.csv, rejects.csv and evidence.sqlite show them: bytes that are not UTF-8 (a
+// file name in another encoding) become U+FFFD the same way everywhere.
+std::string utf8(const std::string& s) { return is_valid_utf8(s) ? s : repair_utf8(s); }
+
 // The pack is flat: every entry but the manifest, by name. Sorted so the manifest is stable.
 std::vector<fs::directory_entry> pack_entries(const fs::path& dir) {
   std::vector<fs::directory_entry> entries;
@@ -36,19 +41,31 @@ std::vector<fs::directory_entry> pack_entries(const fs::path& dir) {
   return entries;
 }
 
+bool is_pack_file(const std::string& name) {
+  const auto names = pack_file_names();
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
 }  // namespace
 
 std::string manifest_json(const ReconcileResult& result, const std::string& pack_dir) {
   nlohmann::json j;
   j["tool"] = "flexrecon";
   j["version"] = FLEXRECON_VERSION;
-  j["command_line"] = result.options.command_line;
+  nlohmann::json command_line = nlohmann::json::array();
+  for (const std::string& arg : result.options.command_line) command_line.push_back(utf8(arg));
+  j["command_line"] = command_line;
   j["rules_hash"] = result.rules.hash;
   j["as_of"] = result.options.as_of.empty() ? nlohmann::json() : nlohmann::json(result.options.as_of);
   nlohmann::json inputs = nlohmann::json::array();
-  for (const SourceFile& f : result.sources.all())
-    inputs.push_back({{"name", f.name}, {"kind", kind_name(f.kind)}, {"format", f.format}, {"sha256", f.sha256},
-                      {"size", f.size}});
+  for (const SourceFile& f : result.sources.all()) {
+    // A file that could not be read to its end has no hash to vouch for it: its error says why.
+    nlohmann::json entry = {{"name", utf8(f.name)}, {"kind", kind_name(f.kind)}, {"format", f.format},
+                            {"sha256", f.sha256.empty() ? nlohmann::json() : nlohmann::json(f.sha256)},
+                            {"size", f.size}};
+    if (!f.error.empty()) entry["error"] = utf8(f.error);
+    inputs.push_back(std::move(entry));
+  }
   j["inputs"] = inputs;
   nlohmann::json files = nlohmann::json::array();
   for (const auto& e : pack_entries(pack_dir)) {
@@ -60,19 +77,49 @@ std::string manifest_json(const ReconcileResult& result, const std::string& pack
   return dump(j);
 }
 
-std::vector<std::string> verify_pack(const std::string& pack_dir) {
-  std::vector<std::string> problems;
+PackCheck verify_pack(const std::string& pack_dir) {
+  PackCheck check;
+  auto& problems = check.problems;
   const fs::path dir(pack_dir);
   std::error_code ec;
-  if (!fs::is_directory(dir, ec)) return {"'" + pack_dir + "' is not a pack folder"};
+  if (!fs::is_directory(dir, ec)) {
+    problems.push_back("'" + pack_dir + "' is not a pack folder");
+    return check;
+  }
 
+  // The files a pack must hold are fixed by the tool, not by the manifest: deleting a file together
+  // with its manifest entry must not make a pack pass.
+  std::map<std::string, fs::directory_entry> present;
+  try {
+    for (const auto& e : pack_entries(dir)) present[e.path().filename().string()] = e;
+  } catch (const fs::filesystem_error& e) {
+    problems.push_back(std::string("cannot list '") + pack_dir + "': " + e.what());
+    return check;
+  }
+  for (const std::string& name : pack_file_names())
+    if (name != kManifestName && !present.count(name)) problems.push_back("missing file: " + name);
+
+  // The manifest is hashed from the very bytes that are then checked, so the figure printed is the
+  // figure of the manifest the pack was verified against.
   const fs::path manifest_path = dir / kManifestName;
-  std::ifstream in(manifest_path, std::ios::binary);
-  if (!in) return {"missing " + std::string(kManifestName)};
-  nlohmann::json manifest = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  std::string text;
+  {
+    std::ifstream in(manifest_path, std::ios::binary);
+    if (!in) {
+      problems.push_back("missing " + std::string(kManifestName));
+      return check;
+    }
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    text = bytes.str();
+  }
+  check.manifest_sha256 = sha256_hex(text);
+  nlohmann::json manifest = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (manifest.is_discarded() || !manifest.is_object() || !manifest.contains("files") ||
-      !manifest["files"].is_array())
-    return {std::string(kManifestName) + " is not a flexrecon manifest"};
+      !manifest["files"].is_array()) {
+    problems.push_back(std::string(kManifestName) + " is not a flexrecon manifest");
+    return check;
+  }
 
   std::map<std::string, const nlohmann::json*> listed;
   for (const nlohmann::json& f : manifest["files"]) {
@@ -90,18 +137,14 @@ std::vector<std::string> verify_pack(const std::string& pack_dir) {
     }
     listed[name] = &f;
   }
-
-  std::map<std::string, fs::directory_entry> present;
-  try {
-    for (const auto& e : pack_entries(dir)) present[e.path().filename().string()] = e;
-  } catch (const fs::filesystem_error& e) {
-    return {std::string("cannot list '") + pack_dir + "': " + e.what()};
-  }
+  for (const std::string& name : pack_file_names())
+    if (name != kManifestName && present.count(name) && !listed.count(name))
+      problems.push_back(std::string(kManifestName) + " does not list " + name);
 
   for (const auto& [name, entry] : listed) {
     auto it = present.find(name);
     if (it == present.end()) {
-      problems.push_back("missing file: " + name);
+      if (!is_pack_file(name)) problems.push_back("missing file: " + name);  // required ones said so above
       continue;
     }
     if (!it->second.is_regular_file(ec)) {
@@ -124,8 +167,8 @@ std::vector<std::string> verify_pack(const std::string& pack_dir) {
       problems.push_back("modified file: " + name + " (size " + std::to_string(size) + ")");
   }
   for (const auto& [name, entry] : present)
-    if (!listed.count(name)) problems.push_back("unexpected file: " + name);
-  return problems;
+    if (!listed.count(name) && !is_pack_file(name)) problems.push_back("unexpected file: " + name);
+  return check;
 }
 
 }  // namespace flexrecon

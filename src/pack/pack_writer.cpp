@@ -15,6 +15,7 @@
 #include "pack/evidence_store.h"
 #include "pack/findings_csv.h"
 #include "pack/manifest.h"
+#include "util/strings.h"
 
 namespace flexrecon {
 
@@ -27,6 +28,12 @@ void write_file(const fs::path& path, const std::string& content) {
   out.write(content.data(), static_cast<std::streamsize>(content.size()));
   out.close();
   if (!out) throw Error::internal("cannot write '" + path.string() + "': " + std::strerror(errno));
+}
+
+// Every text file of the pack is UTF-8 (SPEC 6): input-derived text that is not, such as a file name
+// in another encoding, gets U+FFFD for its bad bytes, the same repair the evidence store applies.
+void write_text(const fs::path& path, const std::string& content) {
+  write_file(path, is_valid_utf8(content) ? content : repair_utf8(content));
 }
 
 // A fresh, uniquely named folder `.<name>.<tag>-XXXXXX` beside `out`.
@@ -94,7 +101,43 @@ std::string templates_dir_or_default(const std::string& dir) {
   return dir.empty() ? std::string(FLEXRECON_SOURCE_DIR) + "/templates" : dir;
 }
 
+// One file of the pack and how it is written into the (temporary) pack folder.
+struct PackFile {
+  const char* name;
+  void (*write)(const ReconcileResult& result, const PackOptions& options, const fs::path& file);
+};
+
+// The pack, in writing order. Adding a file to the pack is one line here; verify requires every
+// name listed. The manifest stays last: it hashes every file written before it.
+const PackFile kPackFiles[] = {
+    {"findings.csv", [](const ReconcileResult& r, const PackOptions&, const fs::path& f) { write_text(f, findings_csv(r)); }},
+    {"rejects.csv", [](const ReconcileResult& r, const PackOptions&, const fs::path& f) { write_text(f, rejects_csv(r)); }},
+    {"summary.json", [](const ReconcileResult& r, const PackOptions&, const fs::path& f) { write_text(f, summary_json(r)); }},
+    {"evidence.sqlite", [](const ReconcileResult& r, const PackOptions&, const fs::path& f) { write_evidence_store(r, f.string()); }},
+    {"dossier.html",
+     [](const ReconcileResult& r, const PackOptions& o, const fs::path& f) {
+       write_text(f, render_dossier(r, templates_dir_or_default(o.templates_dir)));
+     }},
+    {kManifestName,
+     [](const ReconcileResult& r, const PackOptions&, const fs::path& f) { write_text(f, manifest_json(r, f.parent_path().string())); }},
+};
+
 }  // namespace
+
+std::vector<std::string> pack_file_names() {
+  std::vector<std::string> names;
+  for (const PackFile& file : kPackFiles) names.emplace_back(file.name);
+  return names;
+}
+
+void refuse_existing_out(const std::string& out, bool force) {
+  fs::path path = fs::path(out).lexically_normal();
+  if (path.filename().empty()) path = path.parent_path();  // `pack/` -> `pack`
+  std::error_code ec;
+  // symlink_status: a dangling link at `out` is still in the way of the final rename.
+  if (!force && !path.empty() && fs::symlink_status(path, ec).type() != fs::file_type::not_found)
+    throw Error::usage("output folder '" + out + "' already exists (use --force to replace it)");
+}
 
 void write_pack(const ReconcileResult& result, const PackOptions& options) {
   if (options.out.empty()) throw Error::usage("no output folder given (--out DIR)");
@@ -102,23 +145,15 @@ void write_pack(const ReconcileResult& result, const PackOptions& options) {
   if (out.filename().empty()) out = out.parent_path();  // `pack/` -> `pack`
   if (out.parent_path().empty()) out = fs::path(".") / out;
 
-  std::error_code ec;
-  // Refuse before doing any work: the user should not wait for a run that cannot be saved.
-  if (fs::symlink_status(out, ec).type() != fs::file_type::not_found && !options.force)
-    throw Error::usage("output folder '" + options.out + "' already exists (use --force to replace it)");
+  // The CLI refuses before reading any input; checked again here for callers of the library.
+  refuse_existing_out(options.out, options.force);
 
   try {
     fs::create_directories(out.parent_path());
     TempFolder tmp(make_sibling_dir(out, "tmp"));
     fs::permissions(tmp.path(), fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
                                     fs::perms::others_read | fs::perms::others_exec);
-    write_file(tmp.path() / "findings.csv", findings_csv(result));
-    write_file(tmp.path() / "rejects.csv", rejects_csv(result));
-    write_file(tmp.path() / "summary.json", summary_json(result));
-    write_evidence_store(result, (tmp.path() / "evidence.sqlite").string());
-    write_file(tmp.path() / "dossier.html", render_dossier(result, templates_dir_or_default(options.templates_dir)));
-    // Last: it hashes every other file as written.
-    write_file(tmp.path() / kManifestName, manifest_json(result, tmp.path().string()));
+    for (const PackFile& file : kPackFiles) file.write(result, options, tmp.path() / file.name);
     commit(tmp.path(), out, options.force);
     tmp.release();
   } catch (const Error&) {

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include "flexrecon/error.h"
+#include "util/strings.h"
 
 namespace flexrecon {
 
@@ -21,7 +22,11 @@ SqliteStatement::SqliteStatement(sqlite3* db, const std::string& sql) : db_(db),
 
 SqliteStatement::~SqliteStatement() { sqlite3_finalize(stmt_); }
 
-SqliteStatement& SqliteStatement::bind(int i, const std::string& v) {
+SqliteStatement& SqliteStatement::bind(int i, const std::string& text) {
+  // TEXT is UTF-8 in the store as in every file of the pack: a name that is not (a file name in
+  // another encoding) is stored with U+FFFD for its bad bytes, as findings.csv and rejects.csv show it.
+  const std::string repaired = is_valid_utf8(text) ? std::string() : repair_utf8(text);
+  const std::string& v = repaired.empty() ? text : repaired;
   // SQLITE_TRANSIENT: sqlite copies the text, so temporaries are safe to pass.
   if (sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT) != SQLITE_OK)
     fail(db_, "cannot bind parameter " + std::to_string(i) + " of '" + sql_ + "'");
@@ -90,7 +95,7 @@ void SqliteDb::exec(const std::string& sql) {
   if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
     std::string text = message ? message : "unknown error";
     sqlite3_free(message);
-    throw Error::internal("evidence.sqlite: '" + sql.substr(0, 80) + "' failed: " + text);
+    throw Error::internal("evidence.sqlite: '" + truncate_utf8(sql, 80) + "' failed: " + text);
   }
 }
 

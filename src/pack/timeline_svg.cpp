@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "util/strings.h"
+
 namespace flexrecon {
 
 namespace {
@@ -94,9 +96,7 @@ std::string timeline_svg(const TimelinePicture& p) {
     std::string label = lane.label;
     if (label.size() > 30) {
       // Keep the column readable; cut on a UTF-8 character boundary so the text stays valid.
-      std::size_t cut = 29;
-      while (cut > 0 && (static_cast<unsigned char>(label[cut]) & 0xC0) == 0x80) --cut;
-      label = label.substr(0, cut) + "\xE2\x80\xA6";
+      label = truncate_utf8(label, 29) + "\xE2\x80\xA6";
     }
     s += "<text class=\"label\" x=\"4\" y=\"" + std::to_string(y + kLaneHeight / 2 + 4) + "\">" +
          xml_escape(label) + "</text>\n";

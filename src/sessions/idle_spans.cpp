@@ -52,6 +52,11 @@ void IdleTracker::end(IdleChannel channel, Instant t, EvidenceRef ref) {
   slot.reset();
 }
 
+void IdleTracker::annotate(IdleChannel channel, EvidenceRef ref) {
+  auto& slot = open_[static_cast<std::size_t>(channel)];
+  if (slot) slot->evidence.push_back(ref);
+}
+
 std::vector<IdleSpan> IdleTracker::finish(Span session) const {
   std::vector<IdleSpan> pieces = closed_;
   for (std::size_t c = 0; c < open_.size(); ++c) {

@@ -306,12 +306,17 @@ void Builder::fold_reconnect_logon(std::size_t session, const Event& reconnect) 
 void Builder::on_lsm(std::size_t i) {
   const Event& e = event(i);
   if (e.event_id == 39 || e.event_id == 40) {
-    // Disconnect notices name only the session id: they apply to whoever holds it now.
+    // 39 ("session X disconnected by session Y": TargetSession, Source) and 40 ("session X
+    // disconnected, reason code Z": Session, Reason) only say why a disconnect or logoff happened;
+    // the 24 or 23 beside them says that it did (SPEC 2). They name only the session id, so they
+    // apply to whoever holds it now, as evidence: of the disconnected span when one is open, else
+    // of the session. They open no idle span: a 40 with reason 12 is a logoff, and a 39 of a
+    // session taken over from another client is followed by a reconnect, not by absence.
     const std::string sid(trim(e.event_id == 39 ? e.field("TargetSession") : e.field("Session")));
     const auto it = by_lsm_session_.find({epoch_, sid});
     if (sid.empty() || it == by_lsm_session_.end()) return;
     attach(it->second, i);
-    if (drafts_[it->second].open) drafts_[it->second].idle.begin(IdleChannel::LsmDisconnect, e.time, e.ref());
+    drafts_[it->second].idle.annotate(IdleChannel::LsmDisconnect, e.ref());
     return;
   }
   if (!is_human_account(e.field("User"), "", settings_)) return;

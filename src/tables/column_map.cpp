@@ -27,7 +27,7 @@ std::string column_key(std::string_view header_name) {
 std::string quoted(std::string_view value) {
   constexpr std::size_t kShown = 80;
   if (value.size() <= kShown) return "'" + std::string(value) + "'";
-  return "'" + std::string(value.substr(0, kShown)) + "...'";
+  return "'" + truncate_utf8(value, kShown) + "...'";
 }
 
 ColumnMap::ColumnMap(const std::vector<std::string>& header) {

@@ -9,7 +9,7 @@ namespace flexrecon {
 
 IdentityMap read_identity_map(const std::string& path, SourceTable& sources, Rejects& rejects) {
   std::ifstream in = open_table(path, "identity map");
-  const SourceId id = sources.add(SourceFile{path, SourceKind::Identities, "identities-csv", "", 0});
+  const SourceId id = sources.add(SourceFile{path, SourceKind::Identities, "identities-csv", "", 0, ""});
   CsvReader reader(in);
   IdentityMap map;
   CsvRecord record;

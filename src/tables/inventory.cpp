@@ -1,4 +1,5 @@
-// read_inventory: which Autodesk products each host had installed, and when (SPEC 1.3).
+// read_inventory: which Autodesk products each host had installed, and when (SPEC 1.3). Rows the
+// catalog maps carry a product code; Autodesk rows it cannot map are kept without one.
 #include <cctype>
 
 #include "flexrecon/event.h"
@@ -53,7 +54,7 @@ InventoryFile read_inventory(const std::string& path, const ProductCatalog& cata
                        (host_col ? "product" : "host") + " column (see SPEC 1.3 for the accepted names)");
   }
   // Hash and size are filled in once the whole file has streamed past.
-  file.source = sources.add(SourceFile{path, SourceKind::Inventory, "inventory-csv", "", 0});
+  file.source = sources.add(SourceFile{path, SourceKind::Inventory, "inventory-csv", "", 0, ""});
 
   while (reader.next(record)) {
     ++file.rows;
@@ -71,12 +72,14 @@ InventoryFile read_inventory(const std::string& path, const ProductCatalog& cata
     row.display_name = std::string(trim(record.fields[*name_col]));
     std::string year;
     const Product* product = catalog.match_name(row.display_name, &year);
-    // Inventories list every installed program; only catalog products matter. Counted, not rejected.
-    if (product == nullptr) {
+    // Inventories list every installed program; only Autodesk products matter. Others are counted,
+    // not rejected. An Autodesk product the catalog cannot map is kept with no code: it proves
+    // nothing is installed, but it stops a "not deployed" claim for the product it names (SPEC 3.3).
+    if (product == nullptr && !catalog.names_autodesk_product(row.display_name)) {
       ++file.skipped_not_autodesk;
       continue;
     }
-    row.product_code = product->code;
+    if (product != nullptr) row.product_code = product->code;
     row.host = normalize_host(trim(record.fields[*host_col]));
     if (row.host.empty()) {
       reject("empty " + columns.name(*host_col));
@@ -97,6 +100,7 @@ InventoryFile read_inventory(const std::string& path, const ProductCatalog& cata
              columns.name(*installed_col) + " " + quoted(trim(record.fields[*installed_col])));
       continue;
     }
+    if (row.product_code.empty()) ++file.unmapped_autodesk;
     rows.push_back(std::move(row));
     ++file.accepted;
   }

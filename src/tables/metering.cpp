@@ -74,7 +74,7 @@ MeteringFile read_metering(const std::string& path, const MeteringOptions& optio
   MeteringFile file;
   file.format = detect_format(columns, col);
   // Hash and size are filled in once the whole file has streamed past.
-  file.source = sources.add(SourceFile{path, SourceKind::Metering, file.format, "", 0});
+  file.source = sources.add(SourceFile{path, SourceKind::Metering, file.format, "", 0, ""});
 
   std::vector<std::size_t> unknown;
   for (std::size_t i = 0; i < columns.width(); ++i) {
@@ -104,7 +104,16 @@ MeteringFile read_metering(const std::string& path, const MeteringOptions& optio
         if (bad.empty()) bad = "unparsable " + columns.name(*c) + " " + quoted(text);
         return std::nullopt;
       }
-      if (shift && !parsed->had_offset) return local_to_utc(tz, parsed->utc);
+      if (shift && !parsed->had_offset) {
+        // Late on 9999-12-31 west of UTC is in year 10000: reject rather than write a 5-digit year.
+        const Instant utc = local_to_utc(tz, parsed->utc);
+        if (!is_writable_instant(utc)) {
+          if (bad.empty())
+            bad = columns.name(*c) + " " + quoted(text) + " in " + tz + " is outside the years 0000-9999 in UTC";
+          return std::nullopt;
+        }
+        return utc;
+      }
       return parsed->utc;
     };
 

@@ -75,7 +75,7 @@ RateSheet parse_rates(const std::string& text, const std::string& file) {
 RateSheet read_rate_sheet(const std::string& path, SourceTable& sources) {
   const std::string text = read_rules_file(path, "rate sheet");
   RateSheet sheet = parse_rates(text, path);
-  sources.add(SourceFile{path, SourceKind::Rules, "rates-csv", sha256_hex(text), text.size()});
+  sources.add(SourceFile{path, SourceKind::Rules, "rates-csv", sha256_hex(text), text.size(), ""});
   return sheet;
 }
 

@@ -99,7 +99,7 @@ RulesFolder read_rules_folder(const std::string& dir, SourceTable& sources) {
     hash.update(std::to_string(text.size()));
     hash.update(std::string_view("\0", 1));
     hash.update(text);
-    sources.add(SourceFile{path, SourceKind::Rules, part.format, sha256_hex(text), text.size()});
+    sources.add(SourceFile{path, SourceKind::Rules, part.format, sha256_hex(text), text.size(), ""});
   }
   rules.hash = hash.hex_digest();
   return rules;

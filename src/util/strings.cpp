@@ -173,6 +173,20 @@ std::string windows1252_to_utf8(std::string_view s) {
   return out;
 }
 
+std::string truncate_utf8(std::string_view text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return std::string(text);
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  // Back off over the continuation bytes (10xxxxxx) before the cut to the lead byte of the
+  // character it would split; only a lead byte whose sequence runs past the cut moves the cut. A
+  // stray continuation byte means the text was not UTF-8 there: the cut stays where asked.
+  std::size_t lead = max_bytes;
+  while (lead > 0 && max_bytes - lead < 3 && (byte(lead) & 0xC0) == 0x80) --lead;
+  const unsigned char b = byte(lead);
+  const std::size_t length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+  const std::size_t cut = lead < max_bytes && b >= 0xC0 && lead + length > max_bytes ? lead : max_bytes;
+  return std::string(text.substr(0, cut));
+}
+
 std::string repair_utf8(std::string_view s) {
   std::string out;
   out.reserve(s.size());

@@ -27,5 +27,9 @@ bool is_valid_utf8(std::string_view s);
 std::string windows1252_to_utf8(std::string_view s);
 // Invalid UTF-8 sequences replaced by U+FFFD, valid text untouched.
 std::string repair_utf8(std::string_view s);
+// The longest prefix of `text` of at most `max_bytes` that does not end inside a UTF-8 character:
+// every place that shortens text for a reason, a label or a message cuts here, so a multibyte
+// character is dropped whole rather than split into bytes that are not UTF-8.
+std::string truncate_utf8(std::string_view text, std::size_t max_bytes);
 
 }  // namespace flexrecon

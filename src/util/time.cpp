@@ -167,6 +167,11 @@ std::optional<ParsedTimestamp> parse_timestamp_ex(std::string_view text, std::st
     return std::nullopt;
   }
   result.utc = *days * kDay + hour * kHour + minute * kMinute + second * kSecond + micros - offset;
+  // 9999-12-31T23:00:00-05:00 is in year 10000: no four-digit timestamp could show it.
+  if (!is_writable_instant(result.utc)) {
+    fail(why, quoted + " is outside the years 0000-9999 in UTC");
+    return std::nullopt;
+  }
   return result;
 }
 

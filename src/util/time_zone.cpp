@@ -1,161 +1,154 @@
-// IANA time zones through Boost.Date_Time.
+// IANA time zones with their history, through Howard Hinnant's date/tz.
 //
-// Boost's posix_time_zone evaluates daylight-saving rules; the rules themselves come from the
-// system's tz database (/usr/share/zoneinfo, Debian's tzdata): the footer of a TZif v2+ file is the
-// POSIX TZ string in force today ("CST6CDT,M3.2.0,M11.1.0"). That gives current rules for every date,
-// which is right for the audit periods flexrecon handles (recent years); historical rule changes
-// before the current rules took effect are not modelled (documented in docs/rules.md).
-#include <boost/date_time/local_time/local_time.hpp>
-#include <boost/date_time/posix_time/posix_time.hpp>
+// Debian builds date/tz with USE_OS_TZDB: it reads the compiled zone files of the system's tz
+// database (/usr/share/zoneinfo, package tzdata) and never downloads anything. Every transition the
+// database records counts: negative daylight saving (Europe/Dublin's winter is "daylight saving"
+// at +0 against a +1 standard), 30-minute shifts (Australia/Lord_Howe), and rule changes such as
+// Brazil dropping daylight saving in 2019. Before a zone's first transition its local mean time
+// applies. The files list transitions up to 2037 and end with the POSIX TZ rule in force after
+// that; date/tz does not read that rule, so past the last transition this file applies it.
+#include <date/tz.h>
 
-#include <cctype>
+#include <chrono>
+#include <exception>
 #include <fstream>
+#include <iterator>
 #include <map>
-#include <memory>
 #include <mutex>
-#include <sstream>
 
 #include "flexrecon/error.h"
 #include "flexrecon/time.h"
+#include "util/posix_tz_rule.h"
 
 namespace flexrecon {
 namespace {
 
-namespace lt = boost::local_time;
-namespace pt = boost::posix_time;
+using Seconds = std::chrono::seconds;
 
-const char* zoneinfo_dir() {
-  const char* env = std::getenv("TZDIR");
-  return env && *env ? env : "/usr/share/zoneinfo";
-}
+bool is_utc(const std::string& zone) { return zone.empty() || zone == "UTC" || zone == "Z"; }
 
-// The last non-empty line of a TZif file: the POSIX TZ string.
-std::string posix_string_of(const std::string& zone) {
-  if (zone.empty() || zone.find("..") != std::string::npos || zone.front() == '/') return {};
-  std::ifstream in(std::string(zoneinfo_dir()) + "/" + zone, std::ios::binary);
-  if (!in) return {};
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (bytes.size() < 5 || bytes.compare(0, 4, "TZif") != 0) return {};
-  if (bytes.back() != '\n') return {};
+// Whole seconds at or before `t`: zone transitions fall on whole seconds, so the fraction never
+// changes which offset applies.
+Instant floor_seconds(Instant t) { return t / kSecond - (t % kSecond < 0 ? 1 : 0); }
+date::sys_seconds sys_at(Instant t) { return date::sys_seconds{Seconds{floor_seconds(t)}}; }
+date::local_seconds local_at(Instant t) { return date::local_seconds{Seconds{floor_seconds(t)}}; }
+Instant to_instant(Seconds s) { return s.count() * kSecond; }
+Instant floor_day(Instant t) { return t - ((t % kDay) + kDay) % kDay; }
+
+// The rule in a TZif file's last line, when it has one this reader understands. Version 1 files
+// have no such line.
+std::optional<PosixTzRule> footer_rule(const std::string& name) {
+  std::ifstream in("/usr/share/zoneinfo/" + name, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (bytes.size() < 6 || bytes.compare(0, 4, "TZif") != 0 || bytes[4] < '2' || bytes.back() != '\n')
+    return std::nullopt;
   const auto start = bytes.rfind('\n', bytes.size() - 2);
-  if (start == std::string::npos) return {};
-  return bytes.substr(start + 1, bytes.size() - start - 2);
+  if (start == std::string::npos) return std::nullopt;
+  return parse_posix_tz_rule(std::string_view(bytes).substr(start + 1, bytes.size() - start - 2));
 }
 
-// POSIX writes offsets west-positive ("CST6"); Boost's posix_time_zone wants them east-positive
-// ("CST-06"), and does not accept quoted names ("<+03>-3"). Rewrite one into the other.
-std::string to_boost_spec(const std::string& posix) {
-  std::size_t i = 0;
-  auto read_name = [&](std::string& name) {
-    if (i < posix.size() && posix[i] == '<') {
-      const auto close = posix.find('>', i);
-      if (close == std::string::npos) return false;
-      i = close + 1;
-      name = "ZZZ";
-      return true;
-    }
-    const std::size_t begin = i;
-    while (i < posix.size() && std::isalpha(static_cast<unsigned char>(posix[i]))) ++i;
-    name = posix.substr(begin, i - begin);
-    return name.size() >= 3;
-  };
-  auto read_offset = [&](std::string& out) {
-    int sign = 1;
-    if (i < posix.size() && (posix[i] == '+' || posix[i] == '-')) sign = posix[i++] == '-' ? -1 : 1;
-    const std::size_t begin = i;
-    while (i < posix.size() && (std::isdigit(static_cast<unsigned char>(posix[i])) || posix[i] == ':')) ++i;
-    if (begin == i) return false;
-    std::string hms = posix.substr(begin, i - begin);
-    int h = std::stoi(hms.substr(0, hms.find(':')));
-    std::string rest = hms.find(':') == std::string::npos ? "" : hms.substr(hms.find(':'));
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "%c%02d", -sign < 0 ? '-' : '+', h);
-    out = buf + rest;
-    return true;
-  };
-  std::string std_name, std_off, dst_name, dst_off;
-  if (!read_name(std_name) || !read_offset(std_off)) return {};
-  std::string spec = std_name + std_off;
-  if (i == posix.size()) return spec;
-  if (!read_name(dst_name)) return {};
-  spec += dst_name;
-  if (i < posix.size() && posix[i] != ',') {
-    if (!read_offset(dst_off)) return {};
-    // Boost takes the DST offset as the adjustment relative to standard time.
-    spec += "+01";
+struct Zone {
+  const date::time_zone* tz = nullptr;
+  std::optional<PosixTzRule> footer;  // in force from `footer_from` on
+  Instant footer_from = kMaxInstant;
+
+  Instant offset_at(Instant t) const {
+    if (footer && t >= footer_from) return footer->offset_at(t);
+    return to_instant(tz->get_info(sys_at(t)).offset);
   }
-  spec += posix.substr(i);
-  return spec;
-}
-
-struct ZoneCache {
-  std::mutex mutex;
-  std::map<std::string, lt::time_zone_ptr> zones;
+  // Far enough past the last transition that a wall time and the day around it are all footer.
+  bool footer_rules(Instant local_wall) const { return footer && local_wall - 3 * kDay >= footer_from; }
 };
 
-ZoneCache& cache() {
-  static ZoneCache c;
-  return c;
-}
-
-lt::time_zone_ptr find_zone(const std::string& zone) {
-  auto& c = cache();
-  std::lock_guard<std::mutex> lock(c.mutex);
-  auto it = c.zones.find(zone);
-  if (it != c.zones.end()) return it->second;
-  lt::time_zone_ptr tz;
-  if (zone == "UTC" || zone == "Etc/UTC" || zone == "Z") {
-    tz = lt::time_zone_ptr(new lt::posix_time_zone("UTC+00"));
-  } else {
-    const std::string spec = to_boost_spec(posix_string_of(zone));
-    if (!spec.empty()) {
-      try {
-        tz = lt::time_zone_ptr(new lt::posix_time_zone(spec));
-      } catch (const std::exception&) {
-        tz.reset();
-      }
-    }
+// nullptr when the tz database has no such zone. The database is read once, on first use; each
+// zone's footer once, when the zone is first asked for.
+const Zone* find_zone(const std::string& name) {
+  // /usr/share/zoneinfo/localtime is this machine's zone, not an IANA name: a pack must not change
+  // with the machine that wrote it.
+  if (name == "localtime") return nullptr;
+  static std::mutex mutex;
+  static std::map<std::string, Zone> zones;
+  std::lock_guard<std::mutex> lock(mutex);
+  if (auto it = zones.find(name); it != zones.end()) return it->second.tz ? &it->second : nullptr;
+  Zone zone;
+  try {
+    zone.tz = date::locate_zone(name);
+  } catch (const std::exception&) {
+    zone.tz = nullptr;
   }
-  c.zones.emplace(zone, tz);
-  return tz;
+  if (zone.tz) {
+    // The span in force at the end of year 9999 begins at the file's last transition.
+    const date::sys_info last = zone.tz->get_info(sys_at(kLastWritableInstant));
+    zone.footer = footer_rule(zone.tz->name());
+    zone.footer_from = to_instant(last.begin.time_since_epoch());
+  }
+  const Zone& stored = zones.emplace(name, zone).first->second;
+  return stored.tz ? &stored : nullptr;
 }
 
-const pt::ptime& epoch() {
-  static const pt::ptime e(boost::gregorian::date(1970, 1, 1));
-  return e;
+const Zone& zone_or_throw(const std::string& name) {
+  const Zone* zone = find_zone(name);
+  if (!zone) throw Error::usage("unknown time zone '" + name + "' (use an IANA name such as America/Chicago)");
+  return *zone;
+}
+
+// How a wall time maps to UTC: the instant (the earlier one when the clocks pass it twice; for a
+// time they skip, read with the offset before the gap), and whether it was skipped.
+struct Resolved {
+  Instant utc = 0;
+  bool skipped = false;
+  Instant gap_end = 0;  // the transition instant, when skipped
+};
+
+Resolved resolve(const Zone& zone, Instant local_wall) {
+  if (!zone.footer_rules(local_wall)) {
+    const date::local_info info = zone.tz->get_info(local_at(local_wall));
+    const Instant utc = local_wall - to_instant(info.first.offset);
+    if (info.result == date::local_info::nonexistent)
+      return {utc, true, to_instant(info.second.begin.time_since_epoch())};
+    return {utc, false, 0};
+  }
+  // Footer rules change the offset at most twice a year: the offsets a day either side are the
+  // only candidates.
+  const Instant before = zone.offset_at(local_wall - kDay);
+  const Instant after = zone.offset_at(local_wall + kDay);
+  std::optional<Instant> best;
+  for (Instant offset : {before, after}) {
+    const Instant candidate = local_wall - offset;
+    if (zone.offset_at(candidate) == offset && (!best || candidate < *best)) best = candidate;
+  }
+  if (best) return {*best, false, 0};
+  // Skipped: the clocks jumped from `before` to `after` at an instant between the two readings.
+  Instant lo = local_wall - after, hi = local_wall - before;
+  while (hi - lo > 1) {
+    const Instant mid = lo + (hi - lo) / 2;
+    (zone.offset_at(mid) == before ? lo : hi) = mid;
+  }
+  const Instant utc = local_wall - before, gap_end = hi;
+  return {utc, true, gap_end};
 }
 
 }  // namespace
 
-bool is_known_zone(const std::string& zone) { return zone.empty() || find_zone(zone) != nullptr; }
+bool is_known_zone(const std::string& zone) { return is_utc(zone) || find_zone(zone) != nullptr; }
 
 Instant zone_offset(const std::string& zone, Instant t) {
-  if (zone.empty() || zone == "UTC") return 0;
-  auto tz = find_zone(zone);
-  if (!tz) throw Error::usage("unknown time zone '" + zone + "' (use an IANA name such as America/Chicago)");
-  const pt::ptime utc = epoch() + pt::microseconds(t);
-  lt::local_date_time local(utc, tz);
-  return (local.local_time() - utc).total_microseconds();
+  if (is_utc(zone)) return 0;
+  return zone_or_throw(zone).offset_at(t);
 }
 
 Instant local_to_utc(const std::string& zone, Instant local_wall) {
-  if (zone.empty() || zone == "UTC") return local_wall;
-  // The offset in force a day either side bounds the candidates; keep the earliest consistent one.
-  const Instant before = zone_offset(zone, local_wall - kDay);
-  const Instant after = zone_offset(zone, local_wall + kDay);
-  std::optional<Instant> best;
-  for (Instant offset : {before, after}) {
-    const Instant candidate = local_wall - offset;
-    if (zone_offset(zone, candidate) == offset && (!best || candidate < *best)) best = candidate;
-  }
-  // A wall time inside a spring-forward gap does not exist: take the instant just after the gap.
-  return best ? *best : local_wall - before;
+  if (is_utc(zone)) return local_wall;
+  return resolve(zone_or_throw(zone), local_wall).utc;
 }
 
 Instant day_start(const std::string& zone, Instant t) {
-  const Instant local = t + zone_offset(zone, t);
-  Instant midnight = local - ((local % kDay) + kDay) % kDay;
-  return local_to_utc(zone, midnight);
+  if (is_utc(zone)) return floor_day(t);
+  const Zone& z = zone_or_throw(zone);
+  const Instant midnight = floor_day(t + z.offset_at(t));
+  const Resolved r = resolve(z, midnight);
+  // When the clocks jump over midnight the day begins where the gap ends, at the transition.
+  return r.skipped ? r.gap_end : r.utc;
 }
 
 }  // namespace flexrecon

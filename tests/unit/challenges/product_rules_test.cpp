@@ -171,3 +171,115 @@ TEST_CASE("another installed version of the billed product is a note, not a chal
   CHECK_THAT(fs[0].reason, Catch::Contains("2024"));
   CHECK_THAT(fs[0].reason, Catch::Contains("2025"));
 }
+
+// SPEC 3.3: what the catalog does not know is never challenged.
+
+TEST_CASE("a billed code the catalog does not know is a note naming it, counted, never a challenge",
+          "[unknown-product]") {
+  World w = logged_on_all_day();
+  w.installed("ws-0042", "ACD", "2025", "2025-06-01");  // an inventoried host: "not deployed" would apply
+  w.rate("ADSTPR", 1);  // even a (user-supplied) rate does not make an unknown product judgeable
+  w.charge("C1", "jdoe", "ws-0042", "ADSTPR", "2026-03-02 09:15:00", "2026-03-02 12:00:00", 9.0);
+  const RuleResults r = w.run();
+  const auto findings = findings_for(w, r, "C1");
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0].status == FindingStatus::Note);
+  CHECK(findings[0].rule == "misclassification");
+  CHECK(findings[0].tokens_challenged == 0);
+  CHECK_THAT(findings[0].reason, Catch::Contains("'ADSTPR'") && Catch::Contains("products.csv"));
+  CHECK(not_evaluable(r, "misclassification") == 1);
+  CHECK(not_evaluable(r, "rate-mismatch") == 1);
+}
+
+TEST_CASE("a billed product name the catalog cannot resolve (no code) is a note naming it", "[unknown-product]") {
+  World w = logged_on_all_day();
+  w.installed("ws-0042", "ACD", "2025", "2025-06-01");
+  w.charge("C1", "jdoe", "ws-0042", "", "2026-03-02 09:15:00", "2026-03-02 12:00:00", 5.0).product_name = "ReCap Pro";
+  const RuleResults r = w.run();
+  const auto findings = findings_for(w, r, "C1");
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0].status == FindingStatus::Note);
+  CHECK_THAT(findings[0].reason, Catch::Contains("'ReCap Pro'"));
+  CHECK_FALSE(has_main_finding(w, r, "C1"));
+}
+
+TEST_CASE("AutoCAD installed as a toolset and mapped to ACD: the ACD charge is simply supported", "[misclassification]") {
+  World w = logged_on_all_day();
+  // read_inventory maps this name to ACD with the shipped catalog (tests/unit/tables).
+  w.installed("ws-0042", "ACD", "2025", "2025-06-01").display_name = "Autodesk AutoCAD Mechanical 2025 - English";
+  w.charge("C1", "jdoe", "ws-0042", "ACD", "2026-03-02 09:15:00", "2026-03-02 12:00:00", 7.0);
+  const RuleResults r = w.run();
+  CHECK(findings_for(w, r, "C1").empty());
+  CHECK(not_evaluable(r, "misclassification") == 0);
+}
+
+TEST_CASE("an unmapped Autodesk row naming the family stops 'not deployed': a note, no challenge",
+          "[misclassification]") {
+  World w = logged_on_all_day();  // its catalog does not know the AutoCAD toolsets
+  w.installed("ws-0042", "RVT", "2025", "2025-06-01");
+  w.unmapped("ws-0042", "Autodesk AutoCAD Mechanical 2025 - English", "2025-06-01");
+  w.charge("C1", "jdoe", "ws-0042", "ACD", "2026-03-02 09:15:00", "2026-03-02 12:00:00", 7.0);
+  const RuleResults r = w.run();
+  const auto findings = findings_for(w, r, "C1");
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0].status == FindingStatus::Note);
+  CHECK(findings[0].rule == "misclassification");
+  CHECK(findings[0].tokens_challenged == 0);
+  CHECK_THAT(findings[0].reason, Catch::Contains("Autodesk AutoCAD Mechanical 2025 - English") &&
+                                     Catch::Contains("absence is not proven"));
+  CHECK(contains(findings[0].evidence, inventory_row(w, 1)));
+  CHECK_FALSE(contains(findings[0].evidence, inventory_row(w, 0)));
+  CHECK(not_evaluable(r, "misclassification") == 1);
+}
+
+TEST_CASE("an unmapped AutoCAD LT variant carries the AutoCAD family name: a note, not 'not deployed'",
+          "[misclassification]") {
+  World w = logged_on_all_day();
+  w.installed("ws-0042", "RVT", "2025", "2025-06-01");
+  w.unmapped("ws-0042", "AutoCAD LT for Mac 2025", "2025-06-01");
+  w.charge("C1", "jdoe", "ws-0042", "ACD", "2026-03-02 09:15:00", "2026-03-02 12:00:00", 7.0);
+  const RuleResults r = w.run();
+  CHECK_FALSE(has_main_finding(w, r, "C1"));
+  REQUIRE(findings_for(w, r, "C1").size() == 1);
+}
+
+TEST_CASE("unmapped Autodesk rows of other products, or removed ones, leave a true 'not deployed' challenged",
+          "[misclassification]") {
+  World w = logged_on_all_day();
+  w.installed("ws-0042", "RVT", "2025", "2025-06-01");
+  w.unmapped("ws-0042", "Autodesk Advance Steel 2025", "2025-06-01");
+  w.unmapped("ws-0042", "Autodesk AutoCADMEP Tools", "2025-06-01");  // not the word AutoCAD
+  w.unmapped("ws-0042", "Autodesk AutoCAD Mechanical 2024", "2024-01-01", "2025-12-31");  // gone by the charge
+  w.charge("C1", "jdoe", "ws-0042", "ACD", "2026-03-02 09:15:00", "2026-03-02 12:00:00", 7.0);
+  const RuleResults r = w.run();
+  const Finding f = main_finding(w, r, "C1");
+  CHECK(f.rule == "misclassification");
+  CHECK(f.status == FindingStatus::Challenged);
+  CHECK(f.confidence == Confidence::Medium);
+  CHECK(f.tokens_challenged == Approx(7.0));
+  CHECK_THAT(f.reason, Catch::StartsWith("product not deployed on host"));
+  for (std::size_t i = 0; i < 4; ++i) CHECK(contains(f.evidence, inventory_row(w, i)));
+}
+
+TEST_CASE("a host whose inventory lists only products the catalog cannot map is not judged for deployment",
+          "[misclassification]") {
+  World w = logged_on_all_day();
+  w.unmapped("ws-0042", "Autodesk Advance Steel 2025", "2025-06-01");
+  w.charge("C1", "jdoe", "ws-0042", "ACD", "2026-03-02 09:15:00", "2026-03-02 12:00:00", 7.0);
+  const RuleResults r = w.run();
+  CHECK(findings_for(w, r, "C1").empty());
+  CHECK(not_evaluable(r, "misclassification") == 1);
+}
+
+TEST_CASE("a mapped row of another product whose name carries the family (AutoCAD Civil 3D) stops 'not deployed'",
+          "[misclassification]") {
+  World w = logged_on_all_day();
+  w.installed("ws-0042", "CIV3D", "2019", "2019-06-01").display_name = "AutoCAD Civil 3D 2019";
+  w.charge("C1", "jdoe", "ws-0042", "ACD", "2026-03-02 09:15:00", "2026-03-02 12:00:00", 7.0);
+  const RuleResults r = w.run();
+  CHECK_FALSE(has_main_finding(w, r, "C1"));
+  const auto findings = findings_for(w, r, "C1");
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0].status == FindingStatus::Note);
+  CHECK(contains(findings[0].evidence, inventory_row(w, 0)));
+}

@@ -115,6 +115,15 @@ struct World {
     return inventory.back();
   }
 
+  // An inventory row naming an Autodesk product the catalog cannot map (no product code), as
+  // read_inventory keeps it.
+  InventoryRow& unmapped(const std::string& host_name, const std::string& display_name, const std::string& from,
+                         const std::string& removed = "") {
+    InventoryRow& r = installed(host_name, "", "", from, removed);
+    r.display_name = display_name;
+    return r;
+  }
+
   RuleResults run() const {
     RuleInputs in;
     in.rows = &rows;

@@ -204,6 +204,69 @@ TEST_CASE("calendar-day in Chicago across the fall-back day: 24 hours apart, sti
   CHECK(main_finding(utc, ru, "AFTER").rule == "double-charge");
 }
 
+TEST_CASE("calendar-day in Dublin: winter billing days run midnight to midnight UTC", "[calendar-day][history]") {
+  World w;
+  w.rules.settings.billing_model = BillingModel::CalendarDay;
+  w.rules.settings.billing_tz = "Europe/Dublin";
+  acd(w, "LATE", "2025-01-15 23:30:00");   // 23:30 GMT, 15 January
+  acd(w, "NEXT", "2025-01-16 20:00:00");   // 20:00 GMT, 16 January: a new billing day
+  acd(w, "AGAIN", "2025-01-16 23:10:00");  // 23:10 GMT, still 16 January
+  // Summer is UTC+1: 23:30Z is already the next day.
+  acd(w, "JULY", "2025-07-15 22:30:00");   // 23:30 IST, 15 July
+  acd(w, "JULY2", "2025-07-15 23:30:00");  // 00:30 IST, 16 July
+  const RuleResults r = w.run();
+  CHECK(findings_for(w, r, "LATE").empty());
+  CHECK(findings_for(w, r, "NEXT").empty());
+  CHECK(main_finding(w, r, "AGAIN").rule == "double-charge");
+  CHECK_THAT(main_finding(w, r, "AGAIN").reason, Catch::Contains("2025-01-16 (Europe/Dublin)"));
+  CHECK(findings_for(w, r, "JULY").empty());
+  CHECK(findings_for(w, r, "JULY2").empty());
+}
+
+TEST_CASE("calendar-day in Sao Paulo follows the daylight saving Brazil had in 2018 and dropped in 2019",
+          "[calendar-day][history]") {
+  World w;
+  w.rules.settings.billing_model = BillingModel::CalendarDay;
+  w.rules.settings.billing_tz = "America/Sao_Paulo";
+  acd(w, "DAY14", "2018-12-14 12:00:00");   // 10:00 -02, 14 December
+  acd(w, "DAY15", "2018-12-15 02:30:00");   // 00:30 -02, 15 December (23:30 on the 14th at -03)
+  acd(w, "DAY20", "2020-12-14 12:00:00");   // 09:00 -03, 14 December
+  acd(w, "SAME20", "2020-12-15 02:30:00");  // 23:30 -03, still 14 December
+  const RuleResults r = w.run();
+  CHECK(findings_for(w, r, "DAY14").empty());
+  CHECK(findings_for(w, r, "DAY15").empty());
+  CHECK(findings_for(w, r, "DAY20").empty());
+  CHECK(main_finding(w, r, "SAME20").rule == "double-charge");
+  CHECK_THAT(main_finding(w, r, "SAME20").reason, Catch::Contains("2020-12-14 (America/Sao_Paulo)"));
+}
+
+TEST_CASE("calendar-day in Havana: a day that starts after a gap at midnight and one repeated by an overlap",
+          "[calendar-day][dst]") {
+  World w;
+  w.rules.settings.billing_model = BillingModel::CalendarDay;
+  w.rules.settings.billing_tz = "America/Havana";
+  acd(w, "SAT", "2025-03-09 04:30:00");      // 23:30 CST, 8 March
+  acd(w, "SUN", "2025-03-09 05:00:00");      // 01:00 CDT, the first instant of 9 March
+  acd(w, "FIRST", "2025-11-02 04:10:00");    // 00:10 CDT, 2 November
+  acd(w, "REPEAT", "2025-11-02 05:10:00");   // 00:10 CST, the same wall time again: same day
+  const RuleResults r = w.run();
+  CHECK(findings_for(w, r, "SAT").empty());
+  CHECK(findings_for(w, r, "SUN").empty());
+  CHECK(findings_for(w, r, "FIRST").empty());
+  CHECK(main_finding(w, r, "REPEAT").rule == "double-charge");
+}
+
+TEST_CASE("rolling-24h midnight split at Lord Howe's half-hour-shifted midnight", "[midnight-split][history]") {
+  World w;
+  w.rules.settings.billing_tz = "Australia/Lord_Howe";
+  // Midnight of 15 July 2026 at +10:30 is 13:30Z on the 14th.
+  w.charge("A", "jdoe", "", "ACD", "2026-07-14 09:00:00", "2026-07-14 13:30:00", 7.0);
+  w.charge("B", "jdoe", "", "ACD", "2026-07-14 13:30:30", "2026-07-14 15:00:00", 7.0);
+  const RuleResults r = w.run();
+  CHECK(main_finding(w, r, "B").rule == "midnight-split");
+  CHECK_THAT(main_finding(w, r, "B").reason, Catch::Contains("2026-07-14T13:30:00Z"));
+}
+
 TEST_CASE("rolling-24h midnight split uses the billing zone's midnight after spring-forward",
           "[midnight-split][dst]") {
   World w;

@@ -79,8 +79,12 @@ TEST_CASE("an unreadable events input is reported and the run goes on") {
 TEST_CASE("bad option values are usage errors") {
   CHECK(run_flexrecon({"reconcile", "--metering", "m.csv", "--events", "e", "--out", "o", "--billing-model", "weekly"})
             .exit_code == 2);
-  CHECK(run_flexrecon({"reconcile", "--metering", "m.csv", "--events", "e", "--out", "o", "--billing-tz", "Mars/Base"})
-            .exit_code == 2);
+  // Unknown zones are refused before any input is read (m.csv does not exist), naming the zone.
+  for (const char* option : {"--billing-tz", "--metering-tz"}) {
+    const auto r = run_flexrecon({"reconcile", "--metering", "m.csv", "--events", "e", "--out", "o", option, "Mars/Base"});
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.out, Catch::Contains("'Mars/Base'"));
+  }
   CHECK(run_flexrecon({"reconcile", "--metering", "m.csv", "--events", "e", "--out", "o", "--min-confidence", "certain"})
             .exit_code == 2);
   CHECK(run_flexrecon({"reconcile", "--metering", "m.csv", "--events", "e", "--out", "o", "--entitlement", "1,5"})

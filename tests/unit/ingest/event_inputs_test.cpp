@@ -5,6 +5,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <filesystem>
+
 #include "ingest_test_support.h"
 #include "util/sha256.h"
 
@@ -97,7 +99,14 @@ TEST_CASE("missing, empty and unrecognised files are rejected as files and the r
   CHECK(r.store.counts.files_rejected == 3);
   CHECK(r.store.counts.files == 1);
   CHECK(r.store.counts.read == 2);
-  CHECK(source_names(r) == std::vector<std::string>{good});
+  // Every file given stays in the chain of custody: hashed when readable, with the reason.
+  CHECK(source_names(r) == std::vector<std::string>{dir.file("missing.xml"), empty, junk, good});
+  CHECK(r.sources.at(0).sha256.empty());
+  CHECK(r.sources.at(0).error == "no such file or directory");
+  CHECK(r.sources.at(1).sha256 == sha256_hex(""));
+  CHECK(r.sources.at(2).sha256 == sha256_hex("just some notes, not events\n"));
+  CHECK(r.sources.at(2).error == "not a recognised event format");
+  CHECK(r.sources.at(3).error.empty());
 }
 
 TEST_CASE("FIFOs and sockets in a walked directory are reported, never opened") {
@@ -140,7 +149,9 @@ TEST_CASE("a zip of event files is read in place; members are named archive!path
                                                                          {"ws/system.xml", two_events(100)}}));
   const auto r = read_inputs({zip});
   CHECK(r.rejects.empty());
-  CHECK(source_names(r) == std::vector<std::string>{zip + "!dc1/security.xml", zip + "!ws/system.xml"});
+  CHECK(source_names(r) == std::vector<std::string>{zip, zip + "!dc1/security.xml", zip + "!ws/system.xml"});
+  CHECK(r.sources.at(0).format == "archive");  // the archive file itself, hashed as it is on disk
+  CHECK(r.sources.at(0).sha256 == sha256_file(zip));
   CHECK(r.store.counts.read == 4);
   CHECK(r.store.counts.files == 2);
   // The hash is of the decompressed member, what the reader saw.
@@ -155,7 +166,8 @@ TEST_CASE("tar, tar.gz and a bare .gz are read in place, detected by content not
   const auto gz = dir.write("security.xml.gz", make_archive(ArchiveKind::Gz, {{"x", two_events(7)}}));
   const auto r = read_inputs({tgz, tar, gz});
   for (const auto& rej : r.rejects) FAIL_CHECK(rej.source << ": " << rej.reason);
-  CHECK(source_names(r) == std::vector<std::string>{tgz + "!a.xml", tgz + "!b.xml", tar + "!c.xml", gz + "!security.xml"});
+  CHECK(source_names(r) == std::vector<std::string>{tgz, tgz + "!a.xml", tgz + "!b.xml", tar, tar + "!c.xml", gz,
+                                                    gz + "!security.xml"});
   CHECK(r.store.counts.read == 8);
 }
 
@@ -165,7 +177,8 @@ TEST_CASE("a zip inside a zip is read through the outer archive, never extracted
   const auto outer = dir.write("outer.zip", make_archive(ArchiveKind::Zip, {{"inner.zip", inner}, {"top.xml", two_events(9)}}));
   const auto r = read_inputs({outer});
   CHECK(r.rejects.empty());
-  CHECK(source_names(r) == std::vector<std::string>{outer + "!inner.zip!deep/events.xml", outer + "!top.xml"});
+  CHECK(source_names(r) == std::vector<std::string>{outer, outer + "!inner.zip", outer + "!inner.zip!deep/events.xml",
+                                                    outer + "!top.xml"});
   CHECK(r.store.counts.read == 4);
 }
 
@@ -201,7 +214,7 @@ TEST_CASE("a member that expands past the ratio or the absolute cap is rejected"
     const auto r = read_inputs({bomb}, options);
     REQUIRE(r.rejects.size() >= 1);
     CHECK(r.rejects[0].source == bomb + "!bomb.xml");
-    CHECK(r.rejects[0].reason == "member expands more than 10:1");
+    CHECK(r.rejects[0].reason.starts_with("member expands more than 10:1 ("));
   }
   SECTION("cap") {
     EventReadOptions options;
@@ -262,7 +275,7 @@ TEST_CASE("member paths with ../ or an absolute path are only names: nothing is 
   const auto zip = dir.write("evil.zip", make_archive(ArchiveKind::Zip, {{"../../escaped.xml", two_events(1)}, {"/tmp/abs-flexrecon.xml", two_events(3)}}));
   const auto r = read_inputs({zip});
   CHECK(r.rejects.empty());
-  CHECK(source_names(r) == std::vector<std::string>{zip + "!../../escaped.xml", zip + "!/tmp/abs-flexrecon.xml"});
+  CHECK(source_names(r) == std::vector<std::string>{zip, zip + "!../../escaped.xml", zip + "!/tmp/abs-flexrecon.xml"});
   CHECK(r.store.counts.read == 4);
   CHECK_FALSE(std::filesystem::exists(dir.path().parent_path().parent_path() / "escaped.xml"));
   CHECK(std::distance(std::filesystem::directory_iterator(dir.path()), std::filesystem::directory_iterator()) == 1);
@@ -329,4 +342,84 @@ TEST_CASE("a compressed file of zeros is reported as an archive holding no files
   CHECK(rejects[0].location == "file");
   CHECK(rejects[0].reason == "archive holds no files");
   CHECK(store.counts.files_rejected == 1);
+}
+
+namespace {
+
+// A reproducer fuzzing found; a missing shared/data folder fails the test rather than skipping it.
+std::string fuzz_repro(const std::string& name) {
+  const std::string path = std::string(FLEXRECON_SHARED_DATA) + "/fuzz-repro/" + name;
+  REQUIRE(std::filesystem::exists(path));
+  return path;
+}
+
+// The expanded byte count a "member expands more than R:1 (N bytes from C compressed)" reason names.
+std::uint64_t expanded_bytes(const std::string& reason) {
+  const auto open = reason.find('(');
+  REQUIRE(open != std::string::npos);
+  return std::stoull(reason.substr(open + 1));
+}
+
+}  // namespace
+
+TEST_CASE("the 1 GB gzip bombs from fuzzing are refused by the 1000:1 ratio after a few MB, and the run goes on") {
+  for (const std::string name : {"splitter_open_tag_1g.xml.gz", "splitter_comment_1g.xml.gz"}) {
+    INFO(name);
+    const std::string path = fuzz_repro(name);
+    const std::string member = path + "!" + name.substr(0, name.size() - 3);
+    const auto r = read_inputs({path, path + ".missing"});
+    REQUIRE(r.rejects.size() == 3);
+    CHECK(r.rejects[0].source == member);
+    CHECK(r.rejects[0].location == "file");
+    CHECK(r.rejects[0].reason.starts_with("member expands more than 1000:1 ("));
+    // The ratio fires at 1000 x the 4 KiB floor plus at most one read, not after 65 MB or 1 GB.
+    CHECK(expanded_bytes(r.rejects[0].reason) <= 1000 * 4096 + (1 << 18));
+    CHECK(r.rejects[1].reason == "archive not read beyond over-expanding member " + member);
+    CHECK(r.rejects[2].source == path + ".missing");
+    CHECK(r.store.counts.read == 0);
+  }
+}
+
+TEST_CASE("the quadratic-sniff zip from fuzzing (20 members of `<a` then 65,530 `<`) is read, each member rejected") {
+  const std::string path = fuzz_repro("sniff_quadratic_x20.zip");
+  const auto r = read_inputs({path});
+  REQUIRE(r.rejects.size() == 20);
+  for (std::size_t i = 0; i < r.rejects.size(); ++i) {
+    CHECK(r.rejects[i].source == path + "!m" + (i < 10 ? "0" : "") + std::to_string(i) + ".xml");
+    CHECK(r.rejects[i].reason == "not a recognised event format");
+  }
+  CHECK(r.store.counts.files_rejected == 20);
+}
+
+TEST_CASE("the expansion ratio is taken against the compressed bytes used, with a 4 KiB floor") {
+  TempDir dir;
+  SECTION("a bomb is refused once it passes 1000 x the floor, long before it expands whole") {
+    const auto bomb = dir.write("bomb.xml.gz", make_archive(ArchiveKind::Gz, {{"bomb.xml", "<Events>" + std::string(60 << 20, ' ')}}));
+    const auto r = read_inputs({bomb});
+    REQUIRE(r.rejects.size() == 2);
+    CHECK(r.rejects[0].reason.starts_with("member expands more than 1000:1 ("));
+    CHECK(expanded_bytes(r.rejects[0].reason) <= 1000 * 4096 + (1 << 18));
+  }
+  SECTION("a small member compressed 500:1 and expanding under 1000 x the floor is read whole") {
+    const std::string xml = "<Events>\n" + logon_4624(1, kT1) + std::string(3 << 20, ' ') + "\n</Events>\n";
+    const auto small = dir.write("small.xml.gz", make_archive(ArchiveKind::Gz, {{"small.xml", xml}}));
+    REQUIRE(std::filesystem::file_size(small) * 500 < xml.size());
+    const auto r = read_inputs({small});
+    CHECK(r.rejects.empty());
+    CHECK(r.store.counts.read == 1);
+  }
+}
+
+TEST_CASE("an event file with no <Event> element is a rejected file, not a rejected event") {
+  TempDir dir;
+  const auto empty = dir.write("empty.xml", "<?xml version=\"1.0\"?>\n<Events>\n</Events>\n");
+  const auto r = read_inputs({empty});
+  REQUIRE(r.rejects.size() == 1);
+  CHECK(r.rejects[0].source == empty);
+  CHECK(r.rejects[0].location == "file");
+  CHECK(r.rejects[0].reason == "no <Event> element in the file");
+  CHECK(r.store.counts.files_rejected == 1);
+  CHECK(r.store.counts.rejected == 0);
+  // Still a registered source: its hash is recorded like any file that was read.
+  CHECK(source_names(r) == std::vector<std::string>{empty});
 }

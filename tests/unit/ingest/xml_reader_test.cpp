@@ -1,7 +1,11 @@
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+
 #include "ingest/byte_sources.h"
+#include "ingest/event_stream.h"
 #include "ingest/utf8_decoder.h"
+#include "ingest/xml_reader.h"
 #include "ingest_test_support.h"
 
 using namespace flexrecon;
@@ -393,4 +397,52 @@ TEST_CASE("fields come from every UserData wrapper and from any EventData elemen
   CHECK(events[1].fields[1].name == "Data2");  // an empty Name cannot be looked up: numbered like no Name
   CHECK(events[1].fields[2].name == "Binary");
   CHECK(events[1].fields[3].name == "Extra");
+}
+
+TEST_CASE("an export holding only an unterminated comment, or nothing but blanks after its root, is reported") {
+  for (const std::string text : {"<?xml version=\"1.0\"?>\n<Events>\n<!-- cut off", "<Events>\n   \n", "<Events></Events>"}) {
+    INFO(text);
+    Rejects rejects;
+    std::string format;
+    const auto events = read_all(text, rejects, &format);
+    CHECK(format == "eventviewer-xml");
+    CHECK(events.empty());
+    REQUIRE(rejects.size() == 1);
+    CHECK(rejects[0].source == "test.xml");
+    CHECK(rejects[0].location == "file");
+    CHECK(rejects[0].reason == "no <Event> element in the file");
+  }
+}
+
+TEST_CASE("an event whose comment is cut off by the end of the file is rejected as truncated, with its line") {
+  Rejects rejects;
+  const auto events = read_all("<Events>\n" + logon_4624(1, kT1) + "\n<Event><!-- never closed", rejects);
+  REQUIRE(events.size() == 1);
+  REQUIRE(rejects.size() == 1);
+  CHECK(rejects[0].location == "line 3");
+  CHECK(rejects[0].reason == "truncated event at end of file");
+}
+
+TEST_CASE("sniffing is linear: heads built to make a rescanning sniffer quadratic are named in one pass") {
+  // Each of these is 16 MiB, 256 times the real sniff window: a sniffer that rescans names or
+  // searches the rest of the head per `<` would need ~10^14 steps and hit the test timeout.
+  const std::size_t n = 16u << 20;
+  CHECK(sniff_xml_format("<a" + std::string(n, '<')).empty());
+  CHECK(sniff_xml_format("<a>" + std::string(n, '<') + "x").empty());
+  std::string doctypes;
+  while (doctypes.size() < n) doctypes += "<!DOCTYPE a>";
+  CHECK(sniff_xml_format(doctypes + "<Events>") == "eventviewer-xml");
+  std::string names;
+  while (names.size() < n) names += "<" + std::string(300, 'n');
+  CHECK(sniff_xml_format(names).empty());
+  CHECK(sniff_xml_format("<root>" + std::string(n, '<') + "<Event>") == "root-xml");
+}
+
+TEST_CASE("the quadratic-sniff reproducer from fuzzing is read and found not to be event XML") {
+  const std::filesystem::path path = std::string(FLEXRECON_SHARED_DATA) + "/fuzz-repro/sniff_quadratic.xml";
+  REQUIRE(std::filesystem::exists(path));
+  FileSource file(path.string());
+  const std::string bytes = read_head(file, 1 << 20);
+  REQUIRE(bytes.size() == 65532);
+  CHECK(sniff_event_format(bytes).empty());
 }

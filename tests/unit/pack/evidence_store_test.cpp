@@ -26,7 +26,7 @@ TEST_CASE("the evidence store holds every table the schema documents", "[pack][s
   SqliteDb db(path);
   for (const char* table : {"meta", "source_files", "metering_rows", "events", "inventory", "sessions",
                             "session_evidence", "idle_spans", "power_spans", "coverage_gaps", "coverage_spans", "charges", "findings",
-                            "finding_evidence", "rejects"}) {
+                            "finding_evidence", "rejects", "duplicate_conflicts"}) {
     INFO(table);
     CHECK(count(db, std::string("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='") + table + "'") == 1);
   }
@@ -150,4 +150,41 @@ TEST_CASE("forwarded events from two machines with the same record number are bo
   // A citation of that record resolves to the first copy in host order.
   CHECK(count(db, "SELECT count(*) FROM session_evidence se JOIN events e ON e.id = se.row_id"
                   " WHERE se.position = 100 AND e.host = 'ws-0042'") == 1);
+}
+
+TEST_CASE("a conflicting duplicate is stored with both copies, each resolving to its source file", "[pack][store]") {
+  ReconcileResult r = sample_result();
+  // The same Security record in a second export that says something else.
+  r.sources.add({"later-export/ws-0042-Security.xml", SourceKind::Events, "wevtutil-xml", std::string(64, 'd'), 99, ""});
+  r.events.conflicts = {{"ws-0042", "Security", 141, EvidenceRef{1, 141, false}, EvidenceRef{3, 141, false}}};
+  ScratchDir dir;
+  const std::string path = (dir.path() / "evidence.sqlite").string();
+  write_evidence_store(r, path);
+  SqliteDb db(path);
+  auto st = db.prepare(
+      "SELECT d.host, d.channel, d.record_id, d.kept_ref, k.name, k.sha256, d.dropped_ref, x.name, x.sha256 "
+      "FROM duplicate_conflicts d JOIN source_files k ON k.id = d.kept_source_id "
+      "JOIN source_files x ON x.id = d.dropped_source_id");
+  REQUIRE(st.step());
+  CHECK(st.column_text(0) == "ws-0042");
+  CHECK(st.column_text(1) == "Security");
+  CHECK(st.column_int(2) == 141);
+  CHECK(st.column_text(3) == "logs/ws-0042-Security.xml#141");
+  CHECK(st.column_text(4) == "logs/ws-0042-Security.xml");
+  CHECK(st.column_text(5) == std::string(64, 'b'));
+  CHECK(st.column_text(6) == "later-export/ws-0042-Security.xml#141");
+  CHECK(st.column_text(7) == "later-export/ws-0042-Security.xml");
+  CHECK(st.column_text(8) == std::string(64, 'd'));
+  CHECK_FALSE(st.step());
+}
+
+TEST_CASE("an input that could not be read is a source file with its error and no hash", "[pack][store]") {
+  ReconcileResult r = sample_result();
+  r.sources.add({"logs/pipe", SourceKind::Events, "", "", 0, "skipped: FIFO"});
+  ScratchDir dir;
+  const std::string path = (dir.path() / "evidence.sqlite").string();
+  write_evidence_store(r, path);
+  SqliteDb db(path);
+  CHECK(count(db, "SELECT count(*) FROM source_files WHERE name = 'logs/pipe' AND sha256 IS NULL AND error = 'skipped: FIFO'") == 1);
+  CHECK(count(db, "SELECT count(*) FROM source_files WHERE error IS NULL") == 3);
 }

@@ -63,9 +63,9 @@ inline ReconcileResult sample_result() {
   r.options.list_price = 4;
   r.rules.hash = "5f1e0c0ffee";
 
-  r.sources.add({"lrt.csv", SourceKind::Metering, "token-flex-csv", std::string(64, 'a'), 1234});
-  r.sources.add({"logs/ws-0042-Security.xml", SourceKind::Events, "wevtutil-xml", std::string(64, 'b'), 56789});
-  r.sources.add({"sccm.csv", SourceKind::Inventory, "inventory-csv", std::string(64, 'c'), 321});
+  r.sources.add({"lrt.csv", SourceKind::Metering, "token-flex-csv", std::string(64, 'a'), 1234, ""});
+  r.sources.add({"logs/ws-0042-Security.xml", SourceKind::Events, "wevtutil-xml", std::string(64, 'b'), 56789, ""});
+  r.sources.add({"sccm.csv", SourceKind::Inventory, "inventory-csv", std::string(64, 'c'), 321, ""});
 
   // Row 0: launched at 02:00 when nobody was logged on (challenged, background).
   r.rows.push_back(make_row(2, "C-1001", "CORP\\jdoe", "jdoe", "WS-0042.corp.example", "ws-0042", "ACD",

@@ -1,8 +1,10 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 #include "pack_fixture.h"
+#include "util/sha256.h"
 
 using namespace flexrecon;
 using namespace flexrecon::test;
@@ -34,7 +36,7 @@ TEST_CASE("a written pack holds its six files and verifies against its manifest"
   const fs::path out = dir.path() / "pack";
   write_pack(sample_result(), options_for(out));
   CHECK(names_in(out) == kPackFiles);
-  CHECK(verify_pack(out.string()).empty());
+  CHECK(verify_pack(out.string()).ok());
   CHECK(names_in(dir.path()) == std::vector<std::string>{"pack"});  // no temporary folder left beside it
   const std::string manifest = read_file(out / "manifest.json");
   CHECK(manifest.find("\"rules_hash\": \"5f1e0c0ffee\"") != std::string::npos);
@@ -52,22 +54,79 @@ TEST_CASE("verify detects a tampered, a missing and an extra file", "[pack][writ
     std::string csv = read_file(out / "findings.csv");
     csv[csv.size() / 2] ^= 1;
     std::ofstream(out / "findings.csv", std::ios::binary) << csv;
-    const auto problems = verify_pack(out.string());
+    const auto problems = verify_pack(out.string()).problems;
     REQUIRE(problems.size() == 1);
     CHECK(problems[0].rfind("modified file: findings.csv", 0) == 0);
   }
   SECTION("missing") {
     fs::remove(out / "evidence.sqlite");
-    CHECK(verify_pack(out.string()) == std::vector<std::string>{"missing file: evidence.sqlite"});
+    CHECK(verify_pack(out.string()).problems == std::vector<std::string>{"missing file: evidence.sqlite"});
   }
   SECTION("extra") {
     std::ofstream(out / "notes.txt") << "added later\n";
-    CHECK(verify_pack(out.string()) == std::vector<std::string>{"unexpected file: notes.txt"});
+    CHECK(verify_pack(out.string()).problems == std::vector<std::string>{"unexpected file: notes.txt"});
+  }
+  SECTION("a file deleted together with its manifest entry") {
+    auto json = nlohmann::json::parse(read_file(out / "manifest.json"));
+    auto& files = json["files"];
+    files.erase(std::remove_if(files.begin(), files.end(), [](const auto& f) { return f["name"] == "evidence.sqlite"; }),
+                files.end());
+    const std::string manifest = json.dump(2) + "\n";
+    std::ofstream(out / "manifest.json", std::ios::binary) << manifest;
+    fs::remove(out / "evidence.sqlite");
+    const auto check = verify_pack(out.string());
+    CHECK(check.problems == std::vector<std::string>{"missing file: evidence.sqlite"});
+    CHECK(check.manifest_sha256 == sha256_hex(manifest));
+  }
+  SECTION("a pack file the manifest does not list") {
+    std::string manifest = read_file(out / "manifest.json");
+    const auto at = manifest.find("\"name\": \"dossier.html\"");
+    REQUIRE(at != std::string::npos);
+    manifest.replace(at, std::string("\"name\": \"dossier.html\"").size(), "\"name\": \"dossier.htm\"");
+    std::ofstream(out / "manifest.json", std::ios::binary) << manifest;
+    CHECK(verify_pack(out.string()).problems ==
+          std::vector<std::string>{"manifest.json does not list dossier.html", "missing file: dossier.htm"});
   }
   SECTION("manifest gone") {
     fs::remove(out / "manifest.json");
-    CHECK(verify_pack(out.string()) == std::vector<std::string>{"missing manifest.json"});
+    CHECK(verify_pack(out.string()).problems == std::vector<std::string>{"missing manifest.json"});
   }
+}
+
+TEST_CASE("the pack's files are one fixed list, and verify reports the manifest's own SHA-256", "[pack][write]") {
+  std::vector<std::string> names = pack_file_names();
+  CHECK(names.back() == "manifest.json");  // written last: it hashes the others
+  std::sort(names.begin(), names.end());
+  CHECK(names == kPackFiles);
+
+  ScratchDir dir;
+  const fs::path out = dir.path() / "pack";
+  write_pack(sample_result(), options_for(out));
+  const std::string manifest_hash = sha256_file((out / "manifest.json").string());
+  CHECK(verify_pack(out.string()).manifest_sha256 == manifest_hash);
+  std::ofstream(out / "extra.txt") << "x";
+  const auto failed = verify_pack(out.string());
+  CHECK_FALSE(failed.ok());
+  CHECK(failed.manifest_sha256 == manifest_hash);  // printed on failure too
+}
+
+TEST_CASE("the manifest lists archives, rejected and unreadable inputs: a hash, or the error instead", "[pack][write]") {
+  ReconcileResult r = sample_result();
+  r.sources.add({"logs/ws-0042.zip", SourceKind::Events, "archive", std::string(64, 'f'), 4096, ""});
+  r.sources.add({"logs/notes.txt", SourceKind::Events, "", std::string(64, '0'), 17, "not a recognised event format"});
+  r.sources.add({"logs/pipe", SourceKind::Events, "", "", 0, "skipped: FIFO"});
+  ScratchDir dir;
+  const fs::path out = dir.path() / "pack";
+  write_pack(r, options_for(out));
+  const std::string manifest = read_file(out / "manifest.json");
+  CHECK(manifest.find("\"format\": \"archive\",\n      \"kind\": \"events\",\n      \"name\": \"logs/ws-0042.zip\",\n"
+                      "      \"sha256\": \"" + std::string(64, 'f')) != std::string::npos);
+  CHECK(manifest.find("\"error\": \"not a recognised event format\",\n      \"format\": \"\",\n      \"kind\": "
+                      "\"events\",\n      \"name\": \"logs/notes.txt\",\n      \"sha256\": \"" + std::string(64, '0')) !=
+        std::string::npos);
+  CHECK(manifest.find("\"error\": \"skipped: FIFO\",\n      \"format\": \"\",\n      \"kind\": \"events\",\n"
+                      "      \"name\": \"logs/pipe\",\n      \"sha256\": null") != std::string::npos);
+  CHECK(verify_pack(out.string()).ok());
 }
 
 TEST_CASE("the same result written twice gives byte-identical packs", "[pack][write]") {
@@ -100,8 +159,21 @@ TEST_CASE("an existing output folder is refused without --force and replaced wit
   forced.force = true;
   write_pack(sample_result(), forced);
   CHECK(names_in(out) == kPackFiles);
-  CHECK(verify_pack(out.string()).empty());
+  CHECK(verify_pack(out.string()).ok());
   CHECK(names_in(dir.path()) == std::vector<std::string>{"pack"});
+}
+
+TEST_CASE("the early --out check refuses a folder, a file or a dangling link, and nothing without --force", "[pack][write]") {
+  ScratchDir dir;
+  CHECK_NOTHROW(refuse_existing_out((dir.path() / "new").string(), false));
+  fs::create_directories(dir.path() / "folder");
+  std::ofstream(dir.path() / "file") << "x";
+  fs::create_symlink(dir.path() / "nowhere", dir.path() / "dangling");
+  for (const std::string name : {"folder", "folder/", "file", "dangling"}) {
+    INFO(name);
+    CHECK_THROWS_AS(refuse_existing_out((dir.path() / name).string(), false), Error);
+    CHECK_NOTHROW(refuse_existing_out((dir.path() / name).string(), true));
+  }
 }
 
 TEST_CASE("a failure while writing leaves neither a pack nor a temporary folder", "[pack][write]") {
@@ -127,13 +199,13 @@ TEST_CASE("a failure while replacing leaves the old pack in place", "[pack][writ
 
 TEST_CASE("a run with nothing to challenge still writes a complete, verifiable pack", "[pack][write]") {
   ReconcileResult r;  // a metering file with a header and no rows, no events
-  r.sources.add({"empty.csv", SourceKind::Metering, "token-flex-csv", std::string(64, 'e'), 120});
+  r.sources.add({"empty.csv", SourceKind::Metering, "token-flex-csv", std::string(64, 'e'), 120, ""});
   r.metering_files.push_back({0, "token-flex-csv", 0, 0, 0});
   ScratchDir dir;
   const fs::path out = dir.path() / "empty-pack";
   write_pack(r, options_for(out.string() + "/"));  // a trailing slash names the same folder
   CHECK(names_in(out) == kPackFiles);
-  CHECK(verify_pack(out.string()).empty());
+  CHECK(verify_pack(out.string()).ok());
   CHECK(read_file(out / "findings.csv").find('\n') == read_file(out / "findings.csv").size() - 1);  // header only
   CHECK(read_file(out / "dossier.html").find("No charge is challenged.") != std::string::npos);
 }
@@ -149,5 +221,5 @@ TEST_CASE("day-granular metering rows without host or time get no picture, not a
   write_pack(r, options_for(dir.path() / "pack"));
   const std::string html = read_file(dir.path() / "pack" / "dossier.html");
   CHECK(html.find("id=\"exhibit-F0001\"") != std::string::npos);
-  CHECK(verify_pack((dir.path() / "pack").string()).empty());
+  CHECK(verify_pack((dir.path() / "pack").string()).ok());
 }

@@ -157,6 +157,13 @@ class HostLog {
         "</Reason></EventXML></UserData></Event>");
     return *this;
   }
+  // LSM 39: "Session <target> has been disconnected by session <source>".
+  HostLog& lsm_39(const std::string& time, const std::string& target_session, const std::string& source_session) {
+    add(header("Microsoft-Windows-TerminalServices-LocalSessionManager", 39, time, next_record(kLsmChannel), kLsmChannel) +
+        "<UserData><EventXML xmlns='Event_NS'><TargetSession>" + target_session + "</TargetSession><Source>" +
+        source_session + "</Source></EventXML></UserData></Event>");
+    return *this;
+  }
   HostLog& rdp_auth_1149(const std::string& time, const std::string& user) {
     add(header("Microsoft-Windows-TerminalServices-RemoteConnectionManager", 1149, time, next_record(kRcmChannel), kRcmChannel) +
         "<UserData><EventXML xmlns='Event_NS'><Param1>" + user + "</Param1><Param2>CORP</Param2>"

@@ -87,23 +87,65 @@ TEST_CASE("a reused LSM session id applies to the latest session bound to it") {
   CHECK(tl.sessions[1].idle[0].span.begin == at("2026-11-02T11:00:00Z"));
 }
 
-TEST_CASE("LSM disconnect notices 40 apply to the session holding that id") {
+TEST_CASE("LSM 39/40 give a disconnect's reason only: they open no idle span") {
   World w;
   HostLog sec;
   sec.noise("2026-11-02T07:00:00Z").logon("2026-11-02T08:00:00Z", "jdoe", "0x77", 10).noise("2026-11-02T20:00:00Z");
   HostLog lsm;
   lsm.lsm(21, "2026-11-02T08:00:01Z", "CORP\\jdoe", "4")
-      .lsm_40("2026-11-02T12:00:00Z", "4")
-      .lsm(25, "2026-11-02T12:30:00Z", "CORP\\jdoe", "4")
-      .lsm_40("2026-11-02T14:00:00Z", "9");  // no one holds session 9: not presence
+      .lsm_40("2026-11-02T12:00:00Z", "4", "5")   // client connection replaced by another
+      .lsm_39("2026-11-02T13:00:00Z", "4", "7")   // taken over by session 7
+      .lsm(25, "2026-11-02T13:30:00Z", "CORP\\jdoe", "4")
+      .lsm_40("2026-11-02T14:00:00Z", "9");       // no one holds session 9: proves nothing
+  w.file("lsm.xml", lsm);
+  w.file("security.xml", sec);
+  w.build();
+  REQUIRE(w.host().sessions.size() == 1);
+  const Session& s = w.host().sessions[0];
+  CHECK(s.idle.empty());
+  CHECK(s.active_during(around("2026-11-02T12:30:00Z")));
+  CHECK(s.active_during(around("2026-11-02T13:10:00Z")));
+  CHECK(s.evidence.size() == 5);              // 4624, 21, the 40 and 39 of session 4, 25
+  CHECK(w.host().events_used == 5);
+}
+
+TEST_CASE("LSM 40 after an LSM 24 is evidence of that disconnected span, which 24 and 25 bound") {
+  World w;
+  HostLog sec;
+  sec.noise("2026-11-02T07:00:00Z").logon("2026-11-02T08:00:00Z", "jdoe", "0x77", 10).noise("2026-11-02T20:00:00Z");
+  HostLog lsm;
+  lsm.lsm(21, "2026-11-02T08:00:01Z", "CORP\\jdoe", "4")
+      .lsm(24, "2026-11-02T12:00:00Z", "CORP\\jdoe", "4")
+      .lsm_40("2026-11-02T12:00:01Z", "4", "11")  // the user disconnected
+      .lsm(25, "2026-11-02T12:30:00Z", "CORP\\jdoe", "4");
   w.file("lsm.xml", lsm);
   w.file("security.xml", sec);
   w.build();
   REQUIRE(w.host().sessions.size() == 1);
   const Session& s = w.host().sessions[0];
   REQUIRE(s.idle.size() == 1);
+  CHECK(s.idle[0].kind == "disconnected");
   CHECK(s.idle[0].span == Span{at("2026-11-02T12:00:00Z"), at("2026-11-02T12:30:00Z")});
-  CHECK(w.host().events_used == 4);  // 4624, 21, the first 40, 25
+  CHECK(s.idle[0].evidence.size() == 3);  // 24, 40, 25
+}
+
+TEST_CASE("LSM 40 with a logoff reason before LSM 23 leaves the session active until the 23") {
+  World w;
+  HostLog sec;
+  sec.noise("2026-11-02T07:00:00Z").logon("2026-11-02T08:00:00Z", "jdoe", "0x77", 10).noise("2026-11-02T20:00:00Z");
+  HostLog lsm;
+  lsm.lsm(21, "2026-11-02T08:00:01Z", "CORP\\jdoe", "4")
+      .lsm_40("2026-11-02T16:59:00Z", "4", "12")  // the user logged off
+      .lsm(23, "2026-11-02T17:00:00Z", "CORP\\jdoe", "4");
+  w.file("lsm.xml", lsm);
+  w.file("security.xml", sec);
+  w.build();
+  REQUIRE(w.host().sessions.size() == 1);
+  const Session& s = w.host().sessions[0];
+  CHECK(s.span.end == at("2026-11-02T17:00:00Z"));
+  CHECK(s.end_reason == "LSM 23");
+  CHECK(s.idle.empty());
+  CHECK(s.active_during(Span{at("2026-11-02T16:59:30Z"), at("2026-11-02T16:59:31Z")}));
 }
 
 TEST_CASE("LSM events whose 21 rolled out of the LSM log apply to the user's open Security session") {

@@ -101,6 +101,29 @@ TEST_CASE("bad inventory rows are rejected alone and rows in = accepted + skippe
   CHECK(l.file.rows == l.file.accepted + l.file.skipped_not_autodesk + l.file.rejected);
 }
 
+TEST_CASE("Autodesk rows the catalog cannot map are kept without a code; other vendors' are skipped", "[inventory]") {
+  test::TempDir dir;
+  Loaded l = load(dir,
+                  "Netbios_Name0,ARPDisplayName0,Version0,InstallDate0\n"
+                  "WS-1,Autodesk AutoCAD Mechanical 2025 - English,25.0.58.0,20250115\n"
+                  "WS-1,Autodesk Desktop Connector,16.5.0,20250115\n"
+                  "WS-1,AutoCAD 2025 Language Pack - English,25.0.58.0,20250115\n"
+                  "WS-1,Microsoft Edge,120.0,20250101\n");
+  CHECK(l.file.rows == 4);
+  CHECK(l.file.accepted == 3);
+  CHECK(l.file.unmapped_autodesk == 2);
+  CHECK(l.file.skipped_not_autodesk == 1);
+  REQUIRE(l.rows.size() == 3);
+  CHECK(l.rows[0].product_code == "ACD");  // a toolset of AutoCAD
+  CHECK(l.rows[0].version == "2025");
+  CHECK(l.rows[1].product_code.empty());
+  CHECK(l.rows[1].display_name == "Autodesk Desktop Connector");
+  CHECK(l.rows[1].host == "ws-1");
+  CHECK(l.rows[1].installed == utc("2025-01-15"));
+  CHECK(l.rows[2].product_code.empty());  // carries "AutoCAD", but is not AutoCAD
+  CHECK(l.rows[2].line == 4);
+}
+
 TEST_CASE("an inventory without a host or product column is an input error", "[inventory]") {
   test::TempDir dir;
   CHECK_THROWS_WITH(load(dir, "serial,product\n1,AutoCAD\n"), Catch::Contains("no host column"));

@@ -80,3 +80,57 @@ TEST_CASE("the shipped catalog covers the SPEC's products", "[catalog]") {
     CHECK(catalog().by_code(code) != nullptr);
   }
 }
+
+TEST_CASE("AutoCAD's specialised toolsets are billed as AutoCAD and map to ACD", "[catalog]") {
+  CHECK(match("Autodesk AutoCAD Mechanical 2025 - English") == "ACD 2025");
+  CHECK(match("Autodesk AutoCAD Architecture 2025 - English") == "ACD 2025");
+  CHECK(match("Autodesk AutoCAD Electrical 2025") == "ACD 2025");
+  CHECK(match("Autodesk AutoCAD Map 3D 2025") == "ACD 2025");
+  CHECK(match("Autodesk AutoCAD MEP 2025 - English") == "ACD 2025");
+  CHECK(match("Autodesk AutoCAD Plant 3D 2025 - English") == "ACD 2025");
+  CHECK(match("Autodesk AutoCAD Raster Design 2025") == "ACD 2025");
+  CHECK(match("AutoCAD LT 2025") == "ACDLT 2025");  // still its own product
+}
+
+TEST_CASE("the shipped catalog covers the Flex desktop products users meet", "[catalog]") {
+  CHECK(catalog().all().size() >= 40);
+  CHECK(match("Autodesk Advance Steel 2025") == "ADSTPR 2025");
+  CHECK(match("Autodesk ReCap Pro 2025") == "RECAP 2025");
+  CHECK(match("Autodesk Vault Professional 2025 (Client)") == "-");  // not a name the catalog spells
+  CHECK(match("Autodesk Vault Professional Client 2025") == "VLTM 2025");
+  CHECK(match("Autodesk Fusion") == "FSN ");
+  CHECK(match("Autodesk Alias AutoStudio 2025") == "ALAUST 2025");
+  CHECK(match("Autodesk VRED Professional 2025") == "VRDPRO 2025");
+  CHECK(match("Autodesk Moldflow Insight Ultimate 2025") == "MFIA 2025");
+  CHECK(match("Autodesk InfraWorks 2025") == "IW360P 2025");
+  CHECK(match("Autodesk MotionBuilder 2025") == "MOBPRO 2025");
+  CHECK(match("Autodesk Robot Structural Analysis Professional 2025") == "RSAPRO 2025");
+  CHECK(match("Autodesk Vehicle Tracking 2025 - English") == "VEHTRK 2025");
+  CHECK(match("Autodesk Inventor Nastran 2025") == "INVNTRN 2025");
+  CHECK(match("Autodesk Factory Design Utilities 2025") == "FDU 2025");
+  // Every product is its own match: no name or alias is shadowed by another product's.
+  for (const Product& p : catalog().all()) {
+    CHECK(match(p.name) == p.code + " ");
+    for (const std::string& alias : p.aliases) CHECK(match(alias) == p.code + " ");
+  }
+}
+
+TEST_CASE("a name carries another only as whole words", "[catalog]") {
+  CHECK(names_in("Autodesk AutoCAD Mechanical 2025 - English", "AutoCAD"));
+  CHECK(names_in("AutoCAD LT 2025", "AutoCAD"));  // decided: LT carries AutoCAD (a note, never a claim)
+  CHECK(names_in("Autodesk_AutoCAD-Mechanical", "autocad"));
+  CHECK(names_in("Autodesk 3ds Max 2025", "3ds Max"));
+  CHECK_FALSE(names_in("Autodesk AutoCADMEP Tools", "AutoCAD"));
+  CHECK_FALSE(names_in("Autodesk Revitalize", "Revit"));
+  CHECK_FALSE(names_in("Max 3ds", "3ds Max"));
+  CHECK_FALSE(names_in("AutoCAD", ""));
+}
+
+TEST_CASE("names of Autodesk products the catalog cannot map are recognised as Autodesk's", "[catalog]") {
+  CHECK(catalog().names_autodesk_product("Autodesk Desktop Connector"));
+  CHECK(catalog().names_autodesk_product("AutoCAD 2025 Language Pack - English"));
+  CHECK(catalog().names_autodesk_product("Revit Content Libraries 2025"));
+  CHECK_FALSE(catalog().names_autodesk_product("Microsoft Office Professional Plus 2021"));
+  CHECK_FALSE(catalog().names_autodesk_product("Autodeskish Tools"));
+  CHECK_FALSE(catalog().names_autodesk_product(""));
+}

@@ -41,3 +41,25 @@ TEST_CASE("text that is not UTF-8 is made UTF-8: Windows-1252 CSV cells and brok
   CHECK(repair_utf8("ok \xFF ok") == "ok \xEF\xBF\xBD ok");
   CHECK(repair_utf8("M\xC3\xBCller") == "M\xC3\xBCller");
 }
+
+TEST_CASE("text cut to a byte budget never splits a 2-, 3- or 4-byte character") {
+  const std::string e_acute = "\xC3\xA9", euro = "\xE2\x82\xAC", clef = "\xF0\x9D\x84\x9E";
+  for (const std::string& ch : {e_acute, euro, clef}) {
+    // The character straddles the limit at every possible offset: it is dropped whole.
+    for (std::size_t inside = 1; inside < ch.size(); ++inside) {
+      const std::string text = std::string(10 - inside, 'x') + ch + "tail";
+      const std::string cut = truncate_utf8(text, 10);
+      INFO("character of " << ch.size() << " bytes, " << inside << " of them before the limit");
+      CHECK(cut == std::string(10 - inside, 'x'));
+      CHECK(is_valid_utf8(cut));
+    }
+    // Ending exactly at the limit it is kept.
+    const std::string fits = std::string(10 - ch.size(), 'x') + ch + "tail";
+    CHECK(truncate_utf8(fits, 10) == std::string(10 - ch.size(), 'x') + ch);
+  }
+  CHECK(truncate_utf8("short", 10) == "short");
+  CHECK(truncate_utf8("", 0).empty());
+  CHECK(truncate_utf8(euro, 2).empty());
+  // Bytes that are not UTF-8 at all are cut where asked: nothing to protect there.
+  CHECK(truncate_utf8("abcd\x80\x80\x80\x80\x80", 6) == "abcd\x80\x80");
+}

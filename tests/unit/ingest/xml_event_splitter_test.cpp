@@ -1,0 +1,174 @@
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cstring>
+
+#include "ingest/byte_sources.h"
+#include "ingest/xml_event_splitter.h"
+#include "ingest_test_support.h"
+
+using namespace flexrecon;
+using namespace flexrecon::test;
+
+namespace {
+
+const std::string kT1 = "2025-03-03T08:01:02Z";
+const std::string kT2 = "2025-03-03T08:05:00Z";
+
+// A stream generated while it is read: `head`, then `filler` repeated up to `filler_bytes`, then
+// `tail`. Hundreds of MB can stream through the splitter without being written anywhere or held.
+class GeneratedSource : public ByteSource {
+ public:
+  GeneratedSource(std::string head, char filler, std::uint64_t filler_bytes, std::string tail)
+      : head_(std::move(head)), filler_(filler), filler_bytes_(filler_bytes), tail_(std::move(tail)) {}
+
+  std::size_t read(char* buf, std::size_t n) override {
+    std::size_t done = 0;
+    while (done < n) {
+      if (head_pos_ < head_.size()) {
+        const std::size_t k = std::min(n - done, head_.size() - head_pos_);
+        std::memcpy(buf + done, head_.data() + head_pos_, k);
+        head_pos_ += k;
+        done += k;
+      } else if (filled_ < filler_bytes_) {
+        const auto k = static_cast<std::size_t>(std::min<std::uint64_t>(n - done, filler_bytes_ - filled_));
+        std::memset(buf + done, filler_, k);
+        filled_ += k;
+        done += k;
+      } else if (tail_pos_ < tail_.size()) {
+        const std::size_t k = std::min(n - done, tail_.size() - tail_pos_);
+        std::memcpy(buf + done, tail_.data() + tail_pos_, k);
+        tail_pos_ += k;
+        done += k;
+      } else {
+        break;
+      }
+    }
+    streamed_ += done;
+    return done;
+  }
+  std::uint64_t streamed() const { return streamed_; }
+
+ private:
+  std::string head_;
+  char filler_;
+  std::uint64_t filler_bytes_;
+  std::string tail_;
+  std::size_t head_pos_ = 0;
+  std::uint64_t filled_ = 0;
+  std::size_t tail_pos_ = 0;
+  std::uint64_t streamed_ = 0;
+};
+
+struct Split {
+  std::vector<RawEvent> events;
+  std::size_t peak = 0;
+  std::size_t limit = 0;
+};
+
+// Splits `in`, checking the buffer against its bound after every event (as the bytes stream).
+Split split_all(ByteSource& in, std::uint64_t max_event_bytes = 4u << 20) {
+  XmlEventSplitter splitter(in, max_event_bytes);
+  Split out;
+  out.limit = splitter.buffer_limit();
+  RawEvent raw;
+  while (splitter.next(raw)) {
+    REQUIRE(splitter.peak_buffer_capacity() <= splitter.buffer_limit());
+    out.events.push_back(raw);
+  }
+  out.peak = splitter.peak_buffer_capacity();
+  return out;
+}
+
+const std::uint64_t k4MiB = 4u << 20;
+// What "O(4 MiB + read buffer)" means in numbers: the event bound plus three read chunks and a
+// name's lookahead, well under 5 MiB.
+const std::size_t kCeiling = (4u << 20) + 3 * XmlEventSplitter::kReadChunk + 512;
+
+}  // namespace
+
+TEST_CASE("a 300 MB unterminated attribute streams through in bounded memory: one reject, then the next event") {
+  GeneratedSource in("<Events>\n<Event a=\"", 'A', 300ull << 20, "\">\n" + logon_4624(5, kT1) + "\n</Events>\n");
+  const Split s = split_all(in);
+  CHECK(in.streamed() > (300ull << 20));
+  CHECK(s.peak <= kCeiling);
+  CHECK(s.limit <= kCeiling);
+  REQUIRE(s.events.size() == 2);
+  CHECK(s.events[0].line == 2);
+  CHECK(s.events[0].broken == "unterminated attribute value at line 2 (event passes the 4 MiB bound)");
+  CHECK(s.events[0].text.empty());
+  // Reading resumed: the event after the garbage is cut out whole, its line counted through it.
+  CHECK(s.events[1].broken.empty());
+  CHECK(s.events[1].line == 3);
+  CHECK(s.events[1].text == logon_4624(5, kT1));
+}
+
+TEST_CASE("an unterminated comment or CDATA section inside an event is rejected at the bound, memory stays bounded") {
+  for (const std::string opener : {"<!--", "<![CDATA["}) {
+    INFO(opener);
+    GeneratedSource in("<Events>\n" + logon_4624(1, kT1) + "\n<Event>\n" + opener, 'x', 64ull << 20,
+                       "\n" + logon_4624(2, kT2) + "\n</Events>");
+    const Split s = split_all(in);
+    CHECK(s.peak <= kCeiling);
+    REQUIRE(s.events.size() == 3);
+    CHECK(s.events[0].broken.empty());
+    const std::string what = opener == "<!--" ? "comment" : "CDATA section";
+    CHECK(s.events[1].line == 3);
+    CHECK(s.events[1].broken == "unterminated " + what + " at line 4 (event passes the 4 MiB bound)");
+    CHECK(s.events[2].broken.empty());
+    CHECK(s.events[2].line == 5);
+  }
+}
+
+TEST_CASE("a start tag that never ends (no quote, no >) is rejected at the bound") {
+  GeneratedSource in("<Event ", 'b', 32ull << 20, "");
+  const Split s = split_all(in);
+  CHECK(s.peak <= kCeiling);
+  REQUIRE(s.events.size() == 1);
+  CHECK(s.events[0].broken == "unterminated start tag at line 1 (event passes the 4 MiB bound)");
+}
+
+TEST_CASE("an </Event end tag that never reaches > is rejected at the bound") {
+  GeneratedSource in("<Event>\n</Event ", ' ', 32ull << 20, logon_4624(3, kT1));
+  const Split s = split_all(in);
+  CHECK(s.peak <= kCeiling);
+  REQUIRE(s.events.size() == 2);
+  CHECK(s.events[0].broken == "unterminated end tag at line 2 (event passes the 4 MiB bound)");
+  CHECK(s.events[1].text == logon_4624(3, kT1));
+}
+
+TEST_CASE("event text that runs past the bound without an end is rejected once and reading resumes at the next event") {
+  GeneratedSource in("<Event><Data>", 'z', 100ull << 20, "</Data></Event>\n" + logon_4624(4, kT1));
+  const Split s = split_all(in);
+  CHECK(s.peak <= kCeiling);
+  REQUIRE(s.events.size() == 2);
+  CHECK(s.events[0].broken == "event larger than 4194304 bytes");
+  CHECK(s.events[1].line == 2);
+  CHECK(s.events[1].text == logon_4624(4, kT1));
+}
+
+TEST_CASE("the bound follows max_event_bytes: a smaller bound gives a smaller buffer") {
+  GeneratedSource in("<Event a='", 'q', 8ull << 20, "'/>");
+  const Split s = split_all(in, 64 << 10);
+  CHECK(s.peak <= (64u << 10) + 3 * XmlEventSplitter::kReadChunk + 512);
+  REQUIRE(s.events.size() == 1);
+  CHECK(s.events[0].broken == "unterminated attribute value at line 1 (event passes the 65536 bytes bound)");
+}
+
+TEST_CASE("32 MiB of < between events (no event start) is scanned in bounded memory") {
+  GeneratedSource in("<Events>", '<', 32ull << 20, logon_4624(9, kT1) + "</Events>");
+  const Split s = split_all(in);
+  CHECK(s.peak <= kCeiling);
+  REQUIRE(s.events.size() == 1);
+  CHECK(s.events[0].text == logon_4624(9, kT1));
+}
+
+TEST_CASE("a comment or quote that does close within the bound is stepped over, not rejected") {
+  const std::string ev = "<Event a='x>y'><!-- </Event> --><![CDATA[</Event>]]><EventID>1</EventID></Event>";
+  const std::string file = "<Events>" + ev + "</Events>";
+  MemorySource in(file);
+  const Split s = split_all(in);
+  REQUIRE(s.events.size() == 1);
+  CHECK(s.events[0].broken.empty());
+  CHECK(s.events[0].text == ev);
+}
