@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,7 +47,12 @@ struct Event {
   }
 };
 
-// `WS-0042.corp.example` -> `ws-0042`.
+// What the event means in a dossier reader's words ("logon", "workstation locked"), for the
+// (channel, provider, id) combinations of SPEC 1.2 "Events used"; nullopt for every other event.
+// The same table decides is_relevant_event (event_store.h).
+std::optional<std::string_view> event_meaning(const Event& e);
+
+// `WS-0042.corp.example` -> `ws-0042`; `\\WS-0042` -> `ws-0042`.
 std::string normalize_host(std::string_view host);
 // `CORP\jdoe`, `jdoe@corp.example`, `JDoe` -> `jdoe`.
 std::string normalize_user(std::string_view user);

@@ -14,6 +14,7 @@ namespace flexrecon {
 
 enum class FindingStatus { Challenged, InsufficientEvidence, Note };
 std::string_view status_name(FindingStatus s);  // "challenged", "insufficient-evidence", "note"
+std::optional<FindingStatus> parse_status(std::string_view text);
 
 struct Finding {
   std::string id;               // "F00001", in metering row order, the main row before its notes

@@ -63,6 +63,8 @@ struct Rate {
   std::optional<Instant> effective_from;  // inclusive, midnight UTC
   std::optional<Instant> effective_to;    // inclusive day: valid until the end of that day
   std::string source;                     // where the figure comes from
+  // When the rate is in force: [effective_from, the day after effective_to), open where not given.
+  Span in_force() const;
 };
 
 class RateSheet {
@@ -81,6 +83,8 @@ std::string_view confidence_name(Confidence c);
 std::optional<Confidence> parse_confidence(std::string_view text);
 
 enum class BillingModel { Rolling24h, CalendarDay };
+std::string_view billing_model_name(BillingModel m);  // "rolling-24h", "calendar-day"
+std::optional<BillingModel> parse_billing_model(std::string_view text);
 
 struct Settings {
   Instant presence_tolerance = 120 * kSecond;
@@ -97,6 +101,9 @@ struct Settings {
 
   // True when the (normalised) account matches a service-account pattern (glob, case-insensitive).
   bool is_service_account(std::string_view user) const;
+  // SPEC 3 rule 1's presence window around `t`: [t - tol, t + tol], both ends included, as the
+  // half-open span [t - tol, t + tol + 1 µs). Every rule and exhibit asks about this one window.
+  Span presence_window(Instant t) const;
 };
 
 struct RulesFolder {

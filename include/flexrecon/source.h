@@ -3,11 +3,13 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace flexrecon {
 
 enum class SourceKind { Metering, Events, Inventory, Identities, Rules };
+std::string_view source_kind_name(SourceKind k);  // "metering", "events", "inventory", "identities", "rules"
 
 struct SourceFile {
   std::string name;    // as given on the command line; archive members as `archive.zip!member/path.xml`

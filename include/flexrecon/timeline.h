@@ -10,6 +10,7 @@
 #include "flexrecon/event_store.h"
 #include "flexrecon/reference_data.h"
 #include "flexrecon/source.h"
+#include "flexrecon/span_index.h"
 #include "flexrecon/time.h"
 
 namespace flexrecon {
@@ -19,6 +20,9 @@ struct IdleSpan {
   std::string kind;  // "locked", "screensaver", "disconnected", or several joined by "/" where they overlap
   std::vector<EvidenceRef> evidence;
 };
+
+// True when `window` is contained in the union of `idle` (sorted, disjoint).
+bool covered_by(const std::vector<IdleSpan>& idle, Span window);
 
 struct Session {
   std::uint64_t id = 0;          // stable within one run: order of start, then host
@@ -64,10 +68,34 @@ struct HostTimeline {
   // Boot markers (time, evidence), used for rebuilding orphan sessions and for inspect.
   std::vector<std::pair<Instant, EvidenceRef>> boots;
 
-  // The uncovered spans overlapping `window`.
-  std::vector<const CoverageGap*> gaps_overlapping(Span window) const;
-  // The power-off span containing all of `window`, or nullptr.
+  // The power-off span containing all of `window`, or nullptr. (Few per host: a scan is enough.)
   const PowerSpan* off_throughout(Span window) const;
+};
+
+// The overlap questions the rules ask of one host's timeline, answered through SpanIndex rather than
+// by scanning: a filtered Security export leaves a gap between almost every pair of records and a
+// terminal server holds thousands of sessions, while a charge concerns the few around it. Refers to
+// `timeline`, which must outlive it and not change. Windows are half-open; an empty window [t, t)
+// asks about the instant t.
+class TimelineIndex {
+ public:
+  explicit TimelineIndex(const HostTimeline& timeline);
+
+  // The sessions overlapping `window`, in order of start (then id). A zero-length session holds no
+  // instant and overlaps nothing.
+  std::vector<const Session*> sessions_overlapping(Span window) const;
+  // The session that ended last at or before `t`, and the first that started at or after `t`.
+  const Session* last_ended_by(Instant t) const;
+  const Session* first_started_from(Instant t) const;
+  // The uncovered spans overlapping `window`, in the timeline's order.
+  std::vector<const CoverageGap*> gaps_overlapping(Span window) const;
+
+ private:
+  const HostTimeline* timeline_;
+  SpanIndex sessions_;
+  SpanIndex gaps_;
+  std::vector<const Session*> by_start_;  // (begin, id)
+  std::vector<const Session*> by_end_;    // (end, id)
 };
 
 struct Timelines {

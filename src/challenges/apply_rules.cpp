@@ -8,15 +8,6 @@
 
 namespace flexrecon {
 
-std::string_view status_name(FindingStatus s) {
-  switch (s) {
-    case FindingStatus::Challenged: return "challenged";
-    case FindingStatus::InsufficientEvidence: return "insufficient-evidence";
-    case FindingStatus::Note: return "note";
-  }
-  return "note";
-}
-
 RuleResults apply_rules(const RuleInputs& inputs) {
   challenges::RuleContext ctx(inputs);
 

@@ -69,7 +69,7 @@ Verdict challenge(Confidence confidence, const std::string& reason, double token
 std::optional<Verdict> judge(const RuleContext& ctx, const MeteringRow& row) {
   const Instant t = *row.start;
   const Instant tol = ctx.settings().presence_tolerance;
-  const Span window{t - tol, t + tol + 1};  // both ends inclusive
+  const Span window = ctx.settings().presence_window(t);
   const std::string when = describe_window(t, tol);
   const std::string& user = row.user;
   const std::string& host = row.host;
@@ -92,7 +92,7 @@ std::optional<Verdict> judge(const RuleContext& ctx, const MeteringRow& row) {
   }
 
   // Absence of a logon proves nothing where the log has holes: U may have logged on in the gap.
-  std::vector<const CoverageGap*> gaps = tl->gaps_overlapping(window);
+  std::vector<const CoverageGap*> gaps = ctx.gaps_overlapping(*tl, window);
   if (!gaps.empty() || !tl->has_security_log) {
     std::vector<std::string> parts;
     Verdict v = insufficient("");

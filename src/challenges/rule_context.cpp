@@ -57,54 +57,26 @@ const HostTimeline* RuleContext::timeline(const std::string& host) const {
   return timelines_->find(host);
 }
 
-const RuleContext::SessionIndex& RuleContext::index_of(const HostTimeline& timeline) const {
-  auto [it, fresh] = session_index_.try_emplace(&timeline);
-  SessionIndex& index = it->second;
-  if (fresh) {
-    for (const Session& s : timeline.sessions) index.by_start.push_back(&s);
-    index.by_end = index.by_start;
-    std::sort(index.by_start.begin(), index.by_start.end(), [](const Session* a, const Session* b) {
-      return a->span.begin != b->span.begin ? a->span.begin < b->span.begin : a->id < b->id;
-    });
-    std::sort(index.by_end.begin(), index.by_end.end(), [](const Session* a, const Session* b) {
-      return a->span.end != b->span.end ? a->span.end < b->span.end : a->id < b->id;
-    });
-    Instant latest = kMinInstant;
-    for (const Session* s : index.by_start) {
-      latest = std::max(latest, s->span.end);
-      index.max_end.push_back(latest);
-    }
-  }
-  return index;
+const TimelineIndex& RuleContext::index_of(const HostTimeline& timeline) const {
+  auto it = timeline_index_.find(&timeline);
+  if (it == timeline_index_.end()) it = timeline_index_.emplace(&timeline, TimelineIndex(timeline)).first;
+  return it->second;
 }
 
 const Session* RuleContext::last_ended_by(const HostTimeline& timeline, Instant t) const {
-  const SessionIndex& index = index_of(timeline);
-  auto it = std::partition_point(index.by_end.begin(), index.by_end.end(),
-                                 [&](const Session* s) { return s->span.end <= t; });
-  return it == index.by_end.begin() ? nullptr : *(it - 1);
+  return index_of(timeline).last_ended_by(t);
 }
 
 const Session* RuleContext::first_started_from(const HostTimeline& timeline, Instant t) const {
-  const SessionIndex& index = index_of(timeline);
-  auto it = std::partition_point(index.by_start.begin(), index.by_start.end(),
-                                 [&](const Session* s) { return s->span.begin < t; });
-  return it == index.by_start.end() ? nullptr : *it;
+  return index_of(timeline).first_started_from(t);
 }
 
 std::vector<const Session*> RuleContext::sessions_overlapping(const HostTimeline& timeline, Span window) const {
-  const SessionIndex& index = index_of(timeline);
-  // Sessions starting before the window ends, walked back while any of them may still reach into it.
-  std::size_t i = std::partition_point(index.by_start.begin(), index.by_start.end(),
-                                       [&](const Session* s) { return s->span.begin < window.end; }) -
-                  index.by_start.begin();
-  std::vector<const Session*> out;
-  while (i > 0 && index.max_end[i - 1] > window.begin) {
-    --i;
-    if (index.by_start[i]->span.overlaps(window)) out.push_back(index.by_start[i]);
-  }
-  std::reverse(out.begin(), out.end());
-  return out;
+  return index_of(timeline).sessions_overlapping(window);
+}
+
+std::vector<const CoverageGap*> RuleContext::gaps_overlapping(const HostTimeline& timeline, Span window) const {
+  return index_of(timeline).gaps_overlapping(window);
 }
 
 const std::vector<const InventoryRow*>& RuleContext::inventory(const std::string& host) const {

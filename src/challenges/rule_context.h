@@ -52,10 +52,11 @@ class RuleContext {
 
   // The host's timeline, or nullptr when no event of that host was read.
   const HostTimeline* timeline(const std::string& host) const;
-  // The sessions of `timeline` that overlap `window`, in order of start. Indexed on first use: a
-  // terminal server can hold tens of thousands of sessions, asked about once per charge.
+  // The questions of TimelineIndex (flexrecon/timeline.h), asked of `timeline`. Indexed on first
+  // use: a terminal server can hold tens of thousands of sessions and a filtered export as many
+  // gaps, asked about once per charge.
   std::vector<const Session*> sessions_overlapping(const HostTimeline& timeline, Span window) const;
-  // The session that ended last at or before `t`, and the first that started at or after `t`.
+  std::vector<const CoverageGap*> gaps_overlapping(const HostTimeline& timeline, Span window) const;
   const Session* last_ended_by(const HostTimeline& timeline, Instant t) const;
   const Session* first_started_from(const HostTimeline& timeline, Instant t) const;
   // The inventory rows of a host (empty when the host has none or `host` is empty), mapped to a
@@ -72,13 +73,8 @@ class RuleContext {
   const RulesFolder* rules_;
   std::vector<Charge> charges_;
   std::map<std::string, std::vector<const InventoryRow*>> inventory_by_host_;
-  struct SessionIndex {
-    std::vector<const Session*> by_start;
-    std::vector<Instant> max_end;  // max_end[i]: latest end among by_start[0..i]
-    std::vector<const Session*> by_end;
-  };
-  const SessionIndex& index_of(const HostTimeline& timeline) const;
-  mutable std::map<const HostTimeline*, SessionIndex> session_index_;
+  const TimelineIndex& index_of(const HostTimeline& timeline) const;
+  mutable std::map<const HostTimeline*, TimelineIndex> timeline_index_;
   NotEvaluable not_evaluable_;
 };
 

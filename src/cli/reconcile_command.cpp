@@ -73,9 +73,8 @@ int run_reconcile_command(const std::vector<std::string>& args, const std::vecto
   refuse_existing_out(o.out, o.force);
   if (o.jobs < 1 || o.jobs > 256) throw Error::usage("--jobs takes a number from 1 to 256");
   if (!billing_model.empty()) {
-    if (billing_model == "rolling-24h") o.billing_model = BillingModel::Rolling24h;
-    else if (billing_model == "calendar-day") o.billing_model = BillingModel::CalendarDay;
-    else throw Error::usage("--billing-model is rolling-24h or calendar-day, not '" + billing_model + "'");
+    o.billing_model = parse_billing_model(billing_model);
+    if (!o.billing_model) throw Error::usage("--billing-model is rolling-24h or calendar-day, not '" + billing_model + "'");
   }
   if (!min_confidence.empty()) {
     o.min_confidence = parse_confidence(min_confidence);

@@ -10,6 +10,7 @@
 #include "evtx/binxml.h"
 #include "evtx/byte_view.h"
 #include "evtx/crc32.h"
+#include "model/event_fields.h"
 #include "util/strings.h"
 
 namespace flexrecon {
@@ -51,24 +52,6 @@ std::string hex(std::size_t v) {
   return buf;
 }
 
-// Kept private rather than calling ingest's channel_from_name: ingest depends on this library.
-Channel channel_of(std::string_view name) {
-  if (iequals(name, "Security")) return Channel::Security;
-  if (iequals(name, "System")) return Channel::System;
-  if (iequals(name, "Microsoft-Windows-TerminalServices-LocalSessionManager/Operational"))
-    return Channel::LocalSessionManager;
-  if (iequals(name, "Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational"))
-    return Channel::RemoteConnectionManager;
-  return Channel::Other;
-}
-
-// `WS-0042.corp.example` -> `ws-0042` (same rule as normalize_host, which lives in ingest).
-std::string short_host(std::string_view computer) {
-  std::string_view t = trim(computer);
-  t = t.substr(0, t.find('.'));
-  return to_lower(t);
-}
-
 template <typename T>
 bool parse_uint(std::string_view text, T& out) {
   text = trim(text);
@@ -98,26 +81,20 @@ std::string field_text(std::string_view raw) {
   return std::string(trim(out));
 }
 
-// EventData/Data@Name, unnamed Data as Data1.., Binary; UserData/<X>/<child> by element name.
-void collect_fields(const XmlNode& event, std::vector<EventField>& fields) {
-  if (const XmlNode* data = event.child("EventData")) {
-    int unnamed = 0;
-    for (const auto& item : data->children) {
-      std::string name;
-      if (item.name == "Data") {
-        name = item.attribute("Name");
-        if (name.empty()) name = "Data" + std::to_string(++unnamed);
-      } else {
-        name = item.name;
-      }
-      fields.push_back(EventField{std::move(name), field_text(item.text)});
-    }
+// The decoded record's tree as collect_event_fields (model/event_fields.h) reads it.
+struct DecodedTree {
+  template <typename F>
+  static void for_each_child(const XmlNode& node, F&& f) {
+    for (const XmlNode& child : node.children) f(child);
   }
-  if (const XmlNode* user = event.child("UserData")) {
-    for (const auto& wrapper : user->children)
-      for (const auto& item : wrapper.children) fields.push_back(EventField{item.name, field_text(item.text)});
+  static std::string_view name(const XmlNode& node) { return node.name; }
+  static std::string_view name_attribute(const XmlNode& node) {
+    for (const auto& [key, value] : node.attributes)
+      if (key == "Name") return value;
+    return {};
   }
-}
+  static std::string text(const XmlNode& node) { return field_text(node.text); }
+};
 
 // Builds the Event from a decoded record; false (with `why`) when the System header is unusable.
 bool to_event(const XmlNode& root, Event& e, std::string& why) {
@@ -149,9 +126,9 @@ bool to_event(const XmlNode& root, Event& e, std::string& why) {
   if (const XmlNode* provider = system->child("Provider")) e.provider = std::string(trim(provider->attribute("Name")));
   if (const XmlNode* channel = system->child("Channel")) e.channel_name = std::string(trim(channel->text));
   if (const XmlNode* computer = system->child("Computer")) e.computer = std::string(trim(computer->text));
-  e.channel = channel_of(e.channel_name);
-  e.host = short_host(e.computer);
-  collect_fields(*event, e.fields);
+  e.channel = channel_from_name(e.channel_name);
+  e.host = normalize_host(e.computer);
+  collect_event_fields<DecodedTree>(*event, e.fields);
   return true;
 }
 

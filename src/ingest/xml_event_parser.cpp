@@ -6,19 +6,14 @@
 #include <cstring>
 #include <pugixml.hpp>
 
+#include "model/event_fields.h"
 #include "util/strings.h"
 
 namespace flexrecon {
 
 namespace {
 
-std::string_view local_name(const char* name) {
-  std::string_view n(name);
-  const auto colon = n.rfind(':');
-  return colon == std::string_view::npos ? n : n.substr(colon + 1);
-}
-
-// `want` is the element's name without its namespace prefix. Cheaper than local_name(): element
+// `want` is the element's name without its namespace prefix. Cheaper than local_element_name(): element
 // names are compared by the thousand per event.
 bool has_local_name(const char* name, const char* want) {
   const char* colon = std::strchr(name, ':');
@@ -111,29 +106,17 @@ bool parse_integer(std::string_view s, T& out) {
   return !s.empty() && ec == std::errc() && ptr == end;
 }
 
-void read_fields(const pugi::xml_node& event, std::vector<EventField>& fields) {
-  if (const auto data = child_named(event, "EventData")) {
-    int unnamed = 0;
-    for (auto child = data.first_child(); child; child = child.next_sibling()) {
-      if (child.type() != pugi::node_element) continue;
-      if (has_local_name(child.name(), "Data")) {
-        const auto attr = child.attribute("Name");
-        fields.push_back({attr ? std::string(attr.value()) : "Data" + std::to_string(++unnamed), text_of(child)});
-      } else if (has_local_name(child.name(), "Binary")) {
-        fields.push_back({"Binary", text_of(child)});
-      }
-    }
+// pugixml's tree as collect_event_fields (model/event_fields.h) reads it.
+struct PugiTree {
+  template <typename F>
+  static void for_each_child(const pugi::xml_node& node, F&& f) {
+    for (auto child = node.first_child(); child; child = child.next_sibling())
+      if (child.type() == pugi::node_element) f(child);
   }
-  if (const auto user_data = child_named(event, "UserData")) {
-    // UserData/<EventXML or similar>/<field>: the wrapper's name varies by provider, the fields do not.
-    for (auto wrapper = user_data.first_child(); wrapper; wrapper = wrapper.next_sibling()) {
-      if (wrapper.type() != pugi::node_element) continue;
-      for (auto child = wrapper.first_child(); child; child = child.next_sibling())
-        if (child.type() == pugi::node_element) fields.push_back({std::string(local_name(child.name())), text_of(child)});
-      break;
-    }
-  }
-}
+  static std::string_view name(const pugi::xml_node& node) { return node.name(); }
+  static std::string_view name_attribute(const pugi::xml_node& node) { return node.attribute("Name").value(); }
+  static std::string text(const pugi::xml_node& node) { return text_of(node); }
+};
 
 }  // namespace
 
@@ -202,7 +185,7 @@ bool XmlEventParser::parse(std::string& text, Event& out, std::string& why) {
   out.provider = child_named(system, "Provider").attribute("Name").value();
   out.fields.clear();
   out.fields.reserve(16);
-  read_fields(event, out.fields);
+  collect_event_fields<PugiTree>(event, out.fields);
   return true;
 }
 

@@ -11,7 +11,7 @@
 #include <kainjow/mustache.hpp>
 
 #include "pack/evidence_index.h"
-#include "pack/span_index.h"
+#include "flexrecon/span_index.h"
 #include "pack/timeline_svg.h"
 #include "pack/totals.h"
 #include "util/strings.h"
@@ -190,7 +190,7 @@ class DossierBuilder {
     std::optional<Span> period;
     for (const MeteringRow& row : r_.rows) {
       if (!row.is_charge || !row.start || row.host.empty()) continue;
-      presence[row.host].push_back({*row.start - tol, *row.start + tol});
+      presence[row.host].push_back(r_.rules.settings.presence_window(*row.start));
       const Span whole{*row.start - tol, std::max(row.end.value_or(*row.start), *row.start) + tol};
       period = period ? Span{std::min(period->begin, whole.begin), std::max(period->end, whole.end)} : whole;
     }
@@ -346,7 +346,7 @@ class DossierBuilder {
     Span range{start - tol, end + tol};
 
     TimelineLane charge{"Charge " + row.record_id, {}};
-    charge.bars.push_back({{start - tol, start + tol}, "window", "presence window (start +/- tolerance)"});
+    charge.bars.push_back({r_.rules.settings.presence_window(start), "window", "presence window (start +/- tolerance)"});
     charge.bars.push_back({{start, end}, "charge", "metered " + format_utc(start) + " - " + format_utc(end)});
     pic.lanes.push_back(charge);
     pic.markers.push_back(start);
@@ -435,7 +435,7 @@ class DossierBuilder {
       d.set("what", std::string(channel_short_name(e->channel)) + " " + std::to_string(e->event_id));
       d.set("when", format_utc_precise(e->time));
       const std::string fields = event_fields(*e);
-      d.set("detail", event_meaning(*e) + " on " + e->computer + (fields.empty() ? "" : " (" + fields + ")"));
+      d.set("detail", std::string(event_meaning(*e).value_or("event")) + " on " + e->computer + (fields.empty() ? "" : " (" + fields + ")"));
     } else if (const auto m = index_.mark(ref)) {
       d.set("what", std::string("Security record"));
       d.set("when", format_utc_precise(m->mark->time));
@@ -447,43 +447,6 @@ class DossierBuilder {
       d.set("detail", std::string());
     }
     return d;
-  }
-
-  // What the event means, in the words a reader of the dossier needs (SPEC 1.2 "Events used").
-  static std::string event_meaning(const Event& e) {
-    static const std::map<std::pair<Channel, int>, const char*> meanings = {
-        {{Channel::Security, 4624}, "logon"},
-        {{Channel::Security, 4634}, "logoff"},
-        {{Channel::Security, 4647}, "user-initiated logoff"},
-        {{Channel::Security, 4800}, "workstation locked"},
-        {{Channel::Security, 4801}, "workstation unlocked"},
-        {{Channel::Security, 4802}, "screen saver started"},
-        {{Channel::Security, 4803}, "screen saver dismissed"},
-        {{Channel::Security, 4778}, "session reconnected"},
-        {{Channel::Security, 4779}, "session disconnected"},
-        {{Channel::Security, 4608}, "Windows starting up"},
-        {{Channel::Security, 4609}, "Windows shutting down"},
-        {{Channel::Security, 4616}, "system time changed"},
-        {{Channel::Security, 1100}, "event logging shut down"},
-        {{Channel::Security, 1102}, "audit log cleared"},
-        {{Channel::System, 6005}, "event log started (boot)"},
-        {{Channel::System, 6006}, "event log stopped (clean shutdown)"},
-        {{Channel::System, 6008}, "previous shutdown was unexpected"},
-        {{Channel::System, 6009}, "boot"},
-        {{Channel::System, 1074}, "shutdown initiated"},
-        {{Channel::System, 41}, "rebooted without clean shutdown"},
-        {{Channel::System, 104}, "log cleared"},
-        {{Channel::LocalSessionManager, 21}, "remote/console session logon"},
-        {{Channel::LocalSessionManager, 22}, "shell start"},
-        {{Channel::LocalSessionManager, 23}, "session logoff"},
-        {{Channel::LocalSessionManager, 24}, "session disconnected"},
-        {{Channel::LocalSessionManager, 25}, "session reconnected"},
-        {{Channel::LocalSessionManager, 39}, "session disconnected by another session"},
-        {{Channel::LocalSessionManager, 40}, "session disconnected (reason code)"},
-        {{Channel::RemoteConnectionManager, 1149}, "remote desktop network authentication"},
-    };
-    auto it = meanings.find({e.channel, e.event_id});
-    return it == meanings.end() ? "event" : it->second;
   }
 
   // The fields that say who and which session: the reader checks these against the raw log.

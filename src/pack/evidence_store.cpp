@@ -68,17 +68,6 @@ CREATE INDEX gaps_by_host ON coverage_gaps(host, start_utc);
 CREATE INDEX covered_by_host ON coverage_spans(host, start_utc);
 )sql";
 
-std::string kind_name(SourceKind k) {
-  switch (k) {
-    case SourceKind::Metering: return "metering";
-    case SourceKind::Events: return "events";
-    case SourceKind::Inventory: return "inventory";
-    case SourceKind::Identities: return "identities";
-    case SourceKind::Rules: return "rules";
-  }
-  return "unknown";
-}
-
 std::optional<std::string> time_or_null(const std::optional<Instant>& t) {
   if (!t || is_open_end(*t)) return std::nullopt;
   return iso_fixed(*t);
@@ -133,7 +122,7 @@ class StoreWriter {
     const auto text_or_null = [](const std::string& s) { return s.empty() ? std::nullopt : std::optional<std::string>(s); };
     for (std::size_t i = 0; i < files.size(); ++i) {
       const SourceFile& f = files[i];
-      st.bind(1, static_cast<std::int64_t>(i)).bind(2, f.name).bind(3, kind_name(f.kind)).bind(4, f.format);
+      st.bind(1, static_cast<std::int64_t>(i)).bind(2, f.name).bind(3, std::string(source_kind_name(f.kind))).bind(4, f.format);
       st.bind(5, text_or_null(f.sha256)).bind(6, static_cast<std::int64_t>(f.size)).bind(7, text_or_null(f.error)).run();
     }
   }

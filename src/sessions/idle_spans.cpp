@@ -91,15 +91,4 @@ std::vector<IdleSpan> IdleTracker::finish(Span session) const {
   return merged;
 }
 
-bool covered_by(const std::vector<IdleSpan>& idle, Span window) {
-  Instant cursor = window.begin;
-  for (const IdleSpan& i : idle) {
-    if (cursor >= window.end) break;
-    if (i.span.end <= cursor) continue;
-    if (i.span.begin > cursor) return false;
-    cursor = i.span.end;
-  }
-  return cursor >= window.end;
-}
-
 }  // namespace flexrecon::sessions

@@ -40,7 +40,4 @@ class IdleTracker {
   std::vector<IdleSpan> closed_;
 };
 
-// True when `window` (clipped to `within`) is contained in the union of `idle` (sorted, disjoint).
-bool covered_by(const std::vector<IdleSpan>& idle, Span window);
-
 }  // namespace flexrecon::sessions

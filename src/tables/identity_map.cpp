@@ -1,4 +1,4 @@
-// IdentityMap: metering users (as the audit wrote them) to Windows accounts (SPEC 1.5).
+// Reads the identity map: metering users (as the audit wrote them) to Windows accounts (SPEC 1.5).
 #include "flexrecon/event.h"
 #include "flexrecon/reference_data.h"
 #include "tables/column_map.h"
@@ -6,17 +6,6 @@
 #include "util/strings.h"
 
 namespace flexrecon {
-
-void IdentityMap::add(std::string metering_user, std::string windows_account) {
-  map_[to_lower(trim(metering_user))] = normalize_user(trim(windows_account));
-}
-
-std::string IdentityMap::resolve(std::string_view metering_user) const {
-  const std::string_view user = trim(metering_user);
-  if (user.empty()) return "";
-  if (auto it = map_.find(to_lower(user)); it != map_.end()) return it->second;
-  return normalize_user(user);
-}
 
 IdentityMap read_identity_map(const std::string& path, SourceTable& sources, Rejects& rejects) {
   std::ifstream in = open_table(path, "identity map");

@@ -15,9 +15,6 @@ namespace flexrecon {
 
 namespace {
 
-Instant to_exclusive(const Rate& r) { return r.effective_to ? *r.effective_to + kDay : kMaxInstant; }
-Instant from_inclusive(const Rate& r) { return r.effective_from ? *r.effective_from : kMinInstant; }
-
 std::optional<Instant> parse_day(std::string_view text, const std::string& where, const std::string& column) {
   text = trim(text);
   if (text.empty()) return std::nullopt;
@@ -29,20 +26,6 @@ std::optional<Instant> parse_day(std::string_view text, const std::string& where
 }
 
 }  // namespace
-
-void RateSheet::add(Rate r) { rates_.push_back(std::move(r)); }
-
-const Rate* RateSheet::at(std::string_view code, Instant t) const {
-  // Sheets are checked for overlaps when read; should a hand-built sheet overlap, the most recent
-  // start wins and then file order, so the answer is still deterministic.
-  const Rate* best = nullptr;
-  for (const Rate& r : rates_) {
-    if (!iequals(r.code, trim(code))) continue;
-    if (t < from_inclusive(r) || t >= to_exclusive(r)) continue;
-    if (best == nullptr || from_inclusive(r) > from_inclusive(*best)) best = &r;
-  }
-  return best;
-}
 
 RateSheet parse_rates(const std::string& text, const std::string& file) {
   std::istringstream in(text);
@@ -79,8 +62,7 @@ RateSheet parse_rates(const std::string& text, const std::string& file) {
     // Two rows in force on one day would make the rate a matter of row order: refuse the sheet.
     for (std::size_t i = 0; i < sheet.all().size(); ++i) {
       const Rate& other = sheet.all()[i];
-      if (iequals(other.code, rate.code) && from_inclusive(rate) < to_exclusive(other) &&
-          from_inclusive(other) < to_exclusive(rate)) {
+      if (iequals(other.code, rate.code) && rate.in_force().overlaps(other.in_force())) {
         throw Error::input(where + ": rate for " + rate.code + " overlaps the one on line " + std::to_string(lines[i]));
       }
     }

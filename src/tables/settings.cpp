@@ -1,4 +1,4 @@
-// Settings, confidence names, and the settings.ini parser.
+// The settings.ini parser (the names and questions of Settings are in src/model).
 #include <set>
 #include <sstream>
 
@@ -9,30 +9,6 @@
 #include "util/strings.h"
 
 namespace flexrecon {
-
-std::string_view confidence_name(Confidence c) {
-  switch (c) {
-    case Confidence::Low: return "low";
-    case Confidence::Medium: return "medium";
-    case Confidence::High: return "high";
-  }
-  return "medium";
-}
-
-std::optional<Confidence> parse_confidence(std::string_view text) {
-  text = trim(text);
-  for (Confidence c : {Confidence::Low, Confidence::Medium, Confidence::High}) {
-    if (iequals(text, confidence_name(c))) return c;
-  }
-  return std::nullopt;
-}
-
-bool Settings::is_service_account(std::string_view user) const {
-  for (const std::string& pattern : service_account_patterns) {
-    if (glob_match_ci(pattern, user)) return true;
-  }
-  return false;
-}
 
 namespace {
 
@@ -95,10 +71,8 @@ Settings parse_settings(const std::string& text, const std::string& file) {
     } else if (key == "linked_logon_window_seconds") {
       s.linked_logon_window = parse_seconds(value, where, key);
     } else if (key == "billing_model") {
-      if (iequals(value, "rolling-24h")) {
-        s.billing_model = BillingModel::Rolling24h;
-      } else if (iequals(value, "calendar-day")) {
-        s.billing_model = BillingModel::CalendarDay;
+      if (const auto model = parse_billing_model(value)) {
+        s.billing_model = *model;
       } else {
         throw Error::input(where + ": billing_model " + quoted(value) + " is not rolling-24h or calendar-day");
       }

@@ -8,17 +8,13 @@
 #include <vector>
 
 #include "flexrecon/findings.h"
+#include "support/test_time.h"
 
 namespace scenario {
 
 using namespace flexrecon;
 
-inline Instant at(const std::string& text) {
-  std::string why;
-  auto t = parse_timestamp(text, &why);
-  if (!t) FAIL("bad test timestamp " << text << ": " << why);
-  return *t;
-}
+using flexrecon::test::at;
 
 // Source ids used for references, so evidence can be told apart in assertions.
 constexpr SourceId kMetering = 0;

@@ -1,7 +1,7 @@
 // The command line as SPEC 5 fixes it: exit codes, refusals, and nothing written on failure.
 #include <catch2/catch.hpp>
 
-#include "run_binary.h"
+#include "support/run_binary.h"
 
 using namespace flexrecon::test;
 namespace fs = std::filesystem;

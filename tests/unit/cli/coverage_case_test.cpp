@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "run_binary.h"
+#include "support/run_binary.h"
 
 using namespace flexrecon::test;
 

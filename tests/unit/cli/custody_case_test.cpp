@@ -8,7 +8,7 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
-#include "run_binary.h"
+#include "support/run_binary.h"
 #include "util/sha256.h"
 
 using namespace flexrecon;

@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
-#include "run_binary.h"
+#include "support/run_binary.h"
 
 using namespace flexrecon::test;
 namespace fs = std::filesystem;

@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "run_binary.h"
+#include "support/run_binary.h"
 
 using namespace flexrecon::test;
 namespace fs = std::filesystem;

@@ -9,7 +9,7 @@
 #include "flexrecon/event_store.h"
 #include "ingest/archive_reader.h"
 #include "ingest/byte_sources.h"
-#include "run_binary.h"
+#include "support/run_binary.h"
 #include "unit/ingest/siem_documents.h"
 
 using namespace flexrecon;

@@ -4,7 +4,7 @@
 // and every file of the pack, and every text value of evidence.sqlite, is read as strict UTF-8.
 #include <sqlite3.h>
 
-#include "run_binary.h"
+#include "support/run_binary.h"
 #include "support/zip_members.h"
 #include "util/strings.h"
 

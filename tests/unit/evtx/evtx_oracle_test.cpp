@@ -117,10 +117,6 @@ bool is_logon_related(int id) {
 
 TEST_CASE("every public sample EVTX file yields the records, headers and named fields python-evtx found") {
   const auto files = sample_files();
-  if (files.empty()) {
-    WARN("no public EVTX samples under " << samples_dir());
-    return;
-  }
   std::size_t records = 0, header_ok = 0, exact_time = 0, fields = 0, fields_ok = 0, logon_fields = 0,
               logon_fields_ok = 0, files_ok = 0, count_mismatch_files = 0;
   std::vector<std::string> problems;

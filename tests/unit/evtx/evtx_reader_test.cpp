@@ -58,9 +58,7 @@ std::set<std::uint64_t> ids_of(const std::vector<Event>& events) {
 }
 
 std::string sample(const std::filesystem::path& rel) {
-  const auto p = samples_dir() / rel;
-  if (!std::filesystem::exists(p)) return {};
-  return read_file(p);
+  return read_file(flexrecon::test::require_shared(std::filesystem::path("public-evtx") / rel));
 }
 
 }  // namespace

@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "evtx/evtx_reader.h"
+#include "support/shared_data.h"
+#include "support/temp_dir.h"
 
 namespace flexrecon::evtx_test {
 
@@ -29,25 +31,13 @@ class MemorySource : public ByteSource {
   std::size_t pos_ = 0;
 };
 
-inline std::string read_file(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using flexrecon::test::read_file;
 
 inline std::filesystem::path samples_dir() { return std::filesystem::path(FLEXRECON_SHARED_DATA) / "public-evtx"; }
 inline std::filesystem::path oracle_dir() { return std::filesystem::path(FLEXRECON_SHARED_DATA) / "public-evtx-xml"; }
 
-// Every sample .evtx, sorted so runs are reproducible.
-inline std::vector<std::filesystem::path> sample_files() {
-  std::vector<std::filesystem::path> out;
-  if (!std::filesystem::exists(samples_dir())) return out;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(samples_dir()))
-    if (entry.is_regular_file() && entry.path().extension() == ".evtx") out.push_back(entry.path());
-  std::sort(out.begin(), out.end());
-  return out;
-}
+// Every sample .evtx, sorted so runs are reproducible; the test fails when there is none.
+inline std::vector<std::filesystem::path> sample_files() { return flexrecon::test::require_shared_files("public-evtx", ".evtx"); }
 
 struct ReadResult {
   std::vector<Event> events;

@@ -295,7 +295,7 @@ TEST_CASE("malformed events inside a file are counted as rejected events, not re
 
 TEST_CASE("reading with several jobs gives the same store, sources and rejects as one job") {
   const std::vector<std::string> paths = {std::string(FLEXRECON_SOURCE_DIR) + "/samples/events",
-                                          std::string(FLEXRECON_SHARED_DATA) + "/public-evtx-xml",
+                                          flexrecon::test::require_shared("public-evtx-xml").string(),
                                           "/nonexistent/events.xml"};
   auto read = [&](int jobs, flexrecon::SourceTable& sources, flexrecon::EventStore& store, flexrecon::Rejects& rejects) {
     flexrecon::EventReadOptions options;

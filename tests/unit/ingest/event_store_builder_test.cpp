@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "ingest/event_store_builder.h"
+#include "support/shared_data.h"
 
 using namespace flexrecon;
 
@@ -94,7 +95,7 @@ TEST_CASE("one record as two export tools spell it is an identical copy, not a c
 }
 
 TEST_CASE("an .evtx file and its XML export read together overlap as identical copies") {
-  const std::string base = std::string(FLEXRECON_SHARED_DATA);
+  const std::string base = flexrecon::test::require_shared("").string();
   const std::string name = "EVTX-ATTACK-SAMPLES/Lateral Movement/LM_4624_mimikatz_sekurlsa_pth_source_machine";
   SourceTable sources;
   EventStore store;

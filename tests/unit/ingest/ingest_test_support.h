@@ -14,6 +14,8 @@
 
 #include "flexrecon/event_store.h"
 #include "ingest/byte_sources.h"
+#include "support/shared_data.h"
+#include "support/temp_dir.h"
 
 namespace flexrecon::test {
 
@@ -77,33 +79,6 @@ inline std::string utf16(const std::string& ascii, bool little_endian) {
   }
   return out;
 }
-
-// A fresh directory under the system temp dir, removed with its contents at scope exit.
-class TempDir {
- public:
-  TempDir() {
-    std::random_device rd;
-    path_ = std::filesystem::temp_directory_path() / ("flexrecon-ingest-" + std::to_string(rd()) + std::to_string(rd()));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-  std::string write(const std::string& name, const std::string& bytes) const {
-    const auto p = path_ / name;
-    std::filesystem::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << bytes;
-    return p.string();
-  }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 enum class ArchiveKind { Zip, TarGz, Tar, Gz };
 

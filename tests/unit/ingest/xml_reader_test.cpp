@@ -371,6 +371,34 @@ TEST_CASE("an event with bytes that are not UTF-8 is kept, the bad bytes marked,
   CHECK(events[0].field("TargetUserName") == "M\xEF\xBF\xBDller");
 }
 
+TEST_CASE("fields come from every UserData wrapper and from any EventData element, names without prefixes") {
+  // SPEC 1.2: EventData/Data[@Name] or UserData/*/* — the same mapping the EVTX reader applies.
+  Rejects rejects;
+  const std::string xml =
+      "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>"
+      "<Provider Name='Microsoft-Windows-TerminalServices-LocalSessionManager'/><EventID>24</EventID>"
+      "<TimeCreated SystemTime='2026-11-02T10:00:00.000Z'/><EventRecordID>7</EventRecordID>"
+      "<Channel>Microsoft-Windows-TerminalServices-LocalSessionManager/Operational</Channel>"
+      "<Computer>\\\\WS-0042.corp.example</Computer></System>"
+      "<UserData><EventXML xmlns='Event_NS'><User>CORP\\jdoe</User></EventXML>"
+      "<ns:Extra xmlns:ns='x'><ns:SessionID>2</ns:SessionID></ns:Extra></UserData></Event>"
+      "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>"
+      "<Provider Name='EventLog'/><EventID>6008</EventID><TimeCreated SystemTime='2026-11-02T10:00:01Z'/>"
+      "<EventRecordID>8</EventRecordID><Channel>System</Channel><Computer>WS-0042</Computer></System>"
+      "<EventData><Data>10:00</Data><Data Name=''>x</Data><Binary>00FF</Binary><Extra>e</Extra></EventData></Event>";
+  const auto events = read_all(xml, rejects);
+  REQUIRE(rejects.empty());
+  REQUIRE(events.size() == 2);
+  CHECK(events[0].host == "ws-0042");
+  CHECK(events[0].field("User") == "CORP\\jdoe");
+  CHECK(events[0].field("SessionID") == "2");
+  REQUIRE(events[1].fields.size() == 4);
+  CHECK(events[1].fields[0].name == "Data1");
+  CHECK(events[1].fields[1].name == "Data2");  // an empty Name cannot be looked up: numbered like no Name
+  CHECK(events[1].fields[2].name == "Binary");
+  CHECK(events[1].fields[3].name == "Extra");
+}
+
 TEST_CASE("an export holding only an unterminated comment, or nothing but blanks after its root, is reported") {
   for (const std::string text : {"<?xml version=\"1.0\"?>\n<Events>\n<!-- cut off", "<Events>\n   \n", "<Events></Events>"}) {
     INFO(text);

@@ -11,10 +11,11 @@
 
 #include "flexrecon/pack.h"
 #include "flexrecon/reconcile.h"
+#include "support/temp_dir.h"
+#include "support/test_time.h"
 
 namespace flexrecon::test {
 
-inline Instant at(const char* text) { return *parse_timestamp(text); }
 
 inline Event make_event(SourceId source, std::uint64_t record, const char* time, int id, const char* host,
                         std::vector<EventField> fields) {
@@ -179,29 +180,7 @@ inline ReconcileResult sample_result() {
   return r;
 }
 
-// A fresh folder under the system temp dir, removed with everything in it at scope end.
-class ScratchDir {
- public:
-  ScratchDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "flexrecon-pack-test-XXXXXX").string();
-    path_ = mkdtemp(pattern.data());
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
-
-inline std::string read_all(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using ScratchDir = TempDir;
 
 inline std::string templates_dir() { return std::string(FLEXRECON_SOURCE_DIR) + "/templates"; }
 

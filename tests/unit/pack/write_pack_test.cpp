@@ -38,7 +38,7 @@ TEST_CASE("a written pack holds all its files and verifies against its manifest"
   CHECK(names_in(out) == kPackFiles);
   CHECK(verify_pack(out.string()).ok());
   CHECK(names_in(dir.path()) == std::vector<std::string>{"pack"});  // no temporary folder left beside it
-  const std::string manifest = read_all(out / "manifest.json");
+  const std::string manifest = read_file(out / "manifest.json");
   CHECK(manifest.find("\"rules_hash\": \"5f1e0c0ffee\"") != std::string::npos);
   CHECK(manifest.find("\"as_of\": \"2025-04-01T00:00:00Z\"") != std::string::npos);
   CHECK(manifest.find("\"--metering\"") != std::string::npos);
@@ -51,7 +51,7 @@ TEST_CASE("verify detects a tampered, a missing and an extra file", "[pack][writ
   write_pack(sample_result(), options_for(out));
 
   SECTION("tampered") {
-    std::string csv = read_all(out / "findings.csv");
+    std::string csv = read_file(out / "findings.csv");
     csv[csv.size() / 2] ^= 1;
     std::ofstream(out / "findings.csv", std::ios::binary) << csv;
     const auto problems = verify_pack(out.string()).problems;
@@ -67,7 +67,7 @@ TEST_CASE("verify detects a tampered, a missing and an extra file", "[pack][writ
     CHECK(verify_pack(out.string()).problems == std::vector<std::string>{"unexpected file: notes.txt"});
   }
   SECTION("a file deleted together with its manifest entry") {
-    auto json = nlohmann::json::parse(read_all(out / "manifest.json"));
+    auto json = nlohmann::json::parse(read_file(out / "manifest.json"));
     auto& files = json["files"];
     files.erase(std::remove_if(files.begin(), files.end(), [](const auto& f) { return f["name"] == "evidence.sqlite"; }),
                 files.end());
@@ -79,7 +79,7 @@ TEST_CASE("verify detects a tampered, a missing and an extra file", "[pack][writ
     CHECK(check.manifest_sha256 == sha256_hex(manifest));
   }
   SECTION("a pack file the manifest does not list") {
-    std::string manifest = read_all(out / "manifest.json");
+    std::string manifest = read_file(out / "manifest.json");
     const auto at = manifest.find("\"name\": \"dossier.html\"");
     REQUIRE(at != std::string::npos);
     manifest.replace(at, std::string("\"name\": \"dossier.html\"").size(), "\"name\": \"dossier.htm\"");
@@ -118,7 +118,7 @@ TEST_CASE("the manifest lists archives, rejected and unreadable inputs: a hash, 
   ScratchDir dir;
   const fs::path out = dir.path() / "pack";
   write_pack(r, options_for(out));
-  const std::string manifest = read_all(out / "manifest.json");
+  const std::string manifest = read_file(out / "manifest.json");
   CHECK(manifest.find("\"format\": \"archive\",\n      \"kind\": \"events\",\n      \"name\": \"logs/ws-0042.zip\",\n"
                       "      \"sha256\": \"" + std::string(64, 'f')) != std::string::npos);
   CHECK(manifest.find("\"error\": \"not a recognised event format\",\n      \"format\": \"\",\n      \"kind\": "
@@ -135,7 +135,7 @@ TEST_CASE("the same result written twice gives byte-identical packs", "[pack][wr
   write_pack(sample_result(), options_for(dir.path() / "b"));
   for (const std::string& name : kPackFiles) {
     INFO(name);
-    CHECK(read_all(dir.path() / "a" / name) == read_all(dir.path() / "b" / name));
+    CHECK(read_file(dir.path() / "a" / name) == read_file(dir.path() / "b" / name));
   }
 }
 
@@ -188,12 +188,12 @@ TEST_CASE("a failure while replacing leaves the old pack in place", "[pack][writ
   ScratchDir dir;
   const fs::path out = dir.path() / "pack";
   write_pack(sample_result(), options_for(out));
-  const std::string before = read_all(out / "manifest.json");
+  const std::string before = read_file(out / "manifest.json");
   PackOptions o = options_for(out);
   o.force = true;
   o.templates_dir = (dir.path() / "no-such-templates").string();
   CHECK_THROWS_AS(write_pack(sample_result(), o), Error);
-  CHECK(read_all(out / "manifest.json") == before);
+  CHECK(read_file(out / "manifest.json") == before);
   CHECK(names_in(dir.path()) == std::vector<std::string>{"pack"});
 }
 
@@ -206,8 +206,8 @@ TEST_CASE("a run with nothing to challenge still writes a complete, verifiable p
   write_pack(r, options_for(out.string() + "/"));  // a trailing slash names the same folder
   CHECK(names_in(out) == kPackFiles);
   CHECK(verify_pack(out.string()).ok());
-  CHECK(read_all(out / "findings.csv").find('\n') == read_all(out / "findings.csv").size() - 1);  // header only
-  CHECK(read_all(out / "dossier.html").find("No charge is challenged.") != std::string::npos);
+  CHECK(read_file(out / "findings.csv").find('\n') == read_file(out / "findings.csv").size() - 1);  // header only
+  CHECK(read_file(out / "dossier.html").find("No charge is challenged.") != std::string::npos);
 }
 
 TEST_CASE("day-granular metering rows without host or time get no picture, not a crash", "[pack][write]") {
@@ -219,7 +219,7 @@ TEST_CASE("day-granular metering rows without host or time get no picture, not a
   r.rows[0].day_granular = true;
   ScratchDir dir;
   write_pack(r, options_for(dir.path() / "pack"));
-  const std::string html = read_all(dir.path() / "pack" / "dossier.html");
+  const std::string html = read_file(dir.path() / "pack" / "dossier.html");
   CHECK(html.find("id=\"exhibit-F0001\"") != std::string::npos);
   CHECK(verify_pack((dir.path() / "pack").string()).ok());
 }

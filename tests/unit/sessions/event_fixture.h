@@ -20,18 +20,14 @@
 
 #include "flexrecon/event_store.h"
 #include "flexrecon/timeline.h"
+#include "support/test_time.h"
 
 namespace sessions_test {
 
 using namespace flexrecon;
 using Fields = std::vector<std::pair<std::string, std::string>>;
 
-inline Instant at(const std::string& text) {
-  std::string why;
-  const auto t = parse_timestamp(text, &why);
-  if (!t) FAIL("bad test timestamp " << text << ": " << why);
-  return *t;
-}
+using flexrecon::test::at;
 
 inline std::string xml_escape(const std::string& s) {
   std::string out;

@@ -177,7 +177,7 @@ TEST_CASE("a host with no Security log is uncovered throughout but still has its
   CHECK_FALSE(tl.has_security_log);
   REQUIRE(tl.uncovered.size() == 1);
   CHECK(tl.uncovered[0].kind == "no-security-log");
-  CHECK(tl.gaps_overlapping(around("2026-11-02T12:00:00Z")).size() == 1);
+  CHECK(TimelineIndex(tl).gaps_overlapping(around("2026-11-02T12:00:00Z")).size() == 1);
   CHECK(tl.covered.empty());
   REQUIRE(tl.sessions.size() == 2);
   // Same start: ordered by user.

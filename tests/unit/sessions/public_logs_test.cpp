@@ -6,12 +6,12 @@
 
 #include "flexrecon/event_store.h"
 #include "flexrecon/timeline.h"
+#include "support/shared_data.h"
 
 using namespace flexrecon;
 
 namespace {
 
-const std::string kSamples = std::string(FLEXRECON_SHARED_DATA) + "/public-evtx-xml";
 
 struct Read {
   SourceTable sources;
@@ -22,8 +22,7 @@ struct Read {
 
 Read read_sample(const std::string& relative, const Settings& settings = Settings{}) {
   Read r;
-  const std::string path = kSamples + "/" + relative;
-  if (!std::filesystem::exists(path)) FAIL("sample missing: " << path);
+  const std::string path = flexrecon::test::require_shared("public-evtx-xml/" + relative).string();
   read_event_inputs({path}, EventReadOptions{}, r.sources, r.store, r.rejects);
   r.timelines = build_timelines(r.store, settings);
   return r;
@@ -104,7 +103,7 @@ TEST_CASE("the RDP hijack samples produce sessions and deterministic timelines")
 
 TEST_CASE("every public sample rebuilds without failing and every session keeps its invariants") {
   Read r;
-  read_event_inputs({kSamples}, EventReadOptions{}, r.sources, r.store, r.rejects);
+  read_event_inputs({flexrecon::test::require_shared("public-evtx-xml").string()}, EventReadOptions{}, r.sources, r.store, r.rejects);
   r.timelines = build_timelines(r.store, Settings{});
   CHECK(r.timelines.hosts.size() >= 5);
   CHECK(r.timelines.sessions >= 1);
@@ -130,7 +129,7 @@ TEST_CASE("the EVTX originals and their XML renderings give the same sessions an
     SourceTable sources;
     EventStore store;
     Rejects rejects;
-    read_event_inputs({std::string(FLEXRECON_SHARED_DATA) + "/" + dir}, EventReadOptions{}, sources, store, rejects);
+    read_event_inputs({flexrecon::test::require_shared(dir).string()}, EventReadOptions{}, sources, store, rejects);
     const Timelines t = build_timelines(store, Settings{});
     std::vector<std::string> lines;
     for (const auto& [host, tl] : t.hosts) {

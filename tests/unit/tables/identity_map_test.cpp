@@ -63,5 +63,5 @@ TEST_CASE("an identity map that cannot be opened is an input error", "[identitie
   test::TempDir dir;
   SourceTable sources;
   Rejects rejects;
-  CHECK_THROWS_AS(read_identity_map(dir.path() + "/missing.csv", sources, rejects), Error);
+  CHECK_THROWS_AS(read_identity_map(dir.file("missing.csv"), sources, rejects), Error);
 }

@@ -236,7 +236,7 @@ TEST_CASE("metering-tz shifts times without an offset and leaves explicit offset
 
 TEST_CASE("a metering file that is missing, empty or has no tokens column is an input error naming it", "[metering]") {
   test::TempDir dir;
-  const std::string missing = dir.path() + "/nope.csv";
+  const std::string missing = dir.file("nope.csv");
   try {
     load(missing);
     FAIL("no error");
@@ -245,7 +245,7 @@ TEST_CASE("a metering file that is missing, empty or has no tokens column is an 
     CHECK(std::string(e.what()).find(missing) != std::string::npos);
   }
   CHECK_THROWS_AS(load_text(dir, ""), Error);
-  CHECK_THROWS_AS(load(dir.path()), Error);
+  CHECK_THROWS_AS(load(dir.path().string()), Error);
   CHECK_THROWS_WITH(load_text(dir, "user,host\nu,h\n"), Catch::Contains("no tokens column"));
 }
 

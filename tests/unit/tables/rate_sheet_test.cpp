@@ -50,7 +50,7 @@ TEST_CASE("the shipped sheet has Autodesk's published rates with their source", 
 TEST_CASE("a rate sheet with overlapping periods, bad dates or bad figures is refused naming file and line", "[rates]") {
   test::TempDir dir;
   const std::string head = "code,tokens_per_day,effective_from,effective_to,source\n";
-  const std::string file = dir.path() + "/rates.csv";
+  const std::string file = dir.file("rates.csv");
   CHECK_THROWS_WITH(load(dir, head + "ACD,7.0,,,a\nACD,8.0,2025-01-01,,b\n"),
                     file + ":3: rate for ACD overlaps the one on line 2");
   CHECK_THROWS_WITH(load(dir, head + "ACD,7.0,2025-02-30,,a\n"),

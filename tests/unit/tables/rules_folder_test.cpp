@@ -46,20 +46,20 @@ TEST_CASE("the rules folder registers its files and hashes them deterministicall
 
   test::TempDir copy;
   copy_shipped(copy);
-  CHECK(hash_of(copy.path()) == rules.hash);
+  CHECK(hash_of(copy.path().string()) == rules.hash);
   // A README beside the rules is documentation, not rules.
   copy.write("README.md", "notes");
-  CHECK(hash_of(copy.path()) == rules.hash);
+  CHECK(hash_of(copy.path().string()) == rules.hash);
   copy.write("rates.csv", slurp(test::shipped_rules_dir() + "/rates.csv") + "RVTLT,3.0,,,contract\n");
-  CHECK(hash_of(copy.path()) != rules.hash);
+  CHECK(hash_of(copy.path().string()) != rules.hash);
 }
 
 TEST_CASE("a rules folder without settings.ini uses the SPEC defaults", "[rules]") {
   test::TempDir dir;
   copy_shipped(dir);
-  std::filesystem::remove(dir.path() + "/settings.ini");
+  std::filesystem::remove(dir.file("settings.ini"));
   SourceTable sources;
-  const RulesFolder rules = read_rules_folder(dir.path(), sources);
+  const RulesFolder rules = read_rules_folder(dir.path().string(), sources);
   CHECK(sources.all().size() == 2);
   CHECK(rules.settings.presence_tolerance == 120 * kSecond);
 }
@@ -67,17 +67,17 @@ TEST_CASE("a rules folder without settings.ini uses the SPEC defaults", "[rules]
 TEST_CASE("a rules folder missing its catalog or with a bad row is an input error naming the file", "[rules]") {
   test::TempDir dir;
   copy_shipped(dir);
-  std::filesystem::remove(dir.path() + "/products.csv");
-  CHECK_THROWS_WITH(hash_of(dir.path()), Catch::Contains(dir.path() + "/products.csv"));
+  std::filesystem::remove(dir.file("products.csv"));
+  CHECK_THROWS_WITH(hash_of(dir.path()), Catch::Contains(dir.file("products.csv")));
 
   dir.write("products.csv", "code,name,family,aliases,product_key\nACD,AutoCAD,AutoCAD,,\n,Nameless,X,,\n");
-  CHECK_THROWS_WITH(hash_of(dir.path()), dir.path() + "/products.csv:3: empty code");
+  CHECK_THROWS_WITH(hash_of(dir.path()), dir.file("products.csv:3: empty code"));
   dir.write("products.csv", "code,name,family,aliases,product_key\nACD,AutoCAD,AutoCAD,,\nacd,AutoCAD again,AutoCAD,,\n");
-  CHECK_THROWS_WITH(hash_of(dir.path()), dir.path() + "/products.csv:3: product code acd listed twice");
+  CHECK_THROWS_WITH(hash_of(dir.path()), dir.file("products.csv:3: product code acd listed twice"));
   dir.write("products.csv", "code,name,family,aliases,product_key\nACD,AutoCAD\n");
-  CHECK_THROWS_WITH(hash_of(dir.path()), dir.path() + "/products.csv:2: expected 5 fields, found 2");
+  CHECK_THROWS_WITH(hash_of(dir.path()), dir.file("products.csv:2: expected 5 fields, found 2"));
   try {
-    hash_of(dir.path() + "/nowhere");
+    hash_of(dir.file("nowhere"));
     FAIL("no error");
   } catch (const Error& e) {
     CHECK(e.kind() == ErrorKind::InputUnusable);
@@ -89,7 +89,7 @@ TEST_CASE("a catalog row without a family is its own family and aliases split on
   copy_shipped(dir);
   dir.write("products.csv", "code,name,family,aliases,product_key\nXYZ,Widget Studio,,Widget Pro | WStudio ,\n");
   SourceTable sources;
-  const RulesFolder rules = read_rules_folder(dir.path(), sources);
+  const RulesFolder rules = read_rules_folder(dir.path().string(), sources);
   const Product* p = rules.catalog.by_code("XYZ");
   REQUIRE(p != nullptr);
   CHECK(p->family == "Widget Studio");

@@ -1,4 +1,4 @@
-#include "pack/span_index.h"
+#include "flexrecon/span_index.h"
 
 #include <algorithm>
 #include <numeric>

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "pack/span_index.h"
+#include "flexrecon/span_index.h"
 
 using namespace flexrecon;
 
@@ -18,7 +18,7 @@ std::vector<std::size_t> scan(const std::vector<Span>& spans, Span w) {
 
 }  // namespace
 
-TEST_CASE("the spans overlapping a window are found even behind a long earlier span", "[pack][span_index]") {
+TEST_CASE("the spans overlapping a window are found even behind a long earlier span", "[model][span_index]") {
   // One long gap from the start of the log, many short ones, nested and touching spans.
   const std::vector<Span> spans = {{100, 110}, {0, 1000}, {200, 205}, {205, 210}, {300, 300}, {150, 400}, {990, 2000}};
   const SpanIndex index(spans);
@@ -31,7 +31,7 @@ TEST_CASE("the spans overlapping a window are found even behind a long earlier s
   }
 }
 
-TEST_CASE("a window touching a span's end does not overlap it", "[pack][span_index]") {
+TEST_CASE("a window touching a span's end does not overlap it", "[model][span_index]") {
   const SpanIndex index({{0, 10}, {10, 20}});
   CHECK(index.overlapping({10, 15}) == std::vector<std::size_t>{1});
   CHECK(index.overlapping({20, 30}).empty());

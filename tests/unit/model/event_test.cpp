@@ -10,6 +10,7 @@ TEST_CASE("an FQDN computer name and a NetBIOS name of the same machine normalis
   CHECK(normalize_host("ws-0042") == "ws-0042");
   CHECK(normalize_host("  WS-0042.CORP.EXAMPLE \r\n") == "ws-0042");
   CHECK(normalize_host("") == "");
+  CHECK(normalize_host("\\\\WS-0042") == "ws-0042");  // UNC-style, as some tools write machine names
 }
 
 TEST_CASE("a metering user written as DOMAIN\\user, UPN or bare name reduces to the account name") {

@@ -1,6 +1,7 @@
 // Names and identifiers as Windows writes them, reduced to the forms flexrecon compares.
 #include "flexrecon/event.h"
 
+#include <array>
 #include <charconv>
 
 #include "util/strings.h"
@@ -8,28 +9,35 @@
 namespace flexrecon {
 
 namespace {
-constexpr std::string_view kLsmChannel = "Microsoft-Windows-TerminalServices-LocalSessionManager/Operational";
-constexpr std::string_view kRcmChannel = "Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational";
+
+// The one name table of Channel: the name Windows writes in <Channel>, and the short one flexrecon
+// prints.
+struct ChannelNames {
+  Channel channel;
+  std::string_view windows_name;
+  std::string_view short_name;
+};
+
+constexpr std::array<ChannelNames, 4> kChannels = {{
+    {Channel::Security, "Security", "Security"},
+    {Channel::System, "System", "System"},
+    {Channel::LocalSessionManager, "Microsoft-Windows-TerminalServices-LocalSessionManager/Operational", "LSM"},
+    {Channel::RemoteConnectionManager, "Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational", "RCM"},
+}};
+
 }  // namespace
 
 Channel channel_from_name(std::string_view name) {
   // Channel names are case-insensitive in Windows (wevtutil accepts any case), so exports differ.
   name = trim(name);
-  if (iequals(name, "Security")) return Channel::Security;
-  if (iequals(name, "System")) return Channel::System;
-  if (iequals(name, kLsmChannel)) return Channel::LocalSessionManager;
-  if (iequals(name, kRcmChannel)) return Channel::RemoteConnectionManager;
+  for (const ChannelNames& c : kChannels)
+    if (iequals(name, c.windows_name)) return c.channel;
   return Channel::Other;
 }
 
-std::string_view channel_short_name(Channel c) {
-  switch (c) {
-    case Channel::Security: return "Security";
-    case Channel::System: return "System";
-    case Channel::LocalSessionManager: return "LSM";
-    case Channel::RemoteConnectionManager: return "RCM";
-    case Channel::Other: break;
-  }
+std::string_view channel_short_name(Channel channel) {
+  for (const ChannelNames& c : kChannels)
+    if (c.channel == channel) return c.short_name;
   return "Other";
 }
 

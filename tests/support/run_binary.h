@@ -16,6 +16,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "support/temp_dir.h"
 #include "tables/csv_reader.h"
 
 namespace flexrecon::test {
@@ -49,12 +50,6 @@ inline RunResult run_flexrecon(const std::vector<std::string>& args) {
   return r;
 }
 
-inline std::string read_file(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 // A CSV file as header-keyed rows.
 inline std::vector<std::map<std::string, std::string>> read_csv(const std::filesystem::path& p) {
