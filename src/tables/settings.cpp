@@ -16,8 +16,11 @@ namespace {
 Instant parse_seconds(std::string_view value, const std::string& where, const std::string& key) {
   constexpr long long kMax = 10LL * 24 * 3600;
   long long n = 0;
+  // Seven digits hold every allowed value; a longer string is refused before it is accumulated, as
+  // its digits would overflow `n` (undefined behaviour, found by the tables fuzz harness).
   bool ok = !value.empty() && value.size() <= 7;
-  for (char c : value) {
+  for (std::size_t i = 0; ok && i < value.size(); ++i) {
+    const char c = value[i];
     if (c < '0' || c > '9') {
       ok = false;
       break;

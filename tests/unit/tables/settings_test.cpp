@@ -49,6 +49,18 @@ TEST_CASE("settings errors name the file and line", "[settings]") {
                     "s.ini:2: min_confidence is set twice");
 }
 
+TEST_CASE("a threshold with more digits than any allowed value is refused, however many", "[settings]") {
+  // 22 and 40 digits overflow a 64-bit accumulator: the refusal must not depend on what an overflow
+  // would leave (fuzz/repro/tables/settings_seconds_22_digits.ini is the campaign's shape of it;
+  // the fuzz build's UBSan replay of it catches the overflow itself).
+  for (const std::string& digits :
+       std::vector<std::string>{"8640000", "00000001", "6033333333333333333333", std::string(40, '9')}) {
+    CHECK_THROWS_WITH(parse_settings("midnight_window_seconds = " + digits + "\n", "s.ini"),
+                      "s.ini:1: midnight_window_seconds '" + digits + "' is not a whole number of seconds (0 to 864000)");
+  }
+  CHECK(parse_settings("midnight_window_seconds = 0864000\n", "s.ini").midnight_window == 864000 * kSecond);
+}
+
 TEST_CASE("the default service-account patterns catch services but not admin humans", "[settings]") {
   const Settings s;
   CHECK(s.is_service_account("svc_backup"));
