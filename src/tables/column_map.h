@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "flexrecon/error.h"
-#include "tables/csv_reader.h"
+#include "util/csv_reader.h"
 
 namespace flexrecon {
 

@@ -5,7 +5,7 @@
 #include "flexrecon/event.h"
 #include "flexrecon/reference_data.h"
 #include "tables/column_map.h"
-#include "tables/csv_reader.h"
+#include "util/csv_reader.h"
 #include "util/strings.h"
 
 namespace flexrecon {

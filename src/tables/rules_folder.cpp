@@ -7,7 +7,7 @@
 #include "flexrecon/error.h"
 #include "flexrecon/reference_data.h"
 #include "tables/column_map.h"
-#include "tables/csv_reader.h"
+#include "util/csv_reader.h"
 #include "tables/rules_files.h"
 #include "util/sha256.h"
 #include "util/strings.h"

@@ -17,7 +17,7 @@
 #include <catch2/catch.hpp>
 
 #include "support/temp_dir.h"
-#include "tables/csv_reader.h"
+#include "util/csv_reader.h"
 
 namespace flexrecon::test {
 

@@ -1,4 +1,4 @@
-#include "tables/csv_reader.h"
+#include "util/csv_reader.h"
 
 #include <cerrno>
 #include <cstring>
