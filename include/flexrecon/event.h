@@ -52,6 +52,14 @@ struct Event {
 // The same table decides is_relevant_event (event_store.h).
 std::optional<std::string_view> event_meaning(const Event& e);
 
+// The fields of a used event that anything downstream reads: the reconstruction (SPEC 1.2's named
+// fields), the rules, the dossier and the evidence store. Once an event's fingerprint is taken, the
+// other fields are dropped: they are most of an event's bytes and nothing asks for them.
+bool is_read_field(std::string_view name);
+// Drops the fields nothing reads: keeps the read ones and the first four (the dossier shows those of
+// an event that has none of the read ones).
+void keep_read_fields(Event& e);
+
 // `WS-0042.corp.example` -> `ws-0042`; `\\WS-0042` -> `ws-0042`.
 std::string normalize_host(std::string_view host);
 // `CORP\jdoe`, `jdoe@corp.example`, `JDoe` -> `jdoe`.

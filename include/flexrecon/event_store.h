@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -70,11 +71,46 @@ struct EventReadOptions {
   int jobs = 1;                                        // files parsed in parallel (--jobs)
   std::string events_tz;                               // --events-tz: zone of SIEM times written without one (NXLog EventTime)
   std::function<void(const std::string& file, std::uint64_t bytes)> on_progress;  // optional
+  // Where the events wait on disk for their host's turn (a private folder is made and removed
+  // there); empty: $TMPDIR, else /tmp. Needs about a tenth of the XML read (docs/scale.md).
+  std::string spill_dir;
+};
+
+class EventStoreBuilder;
+
+// Everything read from the event inputs, waiting on disk for its host's turn: memory holds host and
+// channel names, counts and write buffers, never a key per event (docs/scale.md).
+class IngestedEvents {
+ public:
+  explicit IngestedEvents(const std::string& spill_dir = "");
+  ~IngestedEvents();
+  IngestedEvents(IngestedEvents&&) noexcept;
+  IngestedEvents& operator=(IngestedEvents&&) noexcept;
+
+  // Hands each host's deduplicated lists to `visit`, one bucket of hosts at a time: from up to `jobs`
+  // threads, one call per host, calls for different hosts possibly at once. The first copy of a
+  // (host, channel, EventRecordID) in input order is kept. Completes counts() and conflicts(). Once.
+  void for_each_host(int jobs, const std::function<void(HostEvents&&)>& visit);
+  // read, rejected, files and per-kind counts once read; duplicates and relevant after for_each_host.
+  const EventCounts& counts() const;
+  const std::vector<DuplicateConflict>& conflicts() const;  // input order of the dropped copy
+  // What the ingest holds in memory (the bound the tests check) and what it wrote to disk.
+  std::size_t memory_bytes() const;
+  std::uint64_t spill_bytes() const;
+
+  EventStoreBuilder& builder() { return *builder_; }
+
+ private:
+  std::unique_ptr<EventStoreBuilder> builder_;
 };
 
 // Reads every path (file, directory walked recursively, or archive) into `store`. Sources are
 // registered in `sources`; malformed events and unreadable files go to `rejects` and the run goes
 // on. Never throws for bad content.
+void read_event_inputs(const std::vector<std::string>& paths, const EventReadOptions& options,
+                       SourceTable& sources, IngestedEvents& events, Rejects& rejects);
+// The same, with every host's lists assembled in memory: for small inputs (inspect, tests). A run
+// over an archive uses IngestedEvents and keeps per host only what its timeline cites.
 void read_event_inputs(const std::vector<std::string>& paths, const EventReadOptions& options,
                        SourceTable& sources, EventStore& store, Rejects& rejects);
 

@@ -30,6 +30,7 @@ struct ReconcileOptions {
   std::optional<double> list_price;
   std::string as_of;           // --as-of, as given (recorded in the manifest); empty: none
   int jobs = 1;
+  std::string spill_dir;       // where events wait on disk for their host's turn; empty: $TMPDIR or /tmp
   std::string out;
   bool force = false;
   bool quiet = false;

@@ -108,4 +108,15 @@ struct Timelines {
 // Rebuilds sessions, idle and power spans, and coverage for every host of `store`.
 Timelines build_timelines(const EventStore& store, const Settings& settings);
 
+// The same, a host at a time, for a run that streams hosts (IngestedEvents::for_each_host): the
+// timeline of one host (session ids 0), then, once every host is in, the run's totals and session
+// ids (order of start, then host, user, logon id: stable whatever the order hosts came in).
+HostTimeline build_host_timeline(const HostEvents& host, const Settings& settings);
+void number_sessions(Timelines& timelines);
+
+// Reduces `host` to the events and Security marks `timeline` cites (sessions, idle and power
+// spans, coverage gaps, boots): what a finding or the evidence store can refer to. The rest is
+// what a run at archive scale must not keep.
+void keep_cited_events(HostEvents& host, const HostTimeline& timeline);
+
 }  // namespace flexrecon

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <mutex>
 
 #include "cli/progress.h"
 #include "flexrecon/error.h"
@@ -106,13 +107,26 @@ ReconcileResult reconcile(const ReconcileOptions& options) {
   event_options.events_tz = options.events_tz;
   event_options.max_member_bytes = r.rules.settings.max_archive_member_bytes;
   progress(quiet, "reading event logs");
-  read_event_inputs(options.events, event_options, r.sources, r.events, r.rejects);
+  IngestedEvents events(options.spill_dir);
+  read_event_inputs(options.events, event_options, r.sources, events, r.rejects);
+
+  // Evidence: sessions, idle and power spans, and what the Security log can vouch for, a host at a
+  // time; each host keeps only the events its timeline cites (what findings and the pack refer to).
+  progress(quiet, "rebuilding sessions and log coverage");
+  std::mutex mutex;
+  events.for_each_host(options.jobs, [&](HostEvents&& host) {
+    HostTimeline timeline = build_host_timeline(host, r.rules.settings);
+    keep_cited_events(host, timeline);
+    std::lock_guard<std::mutex> lock(mutex);
+    r.timelines.hosts.emplace(host.host, std::move(timeline));
+    std::string name = host.host;
+    r.events.hosts.emplace(std::move(name), std::move(host));
+  });
+  number_sessions(r.timelines);
+  r.events.counts = events.counts();
+  r.events.conflicts = events.conflicts();
   // A conflicting duplicate is a record dropped for a reason: it belongs in rejects.csv.
   for (const DuplicateConflict& c : r.events.conflicts) r.rejects.push_back(conflict_reject(r.sources, c));
-
-  // Evidence: sessions, idle and power spans, and what the Security log can vouch for.
-  progress(quiet, "rebuilding sessions and log coverage for " + std::to_string(r.events.hosts.size()) + " hosts");
-  r.timelines = build_timelines(r.events, r.rules.settings);
 
   // Judgement: the rules in SPEC order, with precedence.
   progress(quiet, "applying the challenge rules to " + std::to_string(r.rows.size()) + " metering rows");

@@ -258,34 +258,32 @@ class UnitReader {
 // the rejects are the same whatever the number of jobs.
 class UnitMerger {
  public:
-  UnitMerger(const EventReadOptions& options, SourceTable& sources, EventStore& store, Rejects& rejects)
-      : options_(options), sources_(sources), store_(store), builder_(store), rejects_(rejects) {}
+  UnitMerger(const EventReadOptions& options, SourceTable& sources, EventStoreBuilder& builder, Rejects& rejects)
+      : options_(options), sources_(sources), builder_(builder), rejects_(rejects) {}
 
   // The id the unit's local source 0 will get: sources are appended when the unit completes.
   SourceId base() const { return static_cast<SourceId>(sources_.all().size()); }
 
-  void event(Event&& e, SourceId base) {
-    e.source += base;
+  void event(PreparedEvent&& e, SourceId base) {
+    e.event.source += base;
     builder_.add(std::move(e));
   }
 
   void complete(UnitResult&& r) {
     for (auto& s : r.sources) sources_.add(std::move(s));
     rejects_.insert(rejects_.end(), std::make_move_iterator(r.rejects.begin()), std::make_move_iterator(r.rejects.end()));
-    store_.counts.files += r.files;
-    store_.counts.files_rejected += r.files_rejected;
-    store_.counts.rejected += r.events_rejected;
+    EventCounts& counts = builder_.counts();
+    counts.files += r.files;
+    counts.files_rejected += r.files_rejected;
+    counts.rejected += r.events_rejected;
     if (options_.on_progress)
       for (const auto& [name, bytes] : r.progress) options_.on_progress(name, bytes);
   }
 
-  void finish() { builder_.finish(); }
-
  private:
   const EventReadOptions& options_;
   SourceTable& sources_;
-  EventStore& store_;
-  EventStoreBuilder builder_;
+  EventStoreBuilder& builder_;
   Rejects& rejects_;
 };
 
@@ -315,7 +313,7 @@ class ParallelUnits {
     for (std::size_t u = 0; u < units_.size(); ++u) {
       const SourceId base = merger.base();
       while (true) {
-        std::vector<Event> batch;
+        std::vector<PreparedEvent> batch;
         bool finished = false;
         {
           std::unique_lock<std::mutex> lock(mutex_);
@@ -341,13 +339,14 @@ class ParallelUnits {
   static constexpr std::size_t kMaxQueuedBatches = 16;
 
   struct Slot {
-    std::deque<std::vector<Event>> batches;
+    std::deque<std::vector<PreparedEvent>> batches;
     UnitResult result;
     std::exception_ptr failure;
     bool done = false;
   };
 
   void work() {
+    Fingerprinter fingerprinter;
     while (true) {
       std::size_t u = 0;
       {
@@ -356,7 +355,7 @@ class ParallelUnits {
         u = next_++;
       }
       Slot& slot = slots_[u];
-      std::vector<Event> batch;
+      std::vector<PreparedEvent> batch;
       auto push = [&] {
         std::unique_lock<std::mutex> lock(mutex_);
         changed_.wait(lock, [&] { return stopping_ || slot.batches.size() < kMaxQueuedBatches; });
@@ -366,8 +365,10 @@ class ParallelUnits {
         lock.unlock();
         changed_.notify_all();
       };
+      // The fingerprint is taken here, on the reader's thread: it is most of the cost per event
+      // after parsing, and the merge runs on one thread.
       std::function<void(Event&&)> deliver = [&](Event&& e) {
-        batch.push_back(std::move(e));
+        batch.push_back(prepare_event(std::move(e), fingerprinter));
         if (batch.size() >= kBatch) push();
       };
       UnitResult result;
@@ -400,22 +401,38 @@ class ParallelUnits {
 }  // namespace
 
 void read_event_inputs(const std::vector<std::string>& paths, const EventReadOptions& options,
-                       SourceTable& sources, EventStore& store, Rejects& rejects) {
+                       SourceTable& sources, IngestedEvents& events, Rejects& rejects) {
   InputWalk walk;
   for (const auto& path : paths) walk.top_level(path);
-  UnitMerger merger(options, sources, store, rejects);
+  UnitMerger merger(options, sources, events.builder(), rejects);
   if (options.jobs <= 1 || walk.units.size() <= 1) {
+    Fingerprinter fingerprinter;
     for (const auto& unit : walk.units) {
       const SourceId base = merger.base();
       UnitResult result;
-      const std::function<void(Event&&)> deliver = [&](Event&& e) { merger.event(std::move(e), base); };
+      const std::function<void(Event&&)> deliver = [&](Event&& e) {
+        merger.event(prepare_event(std::move(e), fingerprinter), base);
+      };
       UnitReader(options, result, deliver).read(unit);
       merger.complete(std::move(result));
     }
   } else {
     ParallelUnits(walk.units, options, options.jobs).merge_all(merger);
   }
-  merger.finish();
+}
+
+void read_event_inputs(const std::vector<std::string>& paths, const EventReadOptions& options,
+                       SourceTable& sources, EventStore& store, Rejects& rejects) {
+  IngestedEvents events(options.spill_dir);
+  read_event_inputs(paths, options, sources, events, rejects);
+  std::mutex mutex;
+  events.for_each_host(options.jobs, [&](HostEvents&& he) {
+    std::lock_guard<std::mutex> lock(mutex);
+    std::string name = he.host;
+    store.hosts.insert_or_assign(std::move(name), std::move(he));
+  });
+  store.counts = events.counts();
+  store.conflicts = events.conflicts();
 }
 
 }  // namespace flexrecon

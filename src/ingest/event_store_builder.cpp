@@ -1,126 +1,206 @@
 #include "ingest/event_store_builder.h"
 
 #include <algorithm>
-#include <cctype>
+#include <atomic>
+#include <exception>
+#include <mutex>
+#include <thread>
 #include <tuple>
 
-#include "util/sha256.h"
 #include "util/strings.h"
 
 namespace flexrecon {
 
-namespace {
+PreparedEvent prepare_event(Event&& event, Fingerprinter& fingerprinter) {
+  PreparedEvent p;
+  // Events without a record id are never compared with another copy: no fingerprint needed.
+  if (event.record_id != 0) p.fingerprint = fingerprinter.of(event);
+  p.used = is_relevant_event(event);
+  if (p.used) {
+    keep_read_fields(event);
+  } else {
+    // Only the header travels on: host and channel (for the counts and the dedup key), the record id,
+    // time and source (for coverage and references).
+    std::vector<EventField>().swap(event.fields);
+    std::string().swap(event.provider);
+    std::string().swap(event.computer);
+  }
+  p.event = std::move(event);
+  return p;
+}
 
-// A field value in a form every export tool agrees on (see fingerprint_of).
-std::string canonical_value(std::string_view value) {
-  if (!value.empty() && value[0] >= '0' && value[0] <= '9') {
-    if (value.size() > 2 && value[0] == '0' && (value[1] == 'x' || value[1] == 'X')) {
-      std::uint64_t n = 0;
-      bool hex = value.size() <= 18;
-      for (char c : value.substr(2)) {
-        const int d = std::isxdigit(static_cast<unsigned char>(c)) ? (std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : (c | 0x20) - 'a' + 10) : -1;
-        if (d < 0) {
-          hex = false;
-          break;
-        }
-        n = n * 16 + static_cast<std::uint64_t>(d);
+EventStoreBuilder::EventStoreBuilder(const std::string& spill_parent)
+    : spill_(std::make_unique<RecordSpill>(spill_parent)) {}
+
+EventStoreBuilder::EventStoreBuilder(EventStore& store) : EventStoreBuilder(std::string()) { target_ = &store; }
+
+EventStoreBuilder::~EventStoreBuilder() = default;
+
+std::uint32_t EventStoreBuilder::host_id(const std::string& host) {
+  // Events come in runs of one host (a file per host, an archive member per host): check the last first.
+  if (!host_names_.empty() && host_names_[last_host_] == host) return last_host_;
+  const auto [it, inserted] = host_ids_.try_emplace(host, static_cast<std::uint32_t>(host_names_.size()));
+  if (inserted) host_names_.push_back(host);
+  return last_host_ = it->second;
+}
+
+std::uint32_t EventStoreBuilder::channel_id(const std::string& channel) {
+  if (!channel_names_.empty() && channel_names_[last_channel_] == channel) return last_channel_;
+  const auto [it, inserted] = channel_ids_.try_emplace(channel, static_cast<std::uint32_t>(channel_names_.size()));
+  if (inserted) {
+    channel_names_.push_back(channel);
+    // Channels compare case-insensitively: `Security` and `SECURITY` hold the same records.
+    const auto key = channel_key_ids_.try_emplace(to_lower(channel), static_cast<std::uint32_t>(channel_key_ids_.size()));
+    channel_keys_.push_back(key.first->second);
+  }
+  return last_channel_ = it->second;
+}
+
+std::uint64_t& EventStoreBuilder::count_of(std::uint32_t channel, int event_id) {
+  const std::uint64_t key = static_cast<std::uint64_t>(channel) << 32 | static_cast<std::uint32_t>(event_id);
+  auto it = count_cache_.find(key);
+  if (it == count_cache_.end())
+    it = count_cache_.emplace(key, &counts_.by_channel_and_id[{channel_names_[channel], event_id}]).first;
+  return *it->second;
+}
+
+void EventStoreBuilder::add(PreparedEvent&& p) {
+  const Event& e = p.event;
+  const std::uint32_t channel = channel_id(e.channel_name);
+  ++counts_.read;
+  ++count_of(channel, e.event_id);
+  spill_->add(seq_++, host_id(e.host), channel, p.fingerprint, e, p.used);
+}
+
+// What assembling one bucket found besides the hosts' lists.
+struct EventStoreBuilder::BucketResult {
+  std::uint64_t duplicates = 0;
+  std::uint64_t relevant = 0;
+  std::vector<std::pair<std::uint64_t, DuplicateConflict>> conflicts;  // (seq of the dropped copy, conflict)
+};
+
+void EventStoreBuilder::assemble_bucket(std::uint32_t bucket, BucketResult& out,
+                                        const std::function<void(HostEvents&&)>& visit) const {
+  std::vector<SpilledRecord> records;
+  std::vector<Event> events;
+  spill_->read_bucket(bucket, records, events);
+  // Grouped by host, then copies of one (channel, record id) together, first in input order first.
+  std::sort(records.begin(), records.end(), [this](const SpilledRecord& a, const SpilledRecord& b) {
+    return std::make_tuple(a.host, channel_keys_[a.channel], a.record_id, a.seq) <
+           std::make_tuple(b.host, channel_keys_[b.channel], b.record_id, b.seq);
+  });
+
+  std::size_t i = 0;
+  while (i < records.size()) {
+    const std::uint32_t host = records[i].host;
+    HostEvents he;
+    he.host = host_names_[host];
+    const auto keep = [&](const SpilledRecord& r) {
+      if (r.channel_kind == Channel::Security && r.record_id != 0)
+        he.security.push_back({r.record_id, r.time, r.source, r.event_id, r.ref_by_line ? r.line : 0});
+      if (r.event != SpilledRecord::kNoEvent) {
+        Event& e = events[r.event];
+        e.host = he.host;
+        e.channel_name = channel_names_[r.channel];
+        he.events.push_back(std::move(e));
+        ++out.relevant;
       }
-      if (hex) return "#" + std::to_string(n);
+    };
+    for (; i < records.size() && records[i].host == host;) {
+      const SpilledRecord& first = records[i];
+      keep(first);
+      ++i;
+      if (first.record_id == 0) continue;
+      for (; i < records.size() && records[i].host == host && records[i].record_id == first.record_id &&
+             channel_keys_[records[i].channel] == channel_keys_[first.channel];
+           ++i) {
+        const SpilledRecord& copy = records[i];
+        ++out.duplicates;
+        if (copy.fingerprint != first.fingerprint)
+          out.conflicts.emplace_back(copy.seq, DuplicateConflict{he.host, channel_names_[copy.channel], copy.record_id,
+                                                                 first.ref(), copy.ref()});
+      }
     }
-    if (value.size() >= 19 && value[4] == '-')
-      if (auto t = parse_timestamp(value)) return "@" + std::to_string(*t / kSecond);
-  }
-  std::string out;
-  out.reserve(value.size());
-  for (char c : value)
-    if (c != '\r') out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  return out;
-}
-
-}  // namespace
-
-EventStoreBuilder::Fingerprint EventStoreBuilder::fingerprint_of(const Event& event) {
-  // A cryptographic hash, because a conflicting copy is a sign of tampering: a crafted collision
-  // must not pass for an identical copy. Lengths are hashed too, so field boundaries cannot shift.
-  // One buffer, one digest: far cheaper than a digest update per field.
-  //
-  // The content is compared as the event says it, not as one export tool spells it: the same record
-  // read from an .evtx and from its XML export (wevtutil, Event Viewer, python-evtx) must be an
-  // identical copy. So times count to the second (python-evtx loses microseconds through a float,
-  // and a microsecond error can cross any finer boundary), timestamps inside fields are compared as instants, hex numbers as numbers (`0x3e7` vs
-  // `0x00000000000003e7`), letters case-insensitively (GUIDs), and empty fields not at all (one
-  // tool omits what another writes empty).
-  std::string& buf = scratch_;
-  buf.clear();
-  const auto put = [&](std::string_view s) {
-    buf += std::to_string(s.size());
-    buf += ':';
-    buf += s;
-  };
-  put(std::to_string(event.event_id));
-  put(std::to_string(event.time / kSecond));
-  put(to_lower(event.provider));
-  // Fields in name order: a SIEM export writes them in its own order (Winlogbeat's event_data,
-  // NXLog's flat keys), not the event's. Values `-` count as written: every tool writes them alike.
-  fields_.clear();
-  for (const auto& f : event.fields) {
-    const std::string_view value = trim(f.value);
-    if (value.empty()) continue;
-    fields_.emplace_back(f.name, canonical_value(value));
-  }
-  std::sort(fields_.begin(), fields_.end());
-  for (const auto& [name, value] : fields_) {
-    put(name);
-    put(value);
-  }
-  const std::string hex = sha256_hex(buf);
-  Fingerprint out{};
-  const auto nibble = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
-  for (std::size_t i = 0; i < out.size(); ++i)
-    out[i] = static_cast<unsigned char>(nibble(hex[2 * i]) << 4 | nibble(hex[2 * i + 1]));
-  return out;
-}
-
-void EventStoreBuilder::add(Event&& event) {
-  auto& counts = store_.counts;
-  ++counts.read;
-  ++counts.by_channel_and_id[{event.channel_name, event.event_id}];
-
-  if (event.record_id != 0) {
-    auto& seen = seen_[event.host];
-    const auto channel = channels_.try_emplace(to_lower(event.channel_name), static_cast<std::uint32_t>(channels_.size())).first->second;
-    Key key{channel, event.record_id};
-    const Fingerprint fingerprint = fingerprint_of(event);
-    const auto [it, inserted] = seen.try_emplace(key, Seen{fingerprint, event.ref()});
-    if (!inserted) {
-      ++counts.duplicates;
-      if (it->second.fingerprint != fingerprint)
-        store_.conflicts.push_back({event.host, event.channel_name, event.record_id, it->second.ref, event.ref()});
-      return;
-    }
-  }
-
-  auto& host = store_.hosts[event.host];
-  if (host.host.empty()) host.host = event.host;
-  if (event.channel == Channel::Security && event.record_id != 0)
-    host.security.push_back({event.record_id, event.time, event.source, event.event_id, event.ref_by_line ? event.line : 0});
-  if (is_relevant_event(event)) {
-    ++counts.relevant;
-    host.events.push_back(std::move(event));
-  }
-}
-
-void EventStoreBuilder::finish() {
-  for (auto& [name, host] : store_.hosts) {
     // Source and line make the order total, so equal timestamps never depend on input quirks.
-    std::sort(host.events.begin(), host.events.end(), [](const Event& a, const Event& b) {
+    std::sort(he.events.begin(), he.events.end(), [](const Event& a, const Event& b) {
       return std::tie(a.time, a.channel, a.record_id, a.source, a.line) <
              std::tie(b.time, b.channel, b.record_id, b.source, b.line);
     });
-    std::sort(host.security.begin(), host.security.end(), [](const SecurityMark& a, const SecurityMark& b) {
+    std::sort(he.security.begin(), he.security.end(), [](const SecurityMark& a, const SecurityMark& b) {
       return std::tie(a.record_id, a.time, a.source) < std::tie(b.record_id, b.time, b.source);
     });
+    visit(std::move(he));
   }
 }
+
+void EventStoreBuilder::assemble(int jobs, const std::function<void(HostEvents&&)>& visit) {
+  spill_->finish_writing();
+  std::vector<BucketResult> results(RecordSpill::kBuckets);
+  std::atomic<std::uint32_t> next{0};
+  std::mutex failure_mutex;
+  std::exception_ptr failure;
+  const auto work = [&] {
+    for (std::uint32_t b; (b = next++) < RecordSpill::kBuckets;) {
+      try {
+        assemble_bucket(b, results[b], visit);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(failure_mutex);
+        if (!failure) failure = std::current_exception();
+        next = RecordSpill::kBuckets;
+      }
+    }
+  };
+  const int threads = std::max(1, std::min(jobs, static_cast<int>(host_names_.size())));
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+  if (failure) std::rethrow_exception(failure);
+
+  std::vector<std::pair<std::uint64_t, DuplicateConflict>> conflicts;
+  for (BucketResult& r : results) {
+    counts_.duplicates += r.duplicates;
+    counts_.relevant += r.relevant;
+    std::move(r.conflicts.begin(), r.conflicts.end(), std::back_inserter(conflicts));
+  }
+  // In input order of the dropped copy: the order the copies were met.
+  std::sort(conflicts.begin(), conflicts.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (auto& [seq, c] : conflicts) conflicts_.push_back(std::move(c));
+}
+
+void EventStoreBuilder::finish() {
+  EventStore& store = *target_;
+  std::mutex mutex;
+  assemble(1, [&](HostEvents&& he) {
+    std::lock_guard<std::mutex> lock(mutex);
+    std::string name = he.host;
+    store.hosts.emplace(std::move(name), std::move(he));
+  });
+  store.counts = counts_;
+  store.conflicts.insert(store.conflicts.end(), conflicts_.begin(), conflicts_.end());
+}
+
+std::size_t EventStoreBuilder::memory_bytes() const {
+  std::size_t n = sizeof(*this) + spill_->memory_bytes();
+  for (const auto& h : host_names_) n += 2 * (h.capacity() + 64);  // the name and its hash entry
+  for (const auto& c : channel_names_) n += 3 * (c.capacity() + 64);
+  n += counts_.by_channel_and_id.size() * 128 + count_cache_.size() * 48;
+  return n;
+}
+
+}  // namespace flexrecon
+
+namespace flexrecon {
+
+IngestedEvents::IngestedEvents(const std::string& spill_dir) : builder_(std::make_unique<EventStoreBuilder>(spill_dir)) {}
+IngestedEvents::~IngestedEvents() = default;
+IngestedEvents::IngestedEvents(IngestedEvents&&) noexcept = default;
+IngestedEvents& IngestedEvents::operator=(IngestedEvents&&) noexcept = default;
+
+void IngestedEvents::for_each_host(int jobs, const std::function<void(HostEvents&&)>& visit) { builder_->assemble(jobs, visit); }
+const EventCounts& IngestedEvents::counts() const { return builder_->counts(); }
+const std::vector<DuplicateConflict>& IngestedEvents::conflicts() const { return builder_->conflicts(); }
+std::size_t IngestedEvents::memory_bytes() const { return builder_->memory_bytes(); }
+std::uint64_t IngestedEvents::spill_bytes() const { return builder_->spill().bytes_written(); }
 
 }  // namespace flexrecon

@@ -1,57 +1,89 @@
-// Folds events, in input order, into an EventStore: counts, duplicate detection, and the per-host
-// lists the reconstruction reads.
+// Folds events, in input order, into what the reconstruction reads. While the inputs are read, each
+// event is counted and spilled to disk (RecordSpill); afterwards, one bucket of hosts at a time,
+// copies of one record are told apart and each host's lists are built. Memory holds names, counts
+// and write buffers while reading, and one bucket while assembling: never a key per event.
 #pragma once
 
-#include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "flexrecon/event_store.h"
+#include "ingest/event_fingerprint.h"
+#include "ingest/record_spill.h"
 
 namespace flexrecon {
 
+// An event ready for the store: its fingerprint taken over the whole content, then reduced to what
+// is read downstream (keep_read_fields when used; the header alone otherwise).
+struct PreparedEvent {
+  Event event;
+  Fingerprint fingerprint{};
+  bool used = false;  // of the kinds SPEC 1.2 uses (is_relevant_event)
+};
+
+// Runs on the thread that parsed the event, so fingerprints are taken in parallel under --jobs.
+PreparedEvent prepare_event(Event&& event, Fingerprinter& fingerprinter);
+
 class EventStoreBuilder {
  public:
-  explicit EventStoreBuilder(EventStore& store) : store_(store) {}
+  // Spills under `spill_parent` (TMPDIR, or /tmp, when empty).
+  explicit EventStoreBuilder(const std::string& spill_parent = "");
+  // Convenience for small inputs and tests: finish() assembles every host into `store`.
+  explicit EventStoreBuilder(EventStore& store);
+  ~EventStoreBuilder();
 
-  // Counts the event, drops it when its (host, channel, EventRecordID) was seen before (recording a
-  // conflict when the copies differ), and keeps it when SPEC 1.2 uses it. Events without an
-  // EventRecordID (0) cannot be told apart from copies, so they are never treated as duplicates,
-  // and they leave no SecurityMark (coverage reasons from record ids).
-  void add(Event&& event);
-  // Sorts every host's lists into their documented order. Call once, after the last add().
+  // Counts the event and spills it. Events without an EventRecordID (0) cannot be told apart from
+  // copies, so they are never treated as duplicates, and they leave no SecurityMark (coverage
+  // reasons from record ids).
+  void add(PreparedEvent&& event);
+  void add(Event&& event) { add(prepare_event(std::move(event), fingerprinter_)); }
+  EventCounts& counts() { return counts_; }
+  const EventCounts& counts() const { return counts_; }
+
+  // Builds each host's lists and hands them to `visit`: from up to `jobs` threads, one call per
+  // host, calls for different hosts possibly at once. A (host, channel, EventRecordID) seen more than
+  // once keeps its first copy in input order; later copies count as duplicates, and as conflicts when
+  // their content differs. Completes counts().duplicates and .relevant and conflicts(). Call once.
+  void assemble(int jobs, const std::function<void(HostEvents&&)>& visit);
+  const std::vector<DuplicateConflict>& conflicts() const { return conflicts_; }
+
+  // For the EventStore constructor: assemble() into the store, with counts and conflicts.
   void finish();
 
+  // What the builder holds in memory while reading: bounded by hosts, channels and event kinds.
+  std::size_t memory_bytes() const;
+  const RecordSpill& spill() const { return *spill_; }
+
  private:
-  struct Key {
-    std::uint32_t channel;  // index into channels_
-    std::uint64_t record_id;
-    bool operator==(const Key&) const = default;
-  };
-  struct KeyHash {
-    std::size_t operator()(const Key& k) const {
-      return std::hash<std::uint64_t>()(k.record_id * 0x9E3779B97F4A7C15ull + k.channel);
-    }
-  };
-  using Fingerprint = std::array<unsigned char, 16>;
-  struct Seen {
-    Fingerprint fingerprint;
-    EvidenceRef ref;
-  };
+  struct BucketResult;
+  void assemble_bucket(std::uint32_t bucket, BucketResult& out, const std::function<void(HostEvents&&)>& visit) const;
+  std::uint32_t host_id(const std::string& host);
+  std::uint32_t channel_id(const std::string& channel);
+  std::uint64_t& count_of(std::uint32_t channel, int event_id);
 
-  Fingerprint fingerprint_of(const Event& event);
-
-  EventStore& store_;
-  // Lookup only, never iterated into output: unordered is safe for determinism here.
-  std::map<std::string, std::unordered_map<Key, Seen, KeyHash>> seen_;
-  std::string scratch_;  // reused by fingerprint_of
-  std::vector<std::pair<std::string, std::string>> fields_;  // reused by fingerprint_of
-  // Lower-cased channel name -> small id, so a million keys do not each hold a channel string.
-  std::map<std::string, std::uint32_t> channels_;
+  EventStore* target_ = nullptr;
+  std::unique_ptr<RecordSpill> spill_;
+  Fingerprinter fingerprinter_;
+  EventCounts counts_;
+  std::vector<DuplicateConflict> conflicts_;
+  std::uint64_t seq_ = 0;
+  // Names travel through the spill as indexes. Lookup only, never iterated into output: unordered is
+  // safe for determinism here (indexes are given in first-seen order).
+  std::unordered_map<std::string, std::uint32_t> host_ids_;
+  std::vector<std::string> host_names_;
+  std::unordered_map<std::string, std::uint32_t> channel_ids_;  // as written
+  std::vector<std::string> channel_names_;
+  std::vector<std::uint32_t> channel_keys_;                     // channel id -> id of its lower-cased name
+  std::unordered_map<std::string, std::uint32_t> channel_key_ids_;
+  std::unordered_map<std::uint64_t, std::uint64_t*> count_cache_;  // (channel, event id) -> counts_ entry
+  std::uint32_t last_host_ = 0;
+  std::uint32_t last_channel_ = 0;
 };
 
 }  // namespace flexrecon

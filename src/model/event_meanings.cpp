@@ -1,6 +1,7 @@
 // What each event flexrecon uses means: SPEC 1.2 "Events used", and nothing else. One table answers
 // both questions asked of an event: is it used (relevance, at ingest) and how is it described to a
 // reader of the dossier. An event listed here is kept; an event kept is described.
+#include <algorithm>
 #include <array>
 
 #include "flexrecon/event.h"
@@ -63,5 +64,28 @@ std::optional<std::string_view> event_meaning(const Event& e) {
 }
 
 bool is_relevant_event(const Event& e) { return event_meaning(e).has_value(); }
+
+bool is_read_field(std::string_view name) {
+  // SPEC 1.2's fields, plus what the power history reads of 6008 (Data1/Data2: the date and time of
+  // the last shutdown, Binary: the SYSTEMTIME) and 1074 (Param1..: process, reason), and the clearing
+  // account of 1102/104 (SubjectUserName). Sorted: binary search.
+  static constexpr std::array<std::string_view, 27> kRead = {
+      "AccountName", "Address", "Binary", "Data1", "Data2", "ElevatedToken", "LogonID", "LogonType",
+      "NewTime", "Param1", "Param2", "Param3", "Param4", "Param5", "PreviousTime", "Session", "SessionID",
+      "SessionName", "SubjectUserName", "TargetDomainName", "TargetLinkedLogonId", "TargetLogonId",
+      "TargetSession", "TargetUserName", "TargetUserSid", "User", "UserData"};
+  return std::binary_search(kRead.begin(), kRead.end(), name);
+}
+
+void keep_read_fields(Event& e) {
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < e.fields.size(); ++i) {
+    if (i < 4 || is_read_field(e.fields[i].name)) {
+      if (kept != i) e.fields[kept] = std::move(e.fields[i]);
+      ++kept;
+    }
+  }
+  e.fields.resize(kept);
+}
 
 }  // namespace flexrecon

@@ -10,37 +10,62 @@
 
 namespace flexrecon {
 
-Timelines build_timelines(const EventStore& store, const Settings& settings) {
-  Timelines out;
-  std::vector<Session*> all;
-  for (const auto& [name, host] : store.hosts) {
-    std::vector<bool> used(host.events.size(), false);
-    HostTimeline tl;
-    tl.host = name;
-    const sessions::PowerHistory power = sessions::build_power_history(host, used);
-    sessions::Coverage coverage = sessions::compute_coverage(host, settings, used);
-    tl.sessions = sessions::build_sessions(host, power, coverage, settings, used);
-    tl.power_off = power.off;
-    tl.uncovered = std::move(coverage.uncovered);
-    tl.covered = std::move(coverage.covered);
-    tl.has_security_log = coverage.has_security_log;
-    for (const sessions::Boot& b : power.boots) tl.boots.emplace_back(b.time, b.ref);
-    tl.events_used = static_cast<std::uint64_t>(std::count(used.begin(), used.end(), true));
-    out.events_used += tl.events_used;
-    out.sessions += tl.sessions.size();
-    out.hosts.emplace(name, std::move(tl));
-  }
+HostTimeline build_host_timeline(const HostEvents& host, const Settings& settings) {
+  std::vector<bool> used(host.events.size(), false);
+  HostTimeline tl;
+  tl.host = host.host;
+  const sessions::PowerHistory power = sessions::build_power_history(host, used);
+  sessions::Coverage coverage = sessions::compute_coverage(host, settings, used);
+  tl.sessions = sessions::build_sessions(host, power, coverage, settings, used);
+  tl.power_off = power.off;
+  tl.uncovered = std::move(coverage.uncovered);
+  tl.covered = std::move(coverage.covered);
+  tl.has_security_log = coverage.has_security_log;
+  for (const sessions::Boot& b : power.boots) tl.boots.emplace_back(b.time, b.ref);
+  tl.events_used = static_cast<std::uint64_t>(std::count(used.begin(), used.end(), true));
+  return tl;
+}
 
-  // Ids in (start, host, user, logon id) order over all hosts: stable across runs and inputs order.
-  for (auto& [name, tl] : out.hosts) {
+void number_sessions(Timelines& timelines) {
+  timelines.sessions = 0;
+  timelines.events_used = 0;
+  std::vector<Session*> all;
+  for (auto& [name, tl] : timelines.hosts) {
+    timelines.events_used += tl.events_used;
+    timelines.sessions += tl.sessions.size();
     for (Session& s : tl.sessions) all.push_back(&s);
   }
+  // Ids in (start, host, user, logon id) order over all hosts: stable across runs and inputs order.
   std::stable_sort(all.begin(), all.end(), [](const Session* a, const Session* b) {
     return std::tie(a->span.begin, a->host, a->user, a->logon_id, a->span.end, a->start_reason) <
            std::tie(b->span.begin, b->host, b->user, b->logon_id, b->span.end, b->start_reason);
   });
   for (std::size_t i = 0; i < all.size(); ++i) all[i]->id = i + 1;
+}
+
+Timelines build_timelines(const EventStore& store, const Settings& settings) {
+  Timelines out;
+  for (const auto& [name, host] : store.hosts) out.hosts.emplace(name, build_host_timeline(host, settings));
+  number_sessions(out);
   return out;
+}
+
+void keep_cited_events(HostEvents& host, const HostTimeline& timeline) {
+  std::vector<EvidenceRef> cited;
+  const auto cite = [&](const std::vector<EvidenceRef>& refs) { cited.insert(cited.end(), refs.begin(), refs.end()); };
+  for (const Session& s : timeline.sessions) {
+    cite(s.evidence);
+    for (const IdleSpan& i : s.idle) cite(i.evidence);
+  }
+  for (const PowerSpan& p : timeline.power_off) cite(p.evidence);
+  for (const CoverageGap& g : timeline.uncovered) cite(g.evidence);
+  for (const auto& [time, ref] : timeline.boots) cited.push_back(ref);
+  std::sort(cited.begin(), cited.end());
+  const auto is_cited = [&](const EvidenceRef& ref) { return std::binary_search(cited.begin(), cited.end(), ref); };
+  std::erase_if(host.events, [&](const Event& e) { return !is_cited(e.ref()); });
+  std::erase_if(host.security, [&](const SecurityMark& m) { return !is_cited(m.ref()); });
+  host.events.shrink_to_fit();
+  host.security.shrink_to_fit();
 }
 
 }  // namespace flexrecon

@@ -1,6 +1,7 @@
 #include "util/sha256.h"
 
 #include <openssl/evp.h>
+#include <openssl/sha.h>
 
 #include <cstdio>
 #include <fstream>
@@ -36,6 +37,12 @@ std::string Sha256::hex_digest() {
     out.push_back(hex[digest[i] >> 4]);
     out.push_back(hex[digest[i] & 15]);
   }
+  return out;
+}
+
+std::array<unsigned char, 32> sha256_bytes(std::string_view bytes) {
+  std::array<unsigned char, 32> out{};
+  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), out.data());
   return out;
 }
 

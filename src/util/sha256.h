@@ -1,6 +1,7 @@
 // SHA-256 via OpenSSL libcrypto, incremental so large files are hashed while they stream.
 #pragma once
 
+#include <array>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -22,6 +23,8 @@ class Sha256 {
 };
 
 std::string sha256_hex(std::string_view bytes);
+// The raw 32-byte digest of a short buffer, in one call (no context to set up: per-event use).
+std::array<unsigned char, 32> sha256_bytes(std::string_view bytes);
 // Hashes a whole file by streaming it; throws flexrecon::Error::input when it cannot be read.
 std::string sha256_file(const std::string& path, std::uint64_t* size = nullptr);
 

@@ -154,3 +154,88 @@ TEST_CASE("kept events are ordered by time, then channel, then record id, whatev
   CHECK(events[2].record_id == 9);
   CHECK(events[3].channel == Channel::LocalSessionManager);
 }
+
+// Memory must grow with hosts, never with events read (issue: archives of a year for thousands of
+// hosts). The builder's own account of what it holds is checked as events stream through it.
+TEST_CASE("the ingest holds no key per event: its memory stays flat as a host's events stream in") {
+  IngestedEvents ingested;
+  EventStoreBuilder& builder = ingested.builder();
+  std::uint64_t record = 1;
+  const auto stream = [&](int n) {
+    for (int i = 0; i < n; ++i, ++record) {
+      auto e = make("ws-" + std::to_string(record % 8), record % 3 ? Channel::Security : Channel::System,
+                    record % 5 ? 4688 : 4624, record, static_cast<Instant>(record) * kSecond);
+      e.fields.push_back({"CommandLine", "C:\\Windows\\system32\\svchost.exe -k netsvcs -p -s Schedule"});
+      builder.add(std::move(e));
+    }
+  };
+  stream(20'000);
+  const std::size_t after_20k = ingested.memory_bytes();
+  stream(380'000);
+  const std::size_t after_400k = ingested.memory_bytes();
+  INFO("memory after 20k events " << after_20k << " bytes, after 400k " << after_400k);
+  // 256 bucket buffers of at most 32 KiB plus some names: a bound independent of the events read.
+  CHECK(after_400k <= 256 * 64 * 1024 + 64 * 1024);
+  CHECK(after_400k <= after_20k + 256 * 64 * 1024);  // buffers may fill; nothing else may grow
+  CHECK(ingested.spill_bytes() > 400'000 * 40);     // the events went to disk instead
+
+  std::size_t hosts = 0, largest_host = 0;
+  ingested.for_each_host(1, [&](HostEvents&& he) {
+    ++hosts;
+    largest_host = std::max(largest_host, he.security.size() + he.events.size());
+  });
+  CHECK(hosts == 8);
+  CHECK(ingested.counts().read == 400'000);
+  CHECK(ingested.counts().duplicates == 0);
+  // Only one host's records are in memory at a time while assembling: about an eighth here.
+  CHECK(largest_host <= 400'000 / 8 + 1'000);
+}
+
+TEST_CASE("used events keep the fields something reads; other events keep only their header") {
+  EventStore store;
+  EventStoreBuilder builder(store);
+  auto logon = make("ws-1", Channel::Security, 4624, 10, 1000);
+  logon.fields = {{"SubjectUserSid", "S-1-5-18"}, {"SubjectUserName", "WS-1$"}, {"SubjectDomainName", "CORP"},
+                  {"SubjectLogonId", "0x3e7"}, {"TargetUserSid", "S-1-5-21-1"}, {"TargetUserName", "jdoe"},
+                  {"LogonProcessName", "User32"}, {"LogonType", "2"}, {"TargetLogonId", "0x1234"}};
+  builder.add(std::move(logon));
+  builder.add(make("ws-1", Channel::Security, 4688, 11, 2000));
+  builder.finish();
+  const auto& host = store.hosts["ws-1"];
+  REQUIRE(host.events.size() == 1);
+  const Event& e = host.events[0];
+  CHECK(e.field("TargetUserName") == "jdoe");
+  CHECK(e.field("LogonType") == "2");
+  CHECK(e.field("TargetLogonId") == "0x1234");
+  CHECK(e.field("TargetUserSid") == "S-1-5-21-1");
+  CHECK_FALSE(e.has_field("LogonProcessName"));  // nothing reads it
+  CHECK(e.fields.size() == 7);                    // the first four are kept for the dossier's description
+  REQUIRE(host.security.size() == 2);
+}
+
+TEST_CASE("conflicts come out in the input order of the dropped copies, across hosts and buckets") {
+  EventStore store;
+  EventStoreBuilder builder(store);
+  for (int h = 0; h < 300; ++h) builder.add(make("ws-" + std::to_string(h), Channel::Security, 4624, 7, 1000, 0));
+  for (int h = 299; h >= 0; --h) {
+    auto copy = make("ws-" + std::to_string(h), Channel::Security, 4624, 7, 1000, 1);
+    copy.fields[0].value = "mallory";
+    builder.add(std::move(copy));
+  }
+  builder.finish();
+  REQUIRE(store.conflicts.size() == 300);
+  CHECK(store.conflicts.front().host == "ws-299");
+  CHECK(store.conflicts.back().host == "ws-0");
+  CHECK(store.counts.duplicates == 300);
+  CHECK(store.hosts.size() == 300);
+}
+
+TEST_CASE("a spill folder that cannot be made stops the run with a message naming it") {
+  try {
+    IngestedEvents ingested("/nonexistent-flexrecon-folder/sub");
+    FAIL("no error");
+  } catch (const Error& e) {
+    CHECK(std::string(e.what()).find("/nonexistent-flexrecon-folder/sub") != std::string::npos);
+    CHECK(std::string(e.what()).find("TMPDIR") != std::string::npos);
+  }
+}

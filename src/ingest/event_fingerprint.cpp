@@ -1,0 +1,95 @@
+#include "ingest/event_fingerprint.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+#include "util/sha256.h"
+#include "util/strings.h"
+#include "flexrecon/time.h"
+
+namespace flexrecon {
+
+namespace {
+
+// Appends `value` in a form every export tool agrees on: hex numbers as `#<decimal>`
+// (`0x3e7` = `0x00000000000003e7`), timestamps as `@<seconds>`, anything else lower-cased
+// (GUIDs) without carriage returns.
+void append_canonical(std::string_view value, std::string& out) {
+  if (!value.empty() && value[0] >= '0' && value[0] <= '9') {
+    if (value.size() > 2 && value.size() <= 18 && value[0] == '0' && (value[1] == 'x' || value[1] == 'X')) {
+      const std::string_view digits = value.substr(2);
+      std::uint64_t n = 0;
+      const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n, 16);
+      if (ec == std::errc() && end == digits.data() + digits.size()) {
+        out += '#';
+        out += std::to_string(n);
+        return;
+      }
+    }
+    if (value.size() >= 19 && value[4] == '-') {
+      if (auto t = parse_timestamp(value)) {
+        out += '@';
+        out += std::to_string(*t / kSecond);
+        return;
+      }
+    }
+  }
+  for (char c : value)
+    if (c != '\r') out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+}
+
+}  // namespace
+
+Fingerprint Fingerprinter::of(const Event& event) {
+  // A cryptographic hash, because a conflicting copy is a sign of tampering: a crafted collision
+  // must not pass for an identical copy. Lengths are hashed too, so field boundaries cannot shift.
+  // One buffer, one digest: far cheaper than a digest update per field.
+  //
+  // The content is compared as the event says it, not as one export tool spells it: the same record
+  // read from an .evtx and from its XML export (wevtutil, Event Viewer, python-evtx) must be an
+  // identical copy. So times count to the second (python-evtx loses microseconds through a float,
+  // and a microsecond error can cross any finer boundary), values in their canonical form (above),
+  // and empty fields not at all (one tool omits what another writes empty). Values `-` count as
+  // written: every tool writes them alike.
+  canonical_.clear();
+  fields_.clear();
+  for (const auto& f : event.fields) {
+    const std::string_view value = trim(f.value);
+    if (value.empty()) continue;
+    const auto offset = static_cast<std::uint32_t>(canonical_.size());
+    append_canonical(value, canonical_);
+    fields_.push_back({f.name, offset, static_cast<std::uint32_t>(canonical_.size() - offset)});
+  }
+  const auto value_of = [this](const Field& f) { return std::string_view(canonical_).substr(f.offset, f.size); };
+  // Fields in (name, value) order: a SIEM export writes them in its own order (Winlogbeat's
+  // event_data, NXLog's flat keys), not the event's.
+  std::sort(fields_.begin(), fields_.end(), [&](const Field& a, const Field& b) {
+    if (a.name != b.name) return a.name < b.name;
+    return value_of(a) < value_of(b);
+  });
+
+  std::string& buf = buffer_;
+  buf.clear();
+  const auto put = [&](std::string_view s) {
+    buf += std::to_string(s.size());
+    buf += ':';
+    buf += s;
+  };
+  put(std::to_string(event.event_id));
+  put(std::to_string(event.time / kSecond));
+  const std::size_t provider_at = buf.size();
+  put(event.provider);
+  for (std::size_t i = provider_at; i < buf.size(); ++i)
+    buf[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(buf[i])));
+  for (const Field& f : fields_) {
+    put(f.name);
+    put(value_of(f));
+  }
+  const auto digest = sha256_bytes(buf);
+  Fingerprint out{};
+  std::copy_n(digest.begin(), out.size(), out.begin());
+  return out;
+}
+
+}  // namespace flexrecon

@@ -1,0 +1,34 @@
+// The content fingerprint of an event: two copies of one (host, channel, EventRecordID) are the same
+// record when their fingerprints agree, and a conflict (a sign of tampering) when they differ.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "flexrecon/event.h"
+
+namespace flexrecon {
+
+using Fingerprint = std::array<unsigned char, 16>;
+
+// Reusable: keeps its buffers between events, so the millions of events of an archive cost no
+// allocation each. One per thread.
+class Fingerprinter {
+ public:
+  Fingerprint of(const Event& event);
+
+ private:
+  struct Field {
+    std::string_view name;
+    std::uint32_t offset;  // of the canonical value in canonical_
+    std::uint32_t size;
+  };
+  std::string buffer_;     // what is hashed
+  std::string canonical_;  // every field's canonical value, back to back
+  std::vector<Field> fields_;
+};
+
+}  // namespace flexrecon

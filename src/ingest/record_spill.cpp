@@ -1,0 +1,239 @@
+#include "ingest/record_spill.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+
+#include "flexrecon/error.h"
+
+namespace flexrecon {
+
+namespace {
+
+constexpr std::size_t kFlushBytes = 32 * 1024;
+
+// Little varints: most numbers of a record (ids, lines, sources) fit in one to four bytes.
+void put_varint(std::string& out, std::uint64_t v) {
+  while (v >= 0x80) {
+    out.push_back(static_cast<char>((v & 0x7F) | 0x80));
+    v >>= 7;
+  }
+  out.push_back(static_cast<char>(v));
+}
+void put_signed(std::string& out, std::int64_t v) {
+  put_varint(out, (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63));
+}
+void put_text(std::string& out, std::string_view s) {
+  put_varint(out, s.size());
+  out.append(s);
+}
+
+std::string system_error(const std::string& what, const std::string& path) {
+  return "cannot " + what + " the event spill " + path + ": " + std::strerror(errno) +
+         " (the spill holds every event read until its host is rebuilt: set TMPDIR to a disk with room)";
+}
+
+// Reads back what the writer wrote. The bytes are ours, written moments ago: a short or malformed
+// record means the disk lost them, which stops the run rather than losing events silently.
+class Decoder {
+ public:
+  Decoder(std::string_view bytes, const std::string& path) : p_(bytes.data()), end_(bytes.data() + bytes.size()), path_(path) {}
+  bool done() const { return p_ == end_; }
+  std::uint64_t varint() {
+    std::uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      const auto b = static_cast<unsigned char>(byte());
+      v |= static_cast<std::uint64_t>(b & 0x7F) << shift;
+      if (!(b & 0x80)) return v;
+    }
+    corrupt();
+  }
+  std::int64_t signed_varint() {
+    const std::uint64_t v = varint();
+    return static_cast<std::int64_t>(v >> 1) ^ -static_cast<std::int64_t>(v & 1);
+  }
+  std::string text() {
+    const std::uint64_t n = varint();
+    if (n > static_cast<std::uint64_t>(end_ - p_)) corrupt();
+    std::string s(p_, n);
+    p_ += n;
+    return s;
+  }
+  char byte() {
+    if (p_ == end_) corrupt();
+    return *p_++;
+  }
+  void bytes(unsigned char* out, std::size_t n) {
+    if (n > static_cast<std::size_t>(end_ - p_)) corrupt();
+    std::memcpy(out, p_, n);
+    p_ += n;
+  }
+
+ private:
+  [[noreturn]] void corrupt() { throw Error::internal("the event spill " + path_ + " is damaged (a record is cut short)"); }
+  const char* p_;
+  const char* end_;
+  const std::string& path_;
+};
+
+std::string bucket_path(const std::string& folder, std::uint32_t bucket) {
+  return folder + "/bucket-" + std::to_string(bucket);
+}
+
+}  // namespace
+
+RecordSpill::RecordSpill(const std::string& parent) : buckets_(kBuckets) {
+  std::string base = parent;
+  if (base.empty()) {
+    const char* tmp = std::getenv("TMPDIR");
+    base = tmp && *tmp ? tmp : "/tmp";
+  }
+  std::string templ = base + "/flexrecon-spill-XXXXXX";
+  if (!::mkdtemp(templ.data())) throw Error::internal(system_error("create a folder for", templ));
+  folder_ = templ;
+}
+
+RecordSpill::~RecordSpill() {
+  for (Bucket& b : buckets_)
+    if (b.fd >= 0) ::close(b.fd);
+  std::error_code ec;
+  std::filesystem::remove_all(folder_, ec);
+}
+
+void RecordSpill::add(std::uint64_t seq, std::uint32_t host, std::uint32_t channel, const Fingerprint& fingerprint,
+                      const Event& event, bool used) {
+  const std::uint32_t b = bucket_of(host);
+  std::string& out = buckets_[b].buffer;
+  out.push_back(static_cast<char>((used ? 1 : 0) | (event.ref_by_line ? 2 : 0) | static_cast<int>(event.channel) << 2));
+  put_varint(out, seq);
+  put_varint(out, host);
+  put_varint(out, channel);
+  put_signed(out, event.event_id);
+  put_varint(out, event.source);
+  put_varint(out, event.record_id);
+  put_varint(out, event.line);
+  put_signed(out, event.time);
+  out.append(reinterpret_cast<const char*>(fingerprint.data()), fingerprint.size());
+  if (used) {
+    put_text(out, event.provider);
+    put_text(out, event.computer);
+    put_varint(out, event.fields.size());
+    for (const EventField& f : event.fields) {
+      put_text(out, f.name);
+      put_text(out, f.value);
+    }
+  }
+  if (out.size() >= kFlushBytes) flush(b);
+}
+
+void RecordSpill::flush(std::uint32_t bucket) {
+  Bucket& b = buckets_[bucket];
+  if (b.buffer.empty()) return;
+  const std::string path = bucket_path(folder_, bucket);
+  if (b.fd < 0) {
+    b.fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (b.fd < 0) throw Error::internal(system_error("create", path));
+  }
+  const char* p = b.buffer.data();
+  std::size_t left = b.buffer.size();
+  while (left > 0) {
+    const ssize_t n = ::write(b.fd, p, left);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) throw Error::internal(system_error("write", path));
+    p += n;
+    left -= static_cast<std::size_t>(n);
+  }
+  b.size += b.buffer.size();
+  bytes_written_ += b.buffer.size();
+  b.buffer.clear();
+}
+
+void RecordSpill::finish_writing() {
+  for (std::uint32_t b = 0; b < kBuckets; ++b) {
+    flush(b);
+    if (buckets_[b].fd >= 0) {
+      ::close(buckets_[b].fd);
+      buckets_[b].fd = -1;
+    }
+    std::string().swap(buckets_[b].buffer);
+  }
+}
+
+void RecordSpill::read_bucket(std::uint32_t bucket, std::vector<SpilledRecord>& records, std::vector<Event>& events) const {
+  const Bucket& b = buckets_[bucket];
+  if (b.size == 0) return;
+  const std::string path = bucket_path(folder_, bucket);
+  std::string bytes(b.size, '\0');
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw Error::internal(system_error("open", path));
+  std::size_t got = 0;
+  while (got < bytes.size()) {
+    const ssize_t n = ::pread(fd, bytes.data() + got, bytes.size() - got, static_cast<off_t>(got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ::close(fd);
+      throw Error::internal(n == 0 ? "the event spill " + path + " is shorter than written" : system_error("read", path));
+    }
+    got += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+
+  Decoder in(bytes, path);
+  while (!in.done()) {
+    SpilledRecord r;
+    const auto flags = static_cast<unsigned char>(in.byte());
+    r.ref_by_line = flags & 2;
+    r.channel_kind = static_cast<Channel>(std::min(flags >> 2, static_cast<int>(Channel::Other)));
+    r.seq = in.varint();
+    r.host = static_cast<std::uint32_t>(in.varint());
+    r.channel = static_cast<std::uint32_t>(in.varint());
+    r.event_id = static_cast<int>(in.signed_varint());
+    r.source = static_cast<SourceId>(in.varint());
+    r.record_id = in.varint();
+    r.line = in.varint();
+    r.time = in.signed_varint();
+    in.bytes(r.fingerprint.data(), r.fingerprint.size());
+    if (flags & 1) {
+      Event e;
+      e.source = r.source;
+      e.line = r.line;
+      e.ref_by_line = r.ref_by_line;
+      e.channel = r.channel_kind;
+      e.event_id = r.event_id;
+      e.record_id = r.record_id;
+      e.time = r.time;
+      e.provider = in.text();
+      e.computer = in.text();
+      const std::uint64_t n = in.varint();
+      e.fields.reserve(std::min<std::uint64_t>(n, 64));
+      for (std::uint64_t i = 0; i < n; ++i) {
+        EventField f;
+        f.name = in.text();
+        f.value = in.text();
+        e.fields.push_back(std::move(f));
+      }
+      r.event = static_cast<std::uint32_t>(events.size());
+      events.push_back(std::move(e));
+    }
+    records.push_back(r);
+  }
+}
+
+std::uint64_t RecordSpill::largest_bucket_bytes() const {
+  std::uint64_t most = 0;
+  for (const Bucket& b : buckets_) most = std::max(most, b.size);
+  return most;
+}
+
+std::size_t RecordSpill::memory_bytes() const {
+  std::size_t n = sizeof(*this) + buckets_.capacity() * sizeof(Bucket);
+  for (const Bucket& b : buckets_) n += b.buffer.capacity();
+  return n;
+}
+
+}  // namespace flexrecon

@@ -1,0 +1,79 @@
+// The events of a run on their way from the readers to the per-host reconstruction, kept on disk so
+// that memory does not grow with the events read. Every record with its header and content
+// fingerprint (duplicate detection needs them all), and the events SPEC 1.2 uses with their read
+// fields, go to one of kBuckets files by host; the reconstruction then reads one bucket at a time,
+// so memory holds the largest bucket, not the run.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "flexrecon/event.h"
+#include "ingest/event_fingerprint.h"
+
+namespace flexrecon {
+
+// One record as the spill gives it back: the header of every event, and the index of its whole
+// Event in the bucket's event list when it is one the reconstruction uses.
+struct SpilledRecord {
+  static constexpr std::uint32_t kNoEvent = 0xFFFFFFFF;
+  std::uint64_t seq = 0;      // input order over the whole run: the first copy of a duplicate wins
+  std::uint32_t host = 0;     // index into the run's host names
+  std::uint32_t channel = 0;  // index into the run's channel names (as written)
+  Channel channel_kind = Channel::Other;
+  bool ref_by_line = false;
+  int event_id = 0;
+  SourceId source = 0;
+  std::uint64_t record_id = 0;
+  std::uint64_t line = 0;
+  Instant time = 0;
+  Fingerprint fingerprint{};
+  std::uint32_t event = kNoEvent;
+
+  EvidenceRef ref() const { return ref_by_line ? EvidenceRef{source, line, true} : EvidenceRef{source, record_id, false}; }
+};
+
+class RecordSpill {
+ public:
+  static constexpr std::uint32_t kBuckets = 256;
+
+  // Creates a private folder under `parent` (TMPDIR, or /tmp, when empty); the destructor removes it.
+  explicit RecordSpill(const std::string& parent);
+  ~RecordSpill();
+  RecordSpill(const RecordSpill&) = delete;
+  RecordSpill& operator=(const RecordSpill&) = delete;
+
+  static std::uint32_t bucket_of(std::uint32_t host) { return host % kBuckets; }
+
+  // `event` is kept whole when `used` (its fields already reduced), else only its header. The
+  // strings that identify host and channel travel as indexes; the caller keeps their names.
+  void add(std::uint64_t seq, std::uint32_t host, std::uint32_t channel, const Fingerprint& fingerprint,
+           const Event& event, bool used);
+  // Flushes and closes the files; call once, before reading.
+  void finish_writing();
+  // Every record of one bucket, in input order; used events are appended to `events` with only
+  // provider, computer and fields set (the caller knows host and channel names).
+  void read_bucket(std::uint32_t bucket, std::vector<SpilledRecord>& records, std::vector<Event>& events) const;
+
+  std::uint64_t bytes_written() const { return bytes_written_; }
+  std::uint64_t largest_bucket_bytes() const;
+  // What the spill holds in memory: its write buffers, whatever the number of events.
+  std::size_t memory_bytes() const;
+  const std::string& folder() const { return folder_; }
+
+ private:
+  struct Bucket {
+    int fd = -1;
+    std::string buffer;
+    std::uint64_t size = 0;
+  };
+  void flush(std::uint32_t bucket);
+
+  std::string folder_;
+  std::vector<Bucket> buckets_;
+  std::uint64_t bytes_written_ = 0;
+  std::string scratch_;
+};
+
+}  // namespace flexrecon
