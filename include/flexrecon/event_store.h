@@ -61,6 +61,12 @@ struct EventStore {
 // True for the (channel, provider, id) combinations of SPEC 1.2 "Events used".
 bool is_relevant_event(const Event& e);
 
+// The event inputs found by walking the paths, before any is read: what a progress display counts to.
+struct EventInputPlan {
+  std::uint64_t files = 0;  // input files on disk (an archive counts one, whatever it holds)
+  std::uint64_t bytes = 0;  // their sizes from stat: an archive counts its compressed size
+};
+
 struct EventReadOptions {
   std::uint64_t max_event_bytes = 4u << 20;            // an event larger than this is rejected
   int max_depth = 64;                                  // deeper nesting is rejected
@@ -69,7 +75,14 @@ struct EventReadOptions {
   int max_archive_nesting = 4;
   int jobs = 1;                                        // files parsed in parallel (--jobs)
   std::string events_tz;                               // --events-tz: zone of SIEM times written without one (NXLog EventTime)
-  std::function<void(const std::string& file, std::uint64_t bytes)> on_progress;  // optional
+  // Progress, for a display (all optional; the library writes nothing to a terminal). on_plan: once,
+  // after the walk, before any file is read. on_bytes_read: bytes read from disk as reading goes
+  // (about every MiB, and at the end of each file); with --jobs it is called from the reading
+  // threads, so it must be thread-safe. on_progress: each input file of the plan once it is done,
+  // in plan order, with the bytes read from disk (an archive: its compressed bytes).
+  std::function<void(const EventInputPlan& plan)> on_plan;
+  std::function<void(std::uint64_t bytes)> on_bytes_read;
+  std::function<void(const std::string& file, std::uint64_t bytes)> on_progress;
 };
 
 // Reads every path (file, directory walked recursively, or archive) into `store`. Sources are
