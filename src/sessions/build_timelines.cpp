@@ -10,7 +10,8 @@
 
 namespace flexrecon {
 
-Timelines build_timelines(const EventStore& store, const Settings& settings) {
+Timelines build_timelines(const EventStore& store, const Settings& settings,
+                          const std::function<void(std::size_t hosts_done)>& on_host_done) {
   Timelines out;
   std::vector<Session*> all;
   for (const auto& [name, host] : store.hosts) {
@@ -29,6 +30,7 @@ Timelines build_timelines(const EventStore& store, const Settings& settings) {
     out.events_used += tl.events_used;
     out.sessions += tl.sessions.size();
     out.hosts.emplace(name, std::move(tl));
+    if (on_host_done) on_host_done(out.hosts.size());
   }
 
   // Ids in (start, host, user, logon id) order over all hosts: stable across runs and inputs order.
