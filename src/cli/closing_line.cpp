@@ -1,15 +1,9 @@
-#include "cli/progress.h"
-
-#include <iostream>
+#include "cli/closing_line.h"
 
 #include "pack/totals.h"
 #include "util/strings.h"
 
 namespace flexrecon {
-
-void progress(bool quiet, const std::string& message) {
-  if (!quiet) std::cerr << "flexrecon: " << message << "\n";
-}
 
 std::string closing_line(const ReconcileResult& result) {
   // The same figures as summary.json, from the same computation.
