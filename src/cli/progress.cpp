@@ -22,10 +22,21 @@ std::string fixed(double value, int decimals) {
   return buf;
 }
 
+// The non-empty parts, comma-separated.
 std::string join_parts(const std::vector<std::string>& parts) {
   std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : ", ") + p;
+  for (const auto& p : parts)
+    if (!p.empty()) out += (out.empty() ? "" : ", ") + p;
   return out;
+}
+
+// "107/201 MB" when both figures share a unit, else "950 MB/1.2 GB"; "12 MB" without a total.
+std::string bytes_of(std::uint64_t done, std::uint64_t total) {
+  const std::string d = format_bytes(static_cast<double>(done));
+  if (!total) return d;
+  const std::string t = format_bytes(static_cast<double>(total));
+  const std::string d_unit = d.substr(d.find(' ')), t_unit = t.substr(t.find(' '));
+  return (d_unit == t_unit ? d.substr(0, d.find(' ')) : d) + "/" + t;
 }
 
 // "1 file", "3 files", "1/4 files": the noun is given in the plural and agrees with the last figure.
@@ -145,29 +156,42 @@ void ProgressReporter::draw(const std::string& line) {
   line_drawn_ = true;
 }
 
-// "flexrecon: reading event logs: 1,234/5,000 files, 1.2 GB/5.3 GB, 85.3 MB/s, 48 s left"
+// "flexrecon: reading event logs: 1,234/5,000 files, 1.2/5.3 GB, 85.3 MB/s, 48 s left". When that is
+// wider than the terminal the "flexrecon: " goes first, then the rate, the count and the bytes: the
+// time left stays.
 std::string ProgressReporter::running_line(double now) const {
   const double elapsed = now - started_;
   const bool settled = elapsed >= kSettleTime;
-  std::vector<std::string> parts;
-  if (!noun_.empty())
-    parts.push_back(counted(format_count(items_done_) + (items_total_ ? "/" + format_count(items_total_) : ""),
-                            items_total_ ? items_total_ : items_done_, noun_));
-  if (bytes_total_ || bytes_done_)
-    parts.push_back(format_bytes(static_cast<double>(bytes_done_)) +
-                    (bytes_total_ ? "/" + format_bytes(static_cast<double>(bytes_total_)) : ""));
-  if (settled && bytes_done_) parts.push_back(format_bytes(static_cast<double>(bytes_done_) / elapsed) + "/s");
+  std::string prefix = "flexrecon: ", count, bytes, rate, left;
+  // Nothing counted yet and no plan (the event inputs are still being walked): the title alone.
+  if (!noun_.empty() && (items_total_ || items_done_))
+    count = counted(format_count(items_done_) + (items_total_ ? "/" + format_count(items_total_) : ""),
+                    items_total_ ? items_total_ : items_done_, noun_);
+  if (bytes_total_ || bytes_done_) bytes = bytes_of(bytes_done_, bytes_total_);
+  if (settled && bytes_done_) rate = format_bytes(static_cast<double>(bytes_done_) / elapsed) + "/s";
   // Time left from the average rate so far: bytes when they are counted (files differ in size),
   // else the items.
-  double left = -1;
+  double seconds_left = -1;
   if (settled && bytes_total_ && bytes_done_) {
-    if (bytes_done_ < bytes_total_) left = elapsed * static_cast<double>(bytes_total_ - bytes_done_) / static_cast<double>(bytes_done_);
+    if (bytes_done_ < bytes_total_)
+      seconds_left = elapsed * static_cast<double>(bytes_total_ - bytes_done_) / static_cast<double>(bytes_done_);
   } else if (settled && items_total_ && items_done_ && items_done_ < items_total_) {
-    left = elapsed * static_cast<double>(items_total_ - items_done_) / static_cast<double>(items_done_);
+    seconds_left = elapsed * static_cast<double>(items_total_ - items_done_) / static_cast<double>(items_done_);
   }
-  if (left >= 0) parts.push_back(format_duration(left) + " left");
-  else if (settled) parts.push_back(format_duration(elapsed));
-  return "flexrecon: " + doing_ + (parts.empty() ? "" : ": " + join_parts(parts));
+  // Whole seconds near the end: tenths of an estimate only flicker.
+  if (seconds_left >= 0)
+    left = (seconds_left < 9.5 ? std::to_string(static_cast<int>(std::ceil(seconds_left))) + " s" : format_duration(seconds_left)) + " left";
+  else if (settled) left = format_duration(elapsed);
+
+  const auto line = [&] {
+    const std::string figures = join_parts({count, bytes, rate, left});
+    return prefix + doing_ + (figures.empty() ? "" : ": " + figures);
+  };
+  for (std::string* dropped : {&prefix, &rate, &count, &bytes}) {
+    if (line().size() < width_) break;
+    dropped->clear();
+  }
+  return line();
 }
 
 // "flexrecon: read event logs: 5,000 files, 5.3 GB in 1 min 02 s (85.3 MB/s)"

@@ -149,12 +149,12 @@ TEST_CASE("reading event logs shows files and bytes done of the total, the rate 
   FakeClock clock;
   ProgressReporter progress(terminal, true, 120, clock.clock());
   progress.begin("reading event logs", "read event logs", "files");
-  CHECK(screen_of(terminal.str()).current == "flexrecon: reading event logs: 0 files");
+  CHECK(screen_of(terminal.str()).current == "flexrecon: reading event logs");  // the inputs are still being walked
   progress.plan(4000, 4'000'000'000);
   clock.now = 10;
   progress.advance(1000, 1'000'000'000);
   CHECK(screen_of(terminal.str()).current ==
-        "flexrecon: reading event logs: 1,000/4,000 files, 1.0 GB/4.0 GB, 100 MB/s, 30 s left");
+        "flexrecon: reading event logs: 1,000/4,000 files, 1.0/4.0 GB, 100 MB/s, 30 s left");
   clock.now = 40;
   progress.advance(3000, 3'000'000'000);
   progress.end();
@@ -193,7 +193,7 @@ TEST_CASE("hosts count to their total, with the time left from the hosts done") 
   progress.plan(2000);
   clock.now = 4;
   progress.advance(1000);
-  CHECK(screen_of(terminal.str()).current == "flexrecon: rebuilding sessions and log coverage: 1,000/2,000 hosts, 4.0 s left");
+  CHECK(screen_of(terminal.str()).current == "flexrecon: rebuilding sessions and log coverage: 1,000/2,000 hosts, 4 s left");
   clock.now = 8.5;
   progress.advance(1000);
   progress.end();
@@ -249,15 +249,32 @@ TEST_CASE("redraws are throttled to five a second however often progress is repo
   CHECK(has(screen_of(terminal.str()).current, "/100,000 files"));
 }
 
+TEST_CASE("a line too wide for the terminal drops the prefix, the rate, then the count, and keeps the time left") {
+  std::ostringstream terminal;
+  FakeClock clock;
+  ProgressReporter progress(terminal, true, 80, clock.clock());
+  progress.begin("reading event logs", "read event logs", "files");
+  progress.plan(40000, 40'000'000'000);
+  clock.now = 10;
+  progress.advance(10000, 10'000'000'000);
+  CHECK(screen_of(terminal.str()).current == "reading event logs: 10,000/40,000 files, 10.0/40.0 GB, 1.0 GB/s, 30 s left");
+  ProgressReporter narrow(terminal, true, 60, clock.clock());
+  terminal.str("");
+  narrow.begin("reading event logs", "read event logs", "files");
+  narrow.plan(4000, 4'000'000'000);
+  clock.now = 20;
+  narrow.advance(1000, 1'000'000'000);
+  CHECK(screen_of(terminal.str()).current == "reading event logs: 1.0/4.0 GB, 30 s left");
+}
+
 TEST_CASE("a progress line is cut to the terminal's width so it never wraps") {
   std::ostringstream terminal;
   FakeClock clock;
-  ProgressReporter progress(terminal, true, 40, clock.clock());
-  progress.begin("reading event logs", "read event logs", "files");
-  progress.plan(4000, 4'000'000'000);
+  ProgressReporter progress(terminal, true, 30, clock.clock());
+  progress.begin("rebuilding sessions and log coverage", "rebuilt sessions and log coverage", "hosts");
+  progress.plan(2000);
   const std::string shown = screen_of(terminal.str()).current;
-  CHECK(shown.size() == 39);
-  CHECK(shown == std::string("flexrecon: reading event logs: 0/4,000 files, 0 B/4.0 GB").substr(0, 39));
+  CHECK(shown == std::string("rebuilding sessions and log coverage").substr(0, 29));
 }
 
 TEST_CASE("reports from several reading threads add up") {
