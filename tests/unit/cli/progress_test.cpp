@@ -397,3 +397,14 @@ TEST_CASE("inspect shows its progress on a terminal and none in a pipe") {
   // The report itself is the same whatever the display: progress never goes to stdout.
   CHECK(has(pipe.out, "events read "));
 }
+
+TEST_CASE("--help says when progress is shown, what it counts, and how archives are counted") {
+  const auto r = run_flexrecon({"reconcile", "--help"});
+  CHECK(r.exit_code == 0);
+  CHECK(has(r.out, "--quiet"));
+  CHECK(has(r.out, "when stderr is a terminal and --quiet is not given"));
+  CHECK(has(r.out, "an\narchive counting its compressed size"));
+  CHECK(has(r.out, "Never in a pipe or a file."));
+  const auto inspect = run_flexrecon({"inspect", "--help"});
+  CHECK(has(inspect.out, "[--quiet]"));
+}
