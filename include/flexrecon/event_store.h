@@ -62,6 +62,12 @@ struct EventStore {
 // True for the (channel, provider, id) combinations of SPEC 1.2 "Events used".
 bool is_relevant_event(const Event& e);
 
+// The event inputs found by walking the paths, before any is read: what a progress display counts to.
+struct EventInputPlan {
+  std::uint64_t files = 0;  // input files on disk (an archive counts one, whatever it holds)
+  std::uint64_t bytes = 0;  // their sizes from stat: an archive counts its compressed size
+};
+
 struct EventReadOptions {
   std::uint64_t max_event_bytes = 4u << 20;            // an event larger than this is rejected
   int max_depth = 64;                                  // deeper nesting is rejected
@@ -70,7 +76,14 @@ struct EventReadOptions {
   int max_archive_nesting = 4;
   int jobs = 1;                                        // files parsed in parallel (--jobs)
   std::string events_tz;                               // --events-tz: zone of SIEM times written without one (NXLog EventTime)
-  std::function<void(const std::string& file, std::uint64_t bytes)> on_progress;  // optional
+  // Progress, for a display (all optional; the library writes nothing to a terminal). on_plan: once,
+  // after the walk, before any file is read. on_bytes_read: bytes read from disk as reading goes
+  // (about every MiB, and at the end of each file); with --jobs it is called from the reading
+  // threads, so it must be thread-safe. on_progress: each input file of the plan once it is done,
+  // in plan order, with the bytes read from disk (an archive: its compressed bytes).
+  std::function<void(const EventInputPlan& plan)> on_plan;
+  std::function<void(std::uint64_t bytes)> on_bytes_read;
+  std::function<void(const std::string& file, std::uint64_t bytes)> on_progress;
   // Where the events wait on disk for their host's turn (a private folder is made and removed
   // there); empty: $TMPDIR, else /tmp. Needs about a tenth of the XML read (docs/scale.md).
   std::string spill_dir;
@@ -94,6 +107,7 @@ class IngestedEvents {
   // read, rejected, files and per-kind counts once read; duplicates and relevant after for_each_host.
   const EventCounts& counts() const;
   const std::vector<DuplicateConflict>& conflicts() const;  // input order of the dropped copy
+  std::size_t hosts() const;                                // hosts met so far
   // What the ingest holds in memory (the bound the tests check) and what it wrote to disk.
   std::size_t memory_bytes() const;
   std::uint64_t spill_bytes() const;

@@ -2,6 +2,7 @@
 // dossier.html, manifest.json — written to a temporary folder and renamed into place when complete.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,8 @@ struct PackOptions {
   std::string out;            // final folder
   bool force = false;         // replace an existing folder
   std::string templates_dir;  // dossier templates
+  // Optional, for a progress display: called after each of pack_file_names() is written.
+  std::function<void(const std::string& file)> on_file_written;
 };
 
 // Throws Error::usage when `out` exists (a folder, a file or a dangling link) and !force. The CLI

@@ -33,7 +33,7 @@ struct ReconcileOptions {
   std::string spill_dir;       // where events wait on disk for their host's turn; empty: $TMPDIR or /tmp
   std::string out;
   bool force = false;
-  bool quiet = false;
+  bool quiet = false;          // --quiet: the CLI shows no progress (reconcile() shows only what its reporter does)
   std::vector<std::string> command_line;  // argv, for the manifest
 };
 
@@ -53,8 +53,11 @@ struct ReconcileResult {
   Rejects rejects;
 };
 
-// Reads the inputs and applies the rules; throws Error for usage and unusable inputs.
-ReconcileResult reconcile(const ReconcileOptions& options);
+class ProgressReporter;  // src/cli/progress.h: the terminal display, fed stage by stage
+
+// Reads the inputs and applies the rules; throws Error for usage and unusable inputs. `progress`
+// (optional) is told each stage and how far it has gone; without it nothing is shown.
+ReconcileResult reconcile(const ReconcileOptions& options, ProgressReporter* progress = nullptr);
 
 // The shipped rules/ and templates/ folders: next to the binary's share dir when installed, else the
 // source tree's.

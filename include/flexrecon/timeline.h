@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -105,8 +106,10 @@ struct Timelines {
   const HostTimeline* find(const std::string& host) const;
 };
 
-// Rebuilds sessions, idle and power spans, and coverage for every host of `store`.
-Timelines build_timelines(const EventStore& store, const Settings& settings);
+// Rebuilds sessions, idle and power spans, and coverage for every host of `store`. `on_host_done`
+// (optional, for a progress display) is called after each host with the number of hosts done.
+Timelines build_timelines(const EventStore& store, const Settings& settings,
+                          const std::function<void(std::size_t hosts_done)>& on_host_done = {});
 
 // The same, a host at a time, for a run that streams hosts (IngestedEvents::for_each_host): the
 // timeline of one host (session ids 0), then, once every host is in, the run's totals and session

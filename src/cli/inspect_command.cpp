@@ -6,6 +6,8 @@
 #include <set>
 
 #include "cli/commands.h"
+#include "cli/progress.h"
+#include "cli/progress_hooks.h"
 #include "flexrecon/error.h"
 #include "flexrecon/event_store.h"
 #include "flexrecon/metering.h"
@@ -92,11 +94,18 @@ void print_timeline(const HostTimeline& t) {
   for (const auto& g : t.uncovered) std::cout << "    uncovered (" << g.kind << ") " << span_text(g.span) << ": " << g.description << "\n";
 }
 
-void inspect_events(const std::string& path, const Settings& settings, const EventReadOptions& options) {
+void inspect_events(const std::string& path, const Settings& settings, EventReadOptions options, ProgressReporter& progress) {
   SourceTable sources;
   EventStore store;
   Rejects rejects;
+  report_event_reading(progress, options);
+  progress.begin("reading event logs", "read event logs", "files");
   read_event_inputs({path}, options, sources, store, rejects);
+  progress.end();
+  progress.begin("rebuilding sessions and log coverage", "rebuilt sessions and log coverage", "hosts");
+  progress.plan(store.hosts.size());
+  Timelines timelines = build_timelines(store, settings, report_hosts_done(progress));
+  progress.end();
   std::cout << path << ":\n";
   for (const auto& f : sources.all()) {
     // As manifest.json lists it: a file not read to its end has no hash, only its error.
@@ -111,7 +120,6 @@ void inspect_events(const std::string& path, const Settings& settings, const Eve
             << store.counts.relevant << "\n";
   for (const auto& [key, count] : store.counts.by_channel_and_id)
     std::cout << "    " << key.first << " " << key.second << ": " << count << "\n";
-  Timelines timelines = build_timelines(store, settings);
   for (const auto& [host, events] : store.hosts) {
     std::optional<Instant> first, last;
     for (const auto& e : events.events) {
@@ -133,20 +141,25 @@ void inspect_events(const std::string& path, const Settings& settings, const Eve
 int run_inspect_command(const std::vector<std::string>& args, const std::vector<std::string>&) {
   if (args.empty() || args[0] == "--help" || args[0] == "-h") {
     (args.empty() ? std::cerr : std::cout)
-        << "usage: flexrecon inspect [--events-tz ZONE] PATH...\n\n"
+        << "usage: flexrecon inspect [--events-tz ZONE] [--quiet] PATH...\n\n"
            "Says what each input is before any rule runs: for event logs (XML, .evtx, folders, archives) the\n"
            "detected format of each file, events per channel and EventID, hosts and time span, and per host\n"
            "the sessions, idle and power spans, covered spans and coverage gaps flexrecon rebuilds; for a\n"
            "metering CSV its variant, rows, charges, users, hosts and time span; and every rejected item.\n"
-           "--events-tz ZONE: the IANA zone of SIEM event times written without one (NXLog EventTime).\n";
+           "--events-tz ZONE: the IANA zone of SIEM event times written without one (NXLog EventTime).\n"
+           "--quiet: no progress display. Without it, when stderr is a terminal, reading event logs and\n"
+           "rebuilding sessions show their progress there as `reconcile` does (never in a pipe or file).\n";
     return args.empty() ? 2 : 0;
   }
   SourceTable rule_sources;
   const RulesFolder rules = read_rules_folder(default_rules_dir(), rule_sources);
   EventReadOptions event_options;
   std::vector<std::string> paths;
+  bool quiet = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--events-tz") {
+    if (args[i] == "--quiet") {
+      quiet = true;
+    } else if (args[i] == "--events-tz") {
       if (i + 1 >= args.size()) throw Error::usage("--events-tz needs a zone such as Europe/Berlin");
       event_options.events_tz = args[++i];
       if (!is_known_zone(event_options.events_tz))
@@ -155,12 +168,13 @@ int run_inspect_command(const std::vector<std::string>& args, const std::vector<
       paths.push_back(args[i]);
     }
   }
+  ProgressReporter progress(std::cerr, !quiet && stderr_is_terminal(), stderr_width());
   for (const auto& path : paths) {
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) throw Error::input(path + ": no such file or directory");
     if (std::filesystem::is_regular_file(path, ec) && looks_like_text_table(path) && inspect_as_metering(path, rules))
       continue;
-    inspect_events(path, rules.settings, event_options);
+    inspect_events(path, rules.settings, event_options, progress);
   }
   return 0;
 }

@@ -5,8 +5,10 @@
 
 #include <filesystem>
 #include <mutex>
+#include <iostream>
 
 #include "cli/progress.h"
+#include "cli/progress_hooks.h"
 #include "flexrecon/error.h"
 #include "util/sha256.h"
 
@@ -50,15 +52,36 @@ Reject conflict_reject(const SourceTable& sources, const DuplicateConflict& c) {
                     c.host + " differs from the copy kept (kept " + kept + ", dropped " + dropped + ")"};
 }
 
+// The size on disk of the files a stage will read, for its progress plan (0 when it cannot be told:
+// the stage itself reports the file).
+std::uint64_t bytes_on_disk(const std::vector<std::string>& paths) {
+  std::uint64_t total = 0;
+  for (const auto& path : paths) {
+    std::error_code ec;
+    const auto size = fs::file_size(path, ec);
+    if (!ec) total += static_cast<std::uint64_t>(size);
+  }
+  return total;
+}
+
 }  // namespace
 
 std::string default_rules_dir() { return shipped_dir("rules"); }
 std::string default_templates_dir() { return shipped_dir("templates"); }
 
-ReconcileResult reconcile(const ReconcileOptions& options) {
+ReconcileResult reconcile(const ReconcileOptions& options, ProgressReporter* reporter) {
   ReconcileResult r;
   r.options = options;
-  const bool quiet = options.quiet;
+  ProgressReporter silent(std::cerr, false);
+  ProgressReporter& progress = reporter ? *reporter : silent;
+
+  // The tables the user named (rules folder aside): short next to the event logs.
+  std::vector<std::string> tables = options.metering;
+  tables.insert(tables.end(), options.inventory.begin(), options.inventory.end());
+  for (const std::string* path : {&options.identities, &options.rates})
+    if (!path->empty()) tables.push_back(*path);
+  progress.begin("reading rules, metering and inventory", "read rules, metering and inventory", "files");
+  progress.plan(tables.size(), bytes_on_disk(tables));
 
   // Rules first: the catalog resolves product names while metering and inventory are read, and a
   // broken rules folder should stop the run before any heavy reading.
@@ -76,43 +99,48 @@ ReconcileResult reconcile(const ReconcileOptions& options) {
   if (!options.rates.empty()) {
     r.rules.rates = read_rate_sheet(options.rates, r.sources);
     r.rules.hash = rules_hash_with_rates(r.rules.hash, r.sources.all().back().sha256);
+    progress.advance(1, bytes_on_disk({options.rates}));
   }
   if (options.billing_model) r.rules.settings.billing_model = *options.billing_model;
   if (!options.billing_tz.empty()) r.rules.settings.billing_tz = options.billing_tz;
   if (options.min_confidence) r.rules.settings.min_confidence = *options.min_confidence;
 
   // Identities before metering: metering users are resolved to Windows accounts as rows are read.
-  if (!options.identities.empty()) r.identities = read_identity_map(options.identities, r.sources, r.rejects);
+  if (!options.identities.empty()) {
+    r.identities = read_identity_map(options.identities, r.sources, r.rejects);
+    progress.advance(1, bytes_on_disk({options.identities}));
+  }
 
   // Metering: an unreadable file or one without a header stops the run (exit 3); bad rows do not.
   MeteringOptions metering_options;
   metering_options.metering_tz = options.metering_tz;
   for (const auto& path : options.metering) {
-    progress(quiet, "reading metering " + path);
     r.metering_files.push_back(read_metering(path, metering_options, r.rules.catalog, r.identities, r.sources, r.rows, r.rejects));
+    progress.advance(1, bytes_on_disk({path}));
   }
 
   for (const auto& path : options.inventory) {
-    progress(quiet, "reading inventory " + path);
     r.inventory_files.push_back(read_inventory(path, r.rules.catalog, r.sources, r.inventory, r.rejects));
+    progress.advance(1, bytes_on_disk({path}));
   }
+  progress.end();
 
   // Events: streamed file by file; unreadable files and broken events are rejected alone.
   EventReadOptions event_options;
-  if (!quiet)
-    event_options.on_progress = [](const std::string& file, std::uint64_t bytes) {
-      progress(false, "read " + file + " (" + std::to_string(bytes / 1024) + " KiB)");
-    };
+  report_event_reading(progress, event_options);
   event_options.jobs = options.jobs;
   event_options.events_tz = options.events_tz;
   event_options.max_member_bytes = r.rules.settings.max_archive_member_bytes;
-  progress(quiet, "reading event logs");
+  progress.begin("reading event logs", "read event logs", "files");
   IngestedEvents events(options.spill_dir);
   read_event_inputs(options.events, event_options, r.sources, events, r.rejects);
+  progress.end();
 
   // Evidence: sessions, idle and power spans, and what the Security log can vouch for, a host at a
   // time; each host keeps only the events its timeline cites (what findings and the pack refer to).
-  progress(quiet, "rebuilding sessions and log coverage");
+  progress.begin("rebuilding sessions and log coverage", "rebuilt sessions and log coverage", "hosts");
+  progress.plan(events.hosts());
+  const auto host_done = report_hosts_done(progress);
   std::mutex mutex;
   events.for_each_host(options.jobs, [&](HostEvents&& host) {
     HostTimeline timeline = build_host_timeline(host, r.rules.settings);
@@ -121,21 +149,25 @@ ReconcileResult reconcile(const ReconcileOptions& options) {
     r.timelines.hosts.emplace(host.host, std::move(timeline));
     std::string name = host.host;
     r.events.hosts.emplace(std::move(name), std::move(host));
+    if (host_done) host_done(r.timelines.hosts.size());
   });
   number_sessions(r.timelines);
   r.events.counts = events.counts();
   r.events.conflicts = events.conflicts();
+  progress.end();
   // A conflicting duplicate is a record dropped for a reason: it belongs in rejects.csv.
   for (const DuplicateConflict& c : r.events.conflicts) r.rejects.push_back(conflict_reject(r.sources, c));
 
   // Judgement: the rules in SPEC order, with precedence.
-  progress(quiet, "applying the challenge rules to " + std::to_string(r.rows.size()) + " metering rows");
+  const std::string rows = format_count(r.rows.size()) + " metering rows";
+  progress.begin("applying the challenge rules to " + rows, "applied the challenge rules to " + rows);
   RuleInputs inputs;
   inputs.rows = &r.rows;
   inputs.timelines = &r.timelines;
   inputs.inventory = &r.inventory;
   inputs.rules = &r.rules;
   r.results = apply_rules(inputs);
+  progress.end();
   return r;
 }
 

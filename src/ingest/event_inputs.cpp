@@ -36,8 +36,15 @@ const char* special_kind(fs::file_type type) {
 // refusal decided by the walk itself (a FIFO, a link to a directory...).
 struct InputUnit {
   std::string path;
-  std::string refusal;  // non-empty: reject the path with this reason, read nothing
+  std::string refusal;     // non-empty: reject the path with this reason, read nothing
+  std::uint64_t bytes = 0;  // size on disk (stat), for the progress plan
 };
+
+std::uint64_t size_on_disk(const std::string& path) {
+  std::error_code ec;
+  const auto size = fs::file_size(path, ec);
+  return ec ? 0 : static_cast<std::uint64_t>(size);
+}
 
 // Expands the command line's paths into units, in a deterministic order.
 class InputWalk {
@@ -62,7 +69,7 @@ class InputWalk {
  private:
   void entry(const std::string& path, fs::file_type type) {
     if (type == fs::file_type::regular) {
-      units.push_back({path, ""});
+      units.push_back({path, "", size_on_disk(path)});
     } else {
       // Never opened: reading a FIFO or a device could hang or never end.
       units.push_back({path, std::string("skipped: ") + special_kind(type)});
@@ -110,15 +117,62 @@ struct UnitResult {
   std::uint64_t files = 0;
   std::uint64_t files_rejected = 0;
   std::uint64_t events_rejected = 0;
-  std::vector<std::pair<std::string, std::uint64_t>> progress;
+  std::uint64_t bytes_read = 0;  // from disk: the file itself, compressed when an archive
 };
+
+// Counts the bytes read from disk and passes them on to on_bytes_read about every MiB, so a display
+// moves inside a large file or archive too, not only between files.
+class BytesReadCounter : public ByteSource {
+ public:
+  BytesReadCounter(ByteSource& in, std::uint64_t& total, const std::function<void(std::uint64_t)>& report)
+      : in_(in), total_(total), report_(report) {}
+  ~BytesReadCounter() override {
+    try {
+      flush();
+    } catch (...) {
+      // A display that fails must not end the run; the bytes are still counted in `total`.
+    }
+  }
+
+  std::size_t read(char* buf, std::size_t n) override {
+    const std::size_t got = in_.read(buf, n);
+    total_ += got;
+    pending_ += got;
+    if (pending_ >= kReportEvery || got == 0) flush();
+    return got;
+  }
+
+ private:
+  static constexpr std::uint64_t kReportEvery = 1u << 20;
+
+  void flush() {
+    if (pending_ == 0 || !report_) return;
+    const std::uint64_t n = pending_;
+    pending_ = 0;
+    report_(n);
+  }
+
+  ByteSource& in_;
+  std::uint64_t& total_;
+  const std::function<void(std::uint64_t)>& report_;
+  std::uint64_t pending_ = 0;
+};
+
+// The options handed to the readers below: the display hooks are this file's to call, once per
+// input file, never per member or chunk (the EVTX reader reports chunks to on_progress itself).
+EventReadOptions without_display_hooks(EventReadOptions options) {
+  options.on_plan = nullptr;
+  options.on_bytes_read = nullptr;
+  options.on_progress = nullptr;
+  return options;
+}
 
 // Reads one unit: its file, or, for an archive, every member (recursing into nested archives).
 // Events go to `deliver`; everything else into `result`. Never throws for bad content.
 class UnitReader {
  public:
   UnitReader(const EventReadOptions& options, UnitResult& result, const std::function<void(Event&&)>& deliver)
-      : options_(options), result_(result), deliver_(deliver) {}
+      : options_(without_display_hooks(options)), on_bytes_read_(options.on_bytes_read), result_(result), deliver_(deliver) {}
 
   void read(const InputUnit& unit) {
     if (!unit.refusal.empty()) {
@@ -128,7 +182,8 @@ class UnitReader {
     const std::string& path = unit.path;
     try {
       FileSource file(path);
-      HashingSource hashed(file);
+      BytesReadCounter counted(file, result_.bytes_read, on_bytes_read_);
+      HashingSource hashed(counted);
       stream(hashed, path, 0);
     } catch (const Error& e) {
       // The reject already names the file; keep only what went wrong.
@@ -246,10 +301,10 @@ class UnitReader {
       throw;
     }
     seal();
-    result_.progress.emplace_back(name, hashed.size());
   }
 
-  const EventReadOptions& options_;
+  const EventReadOptions options_;
+  const std::function<void(std::uint64_t)>& on_bytes_read_;
   UnitResult& result_;
   const std::function<void(Event&&)>& deliver_;
 };
@@ -269,15 +324,14 @@ class UnitMerger {
     builder_.add(std::move(e));
   }
 
-  void complete(UnitResult&& r) {
+  void complete(UnitResult&& r, const InputUnit& unit) {
     for (auto& s : r.sources) sources_.add(std::move(s));
     rejects_.insert(rejects_.end(), std::make_move_iterator(r.rejects.begin()), std::make_move_iterator(r.rejects.end()));
     EventCounts& counts = builder_.counts();
     counts.files += r.files;
     counts.files_rejected += r.files_rejected;
     counts.rejected += r.events_rejected;
-    if (options_.on_progress)
-      for (const auto& [name, bytes] : r.progress) options_.on_progress(name, bytes);
+    if (options_.on_progress) options_.on_progress(unit.path, r.bytes_read);
   }
 
  private:
@@ -330,7 +384,7 @@ class ParallelUnits {
         for (auto& e : batch) merger.event(std::move(e), base);
       }
       if (slots_[u].failure) std::rethrow_exception(slots_[u].failure);
-      merger.complete(std::move(slots_[u].result));
+      merger.complete(std::move(slots_[u].result), units_[u]);
     }
   }
 
@@ -404,6 +458,12 @@ void read_event_inputs(const std::vector<std::string>& paths, const EventReadOpt
                        SourceTable& sources, IngestedEvents& events, Rejects& rejects) {
   InputWalk walk;
   for (const auto& path : paths) walk.top_level(path);
+  if (options.on_plan) {
+    EventInputPlan plan;
+    plan.files = walk.units.size();
+    for (const auto& unit : walk.units) plan.bytes += unit.bytes;
+    options.on_plan(plan);
+  }
   UnitMerger merger(options, sources, events.builder(), rejects);
   if (options.jobs <= 1 || walk.units.size() <= 1) {
     Fingerprinter fingerprinter;
@@ -414,7 +474,7 @@ void read_event_inputs(const std::vector<std::string>& paths, const EventReadOpt
         merger.event(prepare_event(std::move(e), fingerprinter), base);
       };
       UnitReader(options, result, deliver).read(unit);
-      merger.complete(std::move(result));
+      merger.complete(std::move(result), unit);
     }
   } else {
     ParallelUnits(walk.units, options, options.jobs).merge_all(merger);

@@ -200,6 +200,7 @@ IngestedEvents& IngestedEvents::operator=(IngestedEvents&&) noexcept = default;
 void IngestedEvents::for_each_host(int jobs, const std::function<void(HostEvents&&)>& visit) { builder_->assemble(jobs, visit); }
 const EventCounts& IngestedEvents::counts() const { return builder_->counts(); }
 const std::vector<DuplicateConflict>& IngestedEvents::conflicts() const { return builder_->conflicts(); }
+std::size_t IngestedEvents::hosts() const { return builder_->hosts(); }
 std::size_t IngestedEvents::memory_bytes() const { return builder_->memory_bytes(); }
 std::uint64_t IngestedEvents::spill_bytes() const { return builder_->spill().bytes_written(); }
 

@@ -52,6 +52,7 @@ class EventStoreBuilder {
   // their content differs. Completes counts().duplicates and .relevant and conflicts(). Call once.
   void assemble(int jobs, const std::function<void(HostEvents&&)>& visit);
   const std::vector<DuplicateConflict>& conflicts() const { return conflicts_; }
+  std::size_t hosts() const { return host_names_.size(); }
 
   // For the EventStore constructor: assemble() into the store, with counts and conflicts.
   void finish();

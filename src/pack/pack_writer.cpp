@@ -155,7 +155,10 @@ void write_pack(const ReconcileResult& result, const PackOptions& options) {
     TempFolder tmp(make_sibling_dir(out, "tmp"));
     fs::permissions(tmp.path(), fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
                                     fs::perms::others_read | fs::perms::others_exec);
-    for (const PackFile& file : kPackFiles) file.write(result, options, tmp.path() / file.name);
+    for (const PackFile& file : kPackFiles) {
+      file.write(result, options, tmp.path() / file.name);
+      if (options.on_file_written) options.on_file_written(file.name);
+    }
     commit(tmp.path(), out, options.force);
     tmp.release();
   } catch (const Error&) {

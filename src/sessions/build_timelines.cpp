@@ -26,6 +26,17 @@ HostTimeline build_host_timeline(const HostEvents& host, const Settings& setting
   return tl;
 }
 
+Timelines build_timelines(const EventStore& store, const Settings& settings,
+                          const std::function<void(std::size_t hosts_done)>& on_host_done) {
+  Timelines out;
+  for (const auto& [name, host] : store.hosts) {
+    out.hosts.emplace(name, build_host_timeline(host, settings));
+    if (on_host_done) on_host_done(out.hosts.size());
+  }
+  number_sessions(out);
+  return out;
+}
+
 void number_sessions(Timelines& timelines) {
   timelines.sessions = 0;
   timelines.events_used = 0;
@@ -41,13 +52,6 @@ void number_sessions(Timelines& timelines) {
            std::tie(b->span.begin, b->host, b->user, b->logon_id, b->span.end, b->start_reason);
   });
   for (std::size_t i = 0; i < all.size(); ++i) all[i]->id = i + 1;
-}
-
-Timelines build_timelines(const EventStore& store, const Settings& settings) {
-  Timelines out;
-  for (const auto& [name, host] : store.hosts) out.hosts.emplace(name, build_host_timeline(host, settings));
-  number_sessions(out);
-  return out;
 }
 
 void keep_cited_events(HostEvents& host, const HostTimeline& timeline) {

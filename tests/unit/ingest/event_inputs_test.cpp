@@ -5,6 +5,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 
 #include "ingest_test_support.h"
@@ -12,6 +13,7 @@
 
 using namespace flexrecon;
 using namespace flexrecon::test;
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -82,6 +84,67 @@ TEST_CASE("progress is reported once per file with its size") {
   REQUIRE(seen.size() == 2);
   CHECK(seen[0].first == a);
   CHECK(seen[1].second == two_events(5).size());
+}
+
+TEST_CASE("the progress plan counts every input file and its size on disk before any is read, an archive by its compressed size") {
+  TempDir dir;
+  const auto a = dir.write("in/a.xml", two_events(1));
+  const auto zip = dir.write("in/b.zip", make_archive(ArchiveKind::Zip, {{"x.xml", two_events(3)}, {"y.xml", two_events(7)}}));
+  const auto c = dir.write("in/c.xml", two_events(11));
+  const auto missing = dir.file("missing.xml");
+  std::vector<EventInputPlan> plans;
+  std::vector<std::pair<std::string, std::uint64_t>> done;
+  std::uint64_t bytes_read = 0;
+  EventReadOptions options;
+  options.on_plan = [&](const EventInputPlan& plan) {
+    CHECK(done.empty());
+    CHECK(bytes_read == 0);
+    plans.push_back(plan);
+  };
+  options.on_bytes_read = [&](std::uint64_t n) { bytes_read += n; };
+  options.on_progress = [&](const std::string& file, std::uint64_t bytes) { done.emplace_back(file, bytes); };
+  read_inputs({dir.file("in"), missing}, options);
+  const std::uint64_t on_disk = fs::file_size(a) + fs::file_size(zip) + fs::file_size(c);
+  REQUIRE(plans.size() == 1);
+  CHECK(plans[0].files == 4);
+  CHECK(plans[0].bytes == on_disk);
+  // Once per input file, the archive once (not per member), the missing file too (nothing read).
+  CHECK(done == std::vector<std::pair<std::string, std::uint64_t>>{
+                    {a, fs::file_size(a)}, {zip, fs::file_size(zip)}, {c, fs::file_size(c)}, {missing, 0}});
+  CHECK(bytes_read == on_disk);
+}
+
+TEST_CASE("with --jobs every byte read is reported, and files in input order") {
+  TempDir dir;
+  std::vector<std::string> paths;
+  std::uint64_t on_disk = 0;
+  for (int i = 0; i < 6; ++i) {
+    std::string big = "<Events>\n";
+    for (int k = 0; k < 200 * (i + 1); ++k) big += logon_4624(static_cast<std::uint64_t>(i * 10000 + k + 1), kT1) + "\n";
+    paths.push_back(dir.write("f" + std::to_string(i) + ".xml", big + "</Events>\n"));
+    on_disk += fs::file_size(paths.back());
+  }
+  std::atomic<std::uint64_t> bytes_read{0};
+  std::vector<std::string> done;
+  EventReadOptions options;
+  options.jobs = 3;
+  options.on_bytes_read = [&](std::uint64_t n) { bytes_read += n; };
+  options.on_progress = [&](const std::string& file, std::uint64_t) { done.push_back(file); };
+  read_inputs(paths, options);
+  CHECK(bytes_read.load() == on_disk);
+  CHECK(done == paths);
+}
+
+TEST_CASE("an .evtx file is reported done once, not once per chunk") {
+  const auto evtx = flexrecon::test::require_shared("public-evtx/EVTX-to-MITRE-Attack/EVTX_full_APT_attack_steps/"
+                                                    "ID5145-4624-DonPAPI full extraction.evtx")
+                        .string();
+  REQUIRE(fs::file_size(evtx) > 2 * 65536);  // several chunks
+  std::vector<std::pair<std::string, std::uint64_t>> done;
+  EventReadOptions options;
+  options.on_progress = [&](const std::string& file, std::uint64_t bytes) { done.emplace_back(file, bytes); };
+  read_inputs({evtx}, options);
+  CHECK(done == std::vector<std::pair<std::string, std::uint64_t>>{{evtx, fs::file_size(evtx)}});
 }
 
 TEST_CASE("missing, empty and unrecognised files are rejected as files and the run goes on") {

@@ -31,6 +31,19 @@ PackOptions options_for(const fs::path& out) {
 
 }  // namespace
 
+TEST_CASE("each pack file is reported once written, in the order the pack writes them", "[pack][write]") {
+  ScratchDir dir;
+  PackOptions options = options_for(dir.path() / "pack");
+  std::vector<std::string> written;
+  options.on_file_written = [&](const std::string& file) {
+    // Written into the temporary folder: the pack itself appears only when all are done.
+    CHECK_FALSE(fs::exists(dir.path() / "pack"));
+    written.push_back(file);
+  };
+  write_pack(sample_result(), options);
+  CHECK(written == pack_file_names());
+}
+
 TEST_CASE("a written pack holds all its files and verifies against its manifest", "[pack][write]") {
   ScratchDir dir;
   const fs::path out = dir.path() / "pack";

@@ -124,6 +124,17 @@ TEST_CASE("every public sample rebuilds without failing and every session keeps 
   CHECK(used <= r.store.counts.relevant);
 }
 
+TEST_CASE("rebuilding reports each host done, once, up to the number of hosts") {
+  Read r;
+  read_event_inputs({flexrecon::test::require_shared("public-evtx-xml").string()}, EventReadOptions{}, r.sources, r.store, r.rejects);
+  std::vector<std::size_t> reported;
+  r.timelines = build_timelines(r.store, Settings{}, [&](std::size_t hosts_done) { reported.push_back(hosts_done); });
+  REQUIRE(r.store.hosts.size() >= 5);
+  std::vector<std::size_t> expected(r.store.hosts.size());
+  for (std::size_t i = 0; i < expected.size(); ++i) expected[i] = i + 1;
+  CHECK(reported == expected);
+}
+
 TEST_CASE("the EVTX originals and their XML renderings give the same sessions and gaps") {
   auto summary = [](const std::string& dir) {
     SourceTable sources;
