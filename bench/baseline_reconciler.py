@@ -35,6 +35,9 @@ CLOCK_TOLERANCE = 300.0    # a 4616 shift beyond this uncovers the span (SPEC 2)
 SERVICE_PATTERNS = ["svc_*", "svc-*", "*_svc", "sa_*"]
 NOT_HUMAN_SIDS = {"S-1-5-18", "S-1-5-19", "S-1-5-20"}
 
+# The EventData fields the reconstruction reads (the rest of each event is parsed, then dropped).
+WANTED_FIELDS = {"TargetUserName", "TargetUserSid", "TargetLogonId", "TargetLinkedLogonId", "LogonType",
+                 "AccountName", "LogonID", "PreviousTime", "NewTime"}
 SECURITY_USED = {4624, 4634, 4647, 4800, 4801, 4778, 4779, 4608, 4609, 4616, 1100, 1102}
 SYSTEM_USED = {6005, 6006, 6008, 6009, 1074, 41}
 BOOT = {("security", 4608), ("system", 6005), ("system", 6009), ("system", 6008), ("system", 41)}
@@ -97,15 +100,17 @@ def read_events(root_dir, hosts):
 
 
 def read_file(path, hosts):
-    # wevtutil writes bare events: give them a root. One host-month is a few MB, so the file is
-    # parsed whole (a year's file is still well under what ElementTree holds comfortably).
+    # wevtutil writes bare events one after the other, with no root: each is cut at its end tag
+    # (which cannot occur inside XML text) and parsed on its own, so memory holds one event's tree.
     with open(path, "rb") as f:
         data = f.read()
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    root = ET.fromstring(b"<Events>" + data + b"</Events>")
     count = 0
-    for elem in root:
+    for piece in data.split(b"</Event>"):
+        if b"<Event" not in piece:
+            continue
+        elem = ET.fromstring(piece + b"</Event>")
         if elem.tag == NS + "Event":
             count += 1
             take_event(elem, hosts)
@@ -136,7 +141,9 @@ def take_event(elem, hosts):
     data = elem.find(NS + "EventData")
     if data is not None:
         for d in data:
-            fields[d.get("Name", "")] = d.text or ""
+            name = d.get("Name", "")
+            if name in WANTED_FIELDS:
+                fields[name] = d.text or ""
     log.events.append((time, record_id, channel, event_id, fields))
 
 

@@ -18,7 +18,9 @@
 //
 // Deterministic: the same arguments give byte-identical files. Each host draws from its own random
 // stream seeded by (seed, host), each day of it from (seed, host, day), so a host's first 30 days
-// are the same in a 30-day and a 120-day estate (what the peak-RSS ratio between them compares).
+// are the same in a 30-day and a 120-day estate (what the peak-RSS ratio between them compares),
+// except where the lost stretch falls (its day is drawn within --days) and at the end of the
+// shorter export.
 // Output is streamed: one host's events are held (a few thousand small records per month), files
 // are written through 1 MiB buffers; nothing grows with the estate.
 #include <algorithm>
@@ -552,7 +554,7 @@ class Renderer {
         .u(static_cast<std::uint64_t>(level)).s("</Level><Task>").u(static_cast<std::uint64_t>(task))
         .s("</Task><Opcode>0</Opcode><Keywords>").s(keywords).s("</Keywords><TimeCreated SystemTime='")
         .system_time(e.t).s("'/><EventRecordID>").u(record).s("</EventRecordID><Correlation");
-    if (e.ch == kSecurity && p.name == kSecurityAuditing.name)
+    if (e.ch == kSecurity && e.id == 4624)  // logon events carry the logon's ActivityID
       o_.s(" ActivityID='{b2a1c9e4-53c1-0004-f0c9-a1b2c153d901}'");
     o_.s("/><Execution ProcessID='").u(pid ? pid : 788).s("' ThreadID='").u(800 + (record * 7919) % 9000)
         .s("'/><Channel>").s(channel).s("</Channel><Computer>").s(h_.fqdn).s("</Computer>");
