@@ -182,7 +182,7 @@ const char* const kSurnames[] = {"smith", "jones", "brown", "garcia", "miller", 
                                  "green", "baker", "adams", "nelson", "hill", "carter", "mitchell", "perez"};
 constexpr std::string_view kDomainSid = "S-1-5-21-3623811015-3361044348-30300820-";
 
-Host make_host(std::uint64_t seed, int index) {
+Host make_host(std::uint64_t seed, int index, int days) {
   Rng r(seed, static_cast<std::uint64_t>(index) + 1);
   Host h;
   h.index = index;
@@ -216,7 +216,8 @@ Host make_host(std::uint64_t seed, int index) {
   h.revit = product >= 70;
   const int inv = static_cast<int>(r.range(0, 99));
   h.inventory_kind = inv < 3 ? 1 : inv < 5 ? 2 : 0;
-  h.gap_day = r.chance(0.03) ? -2 : -1;  // resolved against --days by the caller
+  if (r.chance(0.03))  // drawn from its own stream: the host's other draws do not depend on --days
+    h.gap_day = static_cast<int>(Rng(seed, static_cast<std::uint64_t>(index) + 1, 0x6A9).range(1, std::max(1, days - 1)));
   return h;
 }
 
@@ -892,8 +893,7 @@ int main(int argc, char** argv) {
     Totals totals;
     std::uint64_t next_charge_id = 100001;
     for (int i = 0; i < hosts; ++i) {
-      Host h = make_host(seed, i);
-      if (h.gap_day == -2) h.gap_day = static_cast<int>(Rng(seed, static_cast<std::uint64_t>(i) + 1, 0x6A9).range(1, days - 1 > 1 ? days - 1 : 1));
+      const Host h = make_host(seed, i, static_cast<int>(days));
       write_host(h, seed, static_cast<int>(days), dir / "events", metering, inventory, next_charge_id, totals);
     }
     metering.close();
