@@ -138,7 +138,7 @@ class Driver:
             summary = json.load(f)
         pages = [os.path.join(folder, n) for folder, _, files in os.walk(pack) for n in files if n.endswith(".html")]
         run = {
-            "input_bytes": input_bytes, "wall_s": wall, "cpu_s": cpu, "peak_rss": rss, "load_before": load,
+            "input_bytes": input_bytes, "wall_s": wall, "cpu_s": cpu, "peak_rss": rss, "load_before": load, "load_after": os.getloadavg()[0],
             "events_read": summary["events"]["read"],
             "sqlite_bytes": os.path.getsize(os.path.join(pack, "evidence.sqlite")),
             "dossier_bytes": os.path.getsize(os.path.join(pack, "dossier.html")),
@@ -151,7 +151,8 @@ class Driver:
                  f"{run['events_read']:,} events ({run['events_per_s']:,.0f} events/s, {input_bytes / MB / wall:.0f} MB/s "
                  f"of {input_bytes / MB:.0f} MB); evidence.sqlite {run['sqlite_bytes'] / MB:.1f} MB, "
                  f"dossier.html {run['dossier_bytes'] / MB:.2f} MB, {len(pages)} HTML pages (largest "
-                 f"{run['largest_page_bytes'] / MB:.2f} MB), pack {run['pack_bytes'] / MB:.1f} MB; load average {load:.1f}")
+                 f"{run['largest_page_bytes'] / MB:.2f} MB), pack {run['pack_bytes'] / MB:.1f} MB; load average {load:.1f} "
+                 f"before, {run['load_after']:.1f} after")
         self.runs[case] = run
         self.record["cases"].setdefault(name, {})["flexrecon"] = run
         return run
@@ -180,6 +181,7 @@ class Driver:
         self.baselines[case] = base
         self.record["cases"].setdefault(name, {})["baseline"] = base
         self.check(f"speed vs Python baseline >= 12x ({name}, wall)", ratio, TARGET_SPEED_RATIO, "x", higher_is_better=True)
+        self.check(f"  same by cpu time ({name})", cpu_ratio, TARGET_SPEED_RATIO, "x", higher_is_better=True, info=True)
         return base
 
     def case(self, case):
@@ -214,6 +216,7 @@ class Driver:
                  f"({big_run['cpu_s'] / small_run['cpu_s']:.2f}x the cpu time)")
         self.record["linear"] = {"input_ratio": inputs, "time_ratio": ratio}
         self.check(f"time at 10x input <= 11x ({case_name(big)} / {case_name(base)})", ratio, TARGET_LINEAR, "x")
+        self.check("  same by cpu time", big_run["cpu_s"] / small_run["cpu_s"], TARGET_LINEAR, "x", info=True)
 
     def xml(self):
         estate = self.estate(self.args.xml_case)
@@ -228,17 +231,22 @@ class Driver:
         self.check(f"XML ingest >= 50% of raw pugixml ({case_name(self.args.xml_case)}, cpu time)",
                    float(m.group(1)), TARGET_XML_RATIO, "", higher_is_better=True)
 
-    def check(self, target, measured, limit, unit, higher_is_better=False):
+    def check(self, target, measured, limit, unit, higher_is_better=False, info=False):
+        """Records a target's number. info: shown for reading the others (CPU time is what a busy
+        machine does not inflate), not a target of its own."""
         ok = measured >= limit if higher_is_better else measured <= limit
         sign = ">=" if higher_is_better else "<="
-        self.results.append((target, f"{measured:.2f}{unit}", f"{sign} {limit:g}{unit}", ok))
+        self.results.append((target, f"{measured:.2f}{unit}", f"{sign} {limit:g}{unit}", ok, info))
 
     def table(self):
         print()
         print(f"{'target':<56} {'measured':>12} {'limit':>12}  result")
-        for target, measured, limit, ok in self.results:
-            print(f"{target:<56} {measured:>12} {limit:>12}  {'PASS' if ok else 'FAIL'}")
-        self.record["targets"] = [{"target": t, "measured": m, "limit": l, "pass": ok} for t, m, l, ok in self.results]
+        for target, measured, limit, ok, info in self.results:
+            verdict = ("pass" if ok else "fail") + " (info)" if info else ("PASS" if ok else "FAIL")
+            print(f"{target:<56} {measured:>12} {limit:>12}  {verdict}")
+        print(f"load average now {os.getloadavg()[0]:.1f} (wall times on a shared machine grow with it)")
+        self.record["targets"] = [{"target": t, "measured": m, "limit": l, "pass": ok, "info": info}
+                                  for t, m, l, ok, info in self.results]
 
 
 def compare_background(findings_csv, baseline_csv):
