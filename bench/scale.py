@@ -19,6 +19,7 @@ them in the page cache.
 """
 import argparse
 import csv
+import hashlib
 import json
 import os
 import platform
@@ -65,6 +66,14 @@ def run_measured(cmd, log_path):
     return child.returncode, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024
 
 
+def file_sha256(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def tree_bytes(path):
     total = 0
     for folder, _, files in os.walk(path):
@@ -103,8 +112,15 @@ class Driver:
     def estate(self, case):
         hosts, days = case
         path = os.path.join(self.args.cache, f"estate-h{hosts}-d{days}-s{self.args.seed}")
-        if os.path.exists(os.path.join(path, ".complete")):
-            return path
+        # Reused only when written completely by this very generator binary: a changed generator
+        # would otherwise be measured on another generator's estate.
+        stamp = f"flexrecon_estate sha256 {file_sha256(self.args.estate)}\n"
+        marker = os.path.join(path, ".complete")
+        if os.path.exists(marker):
+            with open(marker) as f:
+                if f.read() == stamp:
+                    return path
+            self.say(f"{path} was written by another flexrecon_estate: writing it again")
         partial = path + ".partial"
         shutil.rmtree(partial, ignore_errors=True)
         self.say(f"generating estate {case_name(case)} into {path} ...")
@@ -114,8 +130,8 @@ class Driver:
         self.say(f"  generated in {time.monotonic() - start:.1f} s")
         shutil.rmtree(path, ignore_errors=True)
         os.rename(partial, path)
-        with open(os.path.join(path, ".complete"), "w") as f:
-            f.write("written by bench/scale.py\n")
+        with open(marker, "w") as f:
+            f.write(stamp)
         return path
 
     def flexrecon(self, case):
