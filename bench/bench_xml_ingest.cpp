@@ -1,0 +1,115 @@
+// flexrecon_bench_xml_ingest: how close flexrecon's XML ingest comes to the parser under it (issue 9
+// target: single-thread ingest at >= 50% of a raw pugixml in-place parse of the same bytes).
+//
+//   flexrecon_bench_xml_ingest EVENTS_DIR
+//
+// 1. raw pugixml: every file of the folder is read into memory (not timed), then parsed in place
+//    with load_buffer_inplace (parse_default | parse_fragment: wevtutil files are bare events with
+//    no root). Only the parse is timed: the floor any XML reader built on pugixml pays.
+// 2. flexrecon: read_event_inputs over the same folder with jobs = 1, timed whole: walking, reading,
+//    SHA-256 of each file, splitting into events, parsing each, mapping fields, deduplication and
+//    the event store, i.e. what `reconcile` spends on the event inputs.
+// Both are reported in MB/s of file bytes, by wall clock and by CPU time; the ratio uses CPU time,
+// which other processes on a shared machine do not inflate. Numbers: bench/README.md.
+#include <time.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <pugixml.hpp>
+
+#include "flexrecon/event_store.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Clock {
+  std::chrono::steady_clock::time_point wall = std::chrono::steady_clock::now();
+  double cpu = cpu_now();
+  static double cpu_now() {
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+  }
+  double wall_seconds() const { return std::chrono::duration<double>(std::chrono::steady_clock::now() - wall).count(); }
+  double cpu_seconds() const { return cpu_now() - cpu; }
+};
+
+std::vector<fs::path> files_under(const fs::path& dir) {
+  std::vector<fs::path> files;
+  for (const auto& e : fs::recursive_directory_iterator(dir))
+    if (e.is_regular_file()) files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes(fs::file_size(path), '\0');
+  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  if (!in) throw std::runtime_error("cannot read " + path.string());
+  return bytes;
+}
+
+void report(const char* what, std::uint64_t bytes, std::uint64_t events, double wall, double cpu) {
+  std::printf("%-42s %8.1f MB  %9llu events  wall %7.2f s %7.1f MB/s   cpu %7.2f s %7.1f MB/s\n", what,
+              static_cast<double>(bytes) / 1e6, static_cast<unsigned long long>(events), wall,
+              static_cast<double>(bytes) / 1e6 / wall, cpu, static_cast<double>(bytes) / 1e6 / cpu);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::fprintf(stderr, "usage: flexrecon_bench_xml_ingest EVENTS_DIR\n");
+    return 2;
+  }
+  const fs::path dir = argv[1];
+  try {
+    const auto files = files_under(dir);
+    std::uint64_t bytes = 0, raw_events = 0, failures = 0;
+    double raw_wall = 0, raw_cpu = 0;
+    pugi::xml_document doc;
+    for (const auto& file : files) {
+      std::string buffer = slurp(file);  // also brings the file into the page cache for step 2
+      bytes += buffer.size();
+      const Clock clock;
+      const auto result = doc.load_buffer_inplace(buffer.data(), buffer.size(),
+                                                  pugi::parse_default | pugi::parse_fragment, pugi::encoding_utf8);
+      raw_wall += clock.wall_seconds();
+      raw_cpu += clock.cpu_seconds();
+      if (!result) ++failures;
+      for (const auto& event : doc.children("Event")) {
+        (void)event;
+        ++raw_events;
+      }
+    }
+    std::printf("%zu files under %s\n", files.size(), dir.c_str());
+    report("raw pugixml load_buffer_inplace", bytes, raw_events, raw_wall, raw_cpu);
+    if (failures) std::printf("  (pugixml reported an error on %llu files)\n", static_cast<unsigned long long>(failures));
+
+    flexrecon::EventReadOptions options;
+    options.jobs = 1;
+    flexrecon::SourceTable sources;
+    flexrecon::EventStore store;
+    flexrecon::Rejects rejects;
+    const Clock clock;
+    flexrecon::read_event_inputs({dir.string()}, options, sources, store, rejects);
+    const double wall = clock.wall_seconds(), cpu = clock.cpu_seconds();
+    report("flexrecon read_event_inputs, jobs 1", bytes, store.counts.read, wall, cpu);
+    std::printf("ratio (flexrecon / raw pugixml, MB/s by cpu time): %.2f   (by wall clock: %.2f)\n", raw_cpu / cpu,
+                raw_wall / wall);
+    std::printf("rejects: %zu\n", rejects.size());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "flexrecon_bench_xml_ingest: error: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}
