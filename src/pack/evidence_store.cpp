@@ -309,7 +309,7 @@ class StoreWriter {
       if (f.row < r_.rows.size()) findings.bind(5, static_cast<std::int64_t>(f.row));
       findings.bind(6, round_tokens(f.tokens_challenged)).bind(7, join(f.other_rules, ";")).bind(8, f.reason);
       findings.bind(9, refs_text(f.evidence)).bind(10, join(session_ids, ";")).run();
-      const std::string host = f.row < r_.rows.size() ? r_.rows[f.row].host : std::string();
+      const std::string_view host = StoredEvents::citing_host(r_, f);
       for (std::size_t i = 0; i < f.evidence.size(); ++i) {
         const Resolved where = resolve(f.evidence[i], host);
         links.bind(1, f.id).bind(2, static_cast<std::int64_t>(i)).bind(3, format_ref_safe(r_.sources, f.evidence[i]));

@@ -20,27 +20,27 @@ const SecurityMark* host_mark(const HostEvents& host, const EvidenceRef& ref) {
 }  // namespace
 
 StoredEvents::StoredEvents(const ReconcileResult& result, const EvidenceIndex& index) : index_(index) {
+  const auto entry_of = [&](std::string_view host) -> const HostEntry* {
+    const auto he = result.events.hosts.find(std::string(host));
+    return he == result.events.hosts.end() ? nullptr : &*he;
+  };
   // Timelines first: each cites records of its own host, so a mark is found in that host's marks.
   for (const auto& [name, tl] : result.timelines.hosts) {
-    const auto he = result.events.hosts.find(name);
-    const HostEntry* host = he == result.events.hosts.end() ? nullptr : &*he;
-    const auto cite_all = [&](const std::vector<EvidenceRef>& refs) {
-      for (const EvidenceRef& ref : refs) cite(ref, host);
+    const HostEntry* entry = entry_of(name);
+    const auto cite_all = [&](const std::vector<EvidenceRef>& refs, std::string_view host) {
+      for (const EvidenceRef& ref : refs) cite(ref, host, entry);
     };
     for (const Session& s : tl.sessions) {
-      cite_all(s.evidence);
-      for (const IdleSpan& i : s.idle) cite_all(i.evidence);
+      cite_all(s.evidence, s.host);
+      for (const IdleSpan& i : s.idle) cite_all(i.evidence, s.host);
     }
-    for (const PowerSpan& p : tl.power_off) cite_all(p.evidence);
-    for (const CoverageGap& g : tl.uncovered) cite_all(g.evidence);
+    for (const PowerSpan& p : tl.power_off) cite_all(p.evidence, name);
+    for (const CoverageGap& g : tl.uncovered) cite_all(g.evidence, name);
   }
   for (const Finding& f : result.results.findings) {
-    const HostEntry* host = nullptr;
-    if (f.row < result.rows.size()) {
-      const auto he = result.events.hosts.find(result.rows[f.row].host);
-      if (he != result.events.hosts.end()) host = &*he;
-    }
-    for (const EvidenceRef& ref : f.evidence) cite(ref, host);
+    const std::string_view host = citing_host(result, f);
+    const HostEntry* entry = entry_of(host);
+    for (const EvidenceRef& ref : f.evidence) cite(ref, host, entry);
   }
 
   std::sort(ordinals_.begin(), ordinals_.end());
@@ -70,9 +70,13 @@ StoredEvents::StoredEvents(const ReconcileResult& result, const EvidenceIndex& i
   marks_ = std::move(resolved);
 }
 
-void StoredEvents::cite(const EvidenceRef& ref, const HostEntry* host) {
+std::string_view StoredEvents::citing_host(const ReconcileResult& result, const Finding& finding) {
+  return finding.row < result.rows.size() ? std::string_view(result.rows[finding.row].host) : std::string_view();
+}
+
+void StoredEvents::cite(const EvidenceRef& ref, std::string_view host, const HostEntry* entry) {
   if (ref.is_line && (index_.metering_row(ref) || index_.inventory_row(ref))) return;  // not an event
-  if (const auto ordinal = host ? index_.event_ordinal(ref, host->first) : index_.event_ordinal(ref)) {
+  if (const auto ordinal = index_.event_ordinal(ref, host)) {
     ordinals_.push_back(*ordinal);
     return;
   }
@@ -82,8 +86,8 @@ void StoredEvents::cite(const EvidenceRef& ref, const HostEntry* host) {
     if (const auto m = index_.mark(ref)) marks_.push_back({ref, m->host, m->mark});
     return;
   }
-  const SecurityMark* m = host ? host_mark(host->second, ref) : nullptr;
-  marks_.push_back({ref, m ? &host->first : nullptr, m});
+  const SecurityMark* m = entry ? host_mark(entry->second, ref) : nullptr;
+  marks_.push_back({ref, m ? &entry->first : nullptr, m});
 }
 
 std::optional<std::int64_t> StoredEvents::row_id(const EvidenceRef& ref, std::string_view host) const {

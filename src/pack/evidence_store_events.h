@@ -43,12 +43,16 @@ class StoredEvents {
   // that is no event (a metering, inventory or other input line). Where several hosts' events share
   // the reference (a forwarded-events export mixing machines), the row of `host`'s copy.
   std::optional<std::int64_t> row_id(const EvidenceRef& ref, std::string_view host) const;
+  // The host a finding's references are resolved for: its charge's host ("" without one). A
+  // session's are resolved for the session's host.
+  static std::string_view citing_host(const ReconcileResult& result, const Finding& finding);
 
  private:
-  // `host`: the event store's entry of the host the citing claim concerns, where a cited record's
-  // coverage mark is looked up first; null when unknown.
+  // `host`: the host the citing claim concerns (picks its copy of a shared reference); `entry`: the
+  // event store's entry of the citing timeline's host, where a cited record's coverage mark is
+  // looked up first; null when unknown.
   using HostEntry = std::pair<const std::string, HostEvents>;
-  void cite(const EvidenceRef& ref, const HostEntry* host);
+  void cite(const EvidenceRef& ref, std::string_view host, const HostEntry* entry);
 
   const EvidenceIndex& index_;
   std::vector<std::size_t> ordinals_;  // EvidenceIndex ordinals of the cited events, sorted, unique

@@ -336,6 +336,13 @@ TEST_CASE("forwarded events from two machines with the same record number are bo
   mary.evidence = {EvidenceRef{1, 100, false}};
   r.timelines.hosts["ws-0099"].host = "ws-0099";
   r.timelines.hosts["ws-0099"].sessions.push_back(mary);
+  // And a finding about a charge on ws-0099 quotes it.
+  r.rows.push_back(make_row(6, "C-1005", "mary", "mary", "WS-0099", "ws-0099", "ACD", "2025-03-03 09:30:00", kHour, 7.0));
+  Finding f = r.results.findings[0];
+  f.id = "F0005";
+  f.row = r.rows.size() - 1;
+  f.evidence = {r.rows.back().ref(), EvidenceRef{1, 100, false}};
+  r.results.findings.push_back(f);
   ScratchDir dir;
   const std::string path = (dir.path() / "evidence.sqlite").string();
   write_evidence_store(r, path);
@@ -345,6 +352,10 @@ TEST_CASE("forwarded events from two machines with the same record number are bo
   CHECK(count(db, "SELECT count(*) FROM session_evidence se JOIN sessions s ON s.id = se.session_id"
                   " JOIN events e ON e.id = se.row_id WHERE se.position = 100 AND e.host = s.host") == 2);
   CHECK(count(db, "SELECT count(*) FROM events WHERE record_id = 100 AND host = 'ws-0099' AND TargetUserName = 'mary'") == 1);
+  CHECK(count(db, "SELECT count(*) FROM finding_evidence fe JOIN events e ON e.id = fe.row_id"
+                  " WHERE fe.kind = 'event' AND fe.finding_id = 'F0005' AND e.host = 'ws-0099' AND e.record_id = 100") == 1);
+  CHECK(count(db, "SELECT count(*) FROM finding_evidence fe JOIN events e ON e.id = fe.row_id"
+                  " WHERE fe.kind = 'event' AND fe.finding_id = 'F0001' AND e.host = 'ws-0042'") == 2);
 }
 
 TEST_CASE("a conflicting duplicate is stored with both copies, each resolving to its source file", "[pack][store]") {
