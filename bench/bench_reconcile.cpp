@@ -167,8 +167,9 @@ int main(int argc, char** argv) {
   t0 = std::chrono::steady_clock::now();
   write_pack(r, pack);
   const double wp = seconds_since(t0);
-  std::printf("write_pack: %.2f s (%.1f MiB pack)\n", wp, dir_bytes(o.out) / 1048576.0);
-  std::printf("total: %.2f s\n", rec + wp);
+  std::printf("write_pack: %.2f s (%.1f MiB pack, evidence.sqlite %.1f MiB)\n", wp, dir_bytes(o.out) / 1048576.0,
+              fs::file_size(fs::path(o.out) / "evidence.sqlite") / 1048576.0);
+  std::printf("total: %.2f s (write_pack %.0f%%)\n", rec + wp, 100.0 * wp / (rec + wp));
   fs::remove_all(dir);
   return 0;
 }

@@ -54,6 +54,16 @@ std::optional<std::size_t> EvidenceIndex::event_ordinal(const EvidenceRef& ref) 
   return find(ref.is_line ? event_lines_ : event_keys_, ref);
 }
 
+std::optional<std::size_t> EvidenceIndex::event_ordinal(const EvidenceRef& ref, std::string_view host) const {
+  const std::vector<Entry>& v = ref.is_line ? event_lines_ : event_keys_;
+  const Key key{ref.source, ref.position};
+  auto it = std::lower_bound(v.begin(), v.end(), key, [](const Entry& e, const Key& k) { return e.first < k; });
+  if (it == v.end() || it->first != key) return std::nullopt;
+  for (auto same = it; same != v.end() && same->first == key; ++same)
+    if (events_[same->second]->host == host) return same->second;
+  return it->second;
+}
+
 const Event* EvidenceIndex::event(const EvidenceRef& ref) const {
   auto i = event_ordinal(ref);
   return i ? events_[*i] : nullptr;

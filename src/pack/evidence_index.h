@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -22,6 +23,9 @@ class EvidenceIndex {
   // The event's ordinal in host order then event order (the events table's id), first copy wins
   // when a file holds the same EventRecordID twice (forwarded events from several machines).
   std::optional<std::size_t> event_ordinal(const EvidenceRef& ref) const;
+  // The same, preferring the copy of `host` when several hosts' events share the reference: the
+  // citing claim's host tells them apart. The first copy when none is that host's.
+  std::optional<std::size_t> event_ordinal(const EvidenceRef& ref, std::string_view host) const;
   const Event* event(const EvidenceRef& ref) const;
   // For a Security record known only from coverage: its host and mark. Record-id references search
   // the hosts' marks (not indexed: only a few are ever cited); line references (SIEM exports) are

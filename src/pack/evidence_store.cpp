@@ -1,12 +1,15 @@
 #include "pack/evidence_store.h"
 
+#include <algorithm>
+#include <array>
 #include <cstdio>
 #include <map>
-#include <set>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
 #include "pack/evidence_index.h"
+#include "pack/evidence_store_events.h"
 #include "pack/sqlite_db.h"
 #include "pack/totals.h"
 #include "util/strings.h"
@@ -15,8 +18,9 @@ namespace flexrecon {
 
 namespace {
 
-// Kept in step with docs/evidence-store.md. Times are fixed-width UTC text so they sort and
-// compare as strings; NULL where a span is open-ended.
+// Kept in step with docs/evidence-store.md (and its schema_version below). Times are fixed-width UTC
+// text so they sort and compare as strings; NULL where a span is open-ended.
+constexpr const char* kSchemaVersion = "2";
 constexpr const char* kSchema = R"sql(
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE source_files (id INTEGER PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, format TEXT,
@@ -25,9 +29,6 @@ CREATE TABLE metering_rows (id INTEGER PRIMARY KEY, source_id INTEGER REFERENCES
   line INTEGER, record_id TEXT, user_raw TEXT, user TEXT, host_raw TEXT, host TEXT, product_code TEXT,
   product_name TEXT, version TEXT, start_utc TEXT, end_utc TEXT, usage_date TEXT, tokens REAL,
   category TEXT, is_charge INTEGER, day_granular INTEGER, extra TEXT);
-CREATE TABLE events (id INTEGER PRIMARY KEY, source_id INTEGER REFERENCES source_files(id),
-  record_id INTEGER, line INTEGER, host TEXT, computer TEXT, channel TEXT, provider TEXT, event_id INTEGER,
-  time_utc TEXT, fields TEXT, stored TEXT NOT NULL);
 CREATE TABLE inventory (id INTEGER PRIMARY KEY, source_id INTEGER REFERENCES source_files(id), line INTEGER,
   host TEXT, product_code TEXT, display_name TEXT, version TEXT, installed_utc TEXT, removed_utc TEXT);
 CREATE TABLE sessions (id INTEGER NOT NULL, host TEXT, user TEXT, logon_type INTEGER, logon_id TEXT,
@@ -54,6 +55,34 @@ CREATE TABLE duplicate_conflicts (id INTEGER PRIMARY KEY, host TEXT, channel TEX
   kept_source_id INTEGER REFERENCES source_files(id), kept_ref TEXT,
   dropped_source_id INTEGER REFERENCES source_files(id), dropped_ref TEXT);
 )sql";
+
+// The event fields the reconstruction (src/sessions, src/challenges) or the dossier reads: each is a
+// column of `events` named exactly as the field is in the event, so an auditor reads the same name
+// in the store and in the raw record. A field the code starts reading belongs here (and in
+// docs/evidence-store.md, with a new schema_version).
+constexpr std::array<std::string_view, 22> kFieldColumns = {
+    "LogonType",     "TargetUserName", "TargetDomainName", "TargetUserSid", "TargetLogonId", "TargetLinkedLogonId",
+    "ElevatedToken", "SubjectUserName", "AccountName",     "LogonID",       "SessionName",   "User",
+    "SessionID",     "Address",         "Session",         "TargetSession", "Param1",        "PreviousTime",
+    "NewTime",       "Data1",           "Data2",           "Binary"};
+
+// The header columns of `events`; the field columns follow them.
+constexpr const char* kEventHeader =
+    "id INTEGER PRIMARY KEY, source_id INTEGER REFERENCES source_files(id), record_id INTEGER, line INTEGER, "
+    "host TEXT, computer TEXT, channel TEXT, provider TEXT, event_id INTEGER, time_utc TEXT, stored TEXT NOT NULL";
+constexpr int kEventHeaderColumns = 11;
+
+std::string events_schema() {
+  std::string sql = std::string("CREATE TABLE events (") + kEventHeader;
+  for (std::string_view field : kFieldColumns) sql += ", " + std::string(field) + " TEXT";
+  return sql + ");";
+}
+
+std::string events_insert() {
+  std::string sql = "INSERT INTO events VALUES (?1";
+  for (std::size_t i = 2; i <= kEventHeaderColumns + kFieldColumns.size(); ++i) sql += ",?" + std::to_string(i);
+  return sql + ")";
+}
 
 // Built after the bulk insert: cheaper than maintaining them row by row.
 constexpr const char* kIndexes = R"sql(
@@ -90,10 +119,11 @@ struct Resolved {
 
 class StoreWriter {
  public:
-  StoreWriter(const ReconcileResult& result, SqliteDb& db) : r_(result), db_(db), index_(result) {}
+  StoreWriter(const ReconcileResult& result, SqliteDb& db) : r_(result), db_(db), index_(result), stored_(result, index_) {}
 
   void write() {
     db_.exec(kSchema);
+    db_.exec(events_schema());
     write_meta();
     write_sources();
     write_metering();
@@ -112,7 +142,7 @@ class StoreWriter {
     st.bind(1, std::string("tool_version")).bind(2, std::string(FLEXRECON_VERSION)).run();
     st.bind(1, std::string("as_of")).bind(2, r_.options.as_of).run();
     st.bind(1, std::string("rules_hash")).bind(2, r_.rules.hash).run();
-    st.bind(1, std::string("schema_version")).bind(2, std::string("1")).run();
+    st.bind(1, std::string("schema_version")).bind(2, std::string(kSchemaVersion)).run();
   }
 
   void write_sources() {
@@ -161,68 +191,52 @@ class StoreWriter {
     }
   }
 
-  // Every event the reconstruction had (the relevant, de-duplicated ones; id = EvidenceIndex ordinal),
-  // then a `mark` row for any cited record known only from coverage, so every reference resolves.
+  // The events claims rest on (StoredEvents decides which), each with the fields the reconstruction
+  // reads as columns; then a `mark` row for each cited record known only from coverage.
   void write_events() {
-    auto st = db_.prepare(
-        "INSERT INTO events(id, source_id, record_id, line, host, computer, channel, provider, event_id, time_utc, "
-        "fields, stored) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)");
-    const std::vector<const Event*>& events = index_.events();
+    auto st = db_.prepare(events_insert());
+    const std::vector<const Event*>& events = stored_.events();
     for (std::size_t i = 0; i < events.size(); ++i) {
       const Event& e = *events[i];
-      nlohmann::json fields = nlohmann::json::array();
-      for (const EventField& f : e.fields) fields.push_back({f.name, f.value});
       st.bind(1, static_cast<std::int64_t>(i)).bind(2, static_cast<std::int64_t>(e.source));
       st.bind(3, static_cast<std::int64_t>(e.record_id)).bind(4, static_cast<std::int64_t>(e.line)).bind(5, e.host);
       st.bind(6, e.computer).bind(7, e.channel_name).bind(8, e.provider).bind(9, static_cast<std::int64_t>(e.event_id));
-      st.bind(10, time_or_null(e.time)).bind(11, dump(fields)).bind(12, std::string("full")).run();
+      st.bind(10, time_or_null(e.time)).bind(11, std::string("full"));
+      // One pass over the event's fields; the first of a repeated name wins, as Event::field reads it.
+      std::array<bool, kFieldColumns.size()> bound{};
+      for (const EventField& f : e.fields) {
+        const auto it = std::find(kFieldColumns.begin(), kFieldColumns.end(), f.name);
+        if (it == kFieldColumns.end()) continue;
+        const auto column = static_cast<std::size_t>(it - kFieldColumns.begin());
+        if (bound[column]) continue;
+        bound[column] = true;
+        st.bind(kEventHeaderColumns + 1 + static_cast<int>(column), f.value);
+      }
+      st.run();
     }
     auto id = static_cast<std::int64_t>(events.size());
-    for (const EvidenceRef& ref : referenced_event_refs()) {
-      mark_rows_[{ref.source, ref.position}] = id;
-      st.bind(1, id).bind(2, static_cast<std::int64_t>(ref.source)).bind(3, static_cast<std::int64_t>(ref.position));
-      if (const auto m = index_.mark(ref)) {
-        st.bind(3, static_cast<std::int64_t>(m->mark->record_id));
-        if (m->mark->line) st.bind(4, static_cast<std::int64_t>(m->mark->line));
-        st.bind(5, *m->host).bind(7, std::string("Security")).bind(10, time_or_null(m->mark->time));
+    for (const StoredEvents::Mark& m : stored_.marks()) {
+      st.bind(1, id).bind(2, static_cast<std::int64_t>(m.ref.source)).bind(3, static_cast<std::int64_t>(m.ref.position));
+      if (m.mark) {
+        st.bind(3, static_cast<std::int64_t>(m.mark->record_id));
+        if (m.mark->line) st.bind(4, static_cast<std::int64_t>(m.mark->line));
+        st.bind(5, *m.host).bind(7, std::string("Security")).bind(10, time_or_null(m.mark->time));
       }
-      st.bind(12, std::string("mark")).run();
+      st.bind(11, std::string("mark")).run();
       ++id;
     }
   }
 
-  // The cited event references that are not among the stored events, in a stable order.
-  std::set<EvidenceRef> referenced_event_refs() const {
-    std::set<EvidenceRef> refs;
-    auto add = [&](const std::vector<EvidenceRef>& v) {
-      for (const EvidenceRef& ref : v)
-        if (!index_.event_ordinal(ref) && (!ref.is_line || index_.mark(ref))) refs.insert(ref);
-    };
-    for (const Finding& f : r_.results.findings) add(f.evidence);
-    for (const auto& [host, tl] : r_.timelines.hosts) {
-      for (const Session& s : tl.sessions) {
-        add(s.evidence);
-        for (const IdleSpan& i : s.idle) add(i.evidence);
-      }
-      for (const PowerSpan& p : tl.power_off) add(p.evidence);
-      for (const CoverageGap& g : tl.uncovered) add(g.evidence);
-    }
-    return refs;
-  }
-
-  Resolved resolve(const EvidenceRef& ref) const {
+  // `host`: the host the citing claim concerns (see StoredEvents::row_id).
+  Resolved resolve(const EvidenceRef& ref, std::string_view host) const {
     if (ref.is_line) {
       if (auto i = index_.metering_row(ref)) return {"metering_row", static_cast<std::int64_t>(*i)};
       if (auto i = index_.inventory_row(ref)) return {"inventory", static_cast<std::int64_t>(*i)};
       // A SIEM export's line: an event, or a Security record cited for coverage.
-      if (auto i = index_.event_ordinal(ref)) return {"event", static_cast<std::int64_t>(*i)};
-      if (auto it = mark_rows_.find({ref.source, ref.position}); it != mark_rows_.end()) return {"event", it->second};
+      if (auto id = stored_.row_id(ref, host)) return {"event", id};
       return {"line", std::nullopt};  // a line of another input (identity map, rates): the file itself
     }
-    if (auto i = index_.event_ordinal(ref)) return {"event", static_cast<std::int64_t>(*i)};
-    auto it = mark_rows_.find({ref.source, ref.position});
-    if (it != mark_rows_.end()) return {"event", it->second};
-    return {"event", std::nullopt};
+    return {"event", stored_.row_id(ref, host)};
   }
 
   std::string refs_text(const std::vector<EvidenceRef>& refs) const {
@@ -256,7 +270,7 @@ class StoreWriter {
         sessions.bind(8, static_cast<std::int64_t>(s.start_inferred)).bind(9, static_cast<std::int64_t>(s.open_at_end));
         sessions.bind(10, s.start_reason).bind(11, s.end_reason).run();
         for (std::size_t i = 0; i < s.evidence.size(); ++i) {
-          const Resolved where = resolve(s.evidence[i]);
+          const Resolved where = resolve(s.evidence[i], s.host);
           session_evidence.bind(1, sid).bind(2, static_cast<std::int64_t>(i)).bind(3, format_ref_safe(r_.sources, s.evidence[i]));
           session_evidence.bind(4, where.kind).bind(5, where.row_id);
           session_evidence.bind(6, static_cast<std::int64_t>(s.evidence[i].source));
@@ -295,8 +309,9 @@ class StoreWriter {
       if (f.row < r_.rows.size()) findings.bind(5, static_cast<std::int64_t>(f.row));
       findings.bind(6, round_tokens(f.tokens_challenged)).bind(7, join(f.other_rules, ";")).bind(8, f.reason);
       findings.bind(9, refs_text(f.evidence)).bind(10, join(session_ids, ";")).run();
+      const std::string_view host = StoredEvents::citing_host(r_, f);
       for (std::size_t i = 0; i < f.evidence.size(); ++i) {
-        const Resolved where = resolve(f.evidence[i]);
+        const Resolved where = resolve(f.evidence[i], host);
         links.bind(1, f.id).bind(2, static_cast<std::int64_t>(i)).bind(3, format_ref_safe(r_.sources, f.evidence[i]));
         links.bind(4, where.kind).bind(5, where.row_id).bind(6, static_cast<std::int64_t>(f.evidence[i].source));
         links.bind(7, static_cast<std::int64_t>(f.evidence[i].position)).run();
@@ -345,11 +360,10 @@ class StoreWriter {
     }
   }
 
-  using Key = std::pair<SourceId, std::uint64_t>;
   const ReconcileResult& r_;
   SqliteDb& db_;
   EvidenceIndex index_;
-  std::map<Key, std::int64_t> mark_rows_;  // (source, EventRecordID) -> events.id of `mark` rows
+  StoredEvents stored_;
 };
 
 }  // namespace
