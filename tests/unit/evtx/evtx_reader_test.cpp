@@ -273,12 +273,29 @@ TEST_CASE("damaged EVTX files (flipped bytes with valid checksums, truncation) n
   CHECK(rejected > 0);  // the damage was seen, not silently swallowed
 }
 
+TEST_CASE("the chunk CRC32 is the standard one, whole or in pieces of any length") {
+  const std::string check = "123456789";
+  const auto* p = reinterpret_cast<const std::uint8_t*>(check.data());
+  CHECK(evtx::crc32_update(0, p, check.size()) == 0xCBF43926u);  // the CRC-32 check value
+  CHECK(evtx::crc32_update(0, p, 0) == 0u);
+  // 8-byte steps and the byte-wise tail must agree wherever the pieces are cut.
+  std::string data;
+  for (int k = 0; k < 1000; ++k) data += static_cast<char>((k * 37 + 11) & 0xff);
+  const auto* d = reinterpret_cast<const std::uint8_t*>(data.data());
+  const std::uint32_t whole = evtx::crc32_update(0, d, data.size());
+  for (std::size_t cut : {1u, 3u, 7u, 8u, 9u, 500u, 999u}) {
+    CHECK(evtx::crc32_update(evtx::crc32_update(0, d, cut), d + cut, data.size() - cut) == whole);
+  }
+}
+
 TEST_CASE("FILETIME values print as exact UTC timestamps with 100 ns precision") {
   CHECK(evtx::format_filetime(0) == "1601-01-01T00:00:00.0000000Z");
   CHECK(evtx::format_filetime(116444736000000000ull) == "1970-01-01T00:00:00.0000000Z");
   // 2024-02-29T12:34:56Z is 1709210096 s after the Unix epoch.
   CHECK(evtx::format_filetime(1709210096ull * 10'000'000 + 116444736000000000ull + 1234567) ==
         "2024-02-29T12:34:56.1234567Z");
+  CHECK(evtx::format_filetime(2650467743999999999ull) == "9999-12-31T23:59:59.9999999Z");
+  CHECK(evtx::format_filetime(2650467744000000000ull) == "0x24c85a5ed1c04000");  // past 9999: the raw number
 }
 
 TEST_CASE("substitution values render as Windows and python-evtx print them") {
