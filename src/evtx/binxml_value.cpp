@@ -296,6 +296,16 @@ void append_utf16le_as_utf8(std::string& out, const ByteView& v, std::size_t pos
   out.resize(start + chars);
   char* w = out.data() + start;
   std::size_t k = 0;
+  // Four code units at a time while all four are ASCII (high bits of every unit clear).
+  for (; k + 4 <= chars; k += 4) {
+    std::uint64_t four;
+    std::memcpy(&four, p + 2 * k, 8);
+    if (four & 0xFF80FF80FF80FF80ull) break;
+    w[k] = static_cast<char>(four);
+    w[k + 1] = static_cast<char>(four >> 16);
+    w[k + 2] = static_cast<char>(four >> 32);
+    w[k + 3] = static_cast<char>(four >> 48);
+  }
   for (; k < chars; ++k) {
     const std::uint32_t cu = unit(k);
     if (cu >= 0x80) break;
