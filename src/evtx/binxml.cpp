@@ -17,9 +17,23 @@ std::string_view XmlTree::attribute(std::uint32_t index, std::string_view name) 
 }
 
 void XmlTree::clear() {
+  // Only the nodes the last record used can have grown since the last clear().
+  for (std::size_t k = 0; k < used_; ++k)
+    if (nodes_[k].text.capacity() > kKeptTextBytes) std::string().swap(nodes_[k].text);
+  if (nodes_.size() > kKeptNodes) {
+    nodes_.resize(kKeptNodes);
+    nodes_.shrink_to_fit();
+  }
+  if (attributes_.capacity() > kKeptNodes) std::vector<Attribute>().swap(attributes_);
   used_ = 0;
   attributes_.clear();
   add_node(kNone, {});
+}
+
+std::size_t XmlTree::retained_bytes() const {
+  std::size_t bytes = nodes_.capacity() * sizeof(Node) + attributes_.capacity() * sizeof(Attribute);
+  for (const Node& n : nodes_) bytes += n.text.capacity();
+  return bytes;
 }
 
 std::uint32_t XmlTree::add_node(std::uint32_t parent, std::string_view name) {

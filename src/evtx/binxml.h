@@ -54,8 +54,14 @@ class XmlTree {
     for (std::uint32_t c = nodes_[parent].first_child; c != kNone; c = nodes_[c].next_sibling) f(c);
   }
 
-  // Building. clear() keeps every node's text buffer, so a reused tree stops allocating.
+  // Building. clear() keeps the nodes and text buffers a typical record needs, so a reused tree
+  // stops allocating; what an outsized record made it grow beyond that is released, so a crafted
+  // file cannot ratchet it up record after record (at most kKeptNodes nodes of kKeptTextBytes).
+  static constexpr std::size_t kKeptNodes = 1024;
+  static constexpr std::size_t kKeptTextBytes = 4096;
   void clear();
+  // Heap bytes held between records (nodes, attributes, text buffers), for the bound above.
+  std::size_t retained_bytes() const;
   // A new element, appended to `parent`'s children (kNone: detached, e.g. an attribute value holder).
   std::uint32_t add_node(std::uint32_t parent, std::string_view name);
   void add_attribute(std::uint32_t element, std::string_view name, std::uint32_t value_node);

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <set>
 
+#include "evtx/binxml.h"
 #include "evtx/binxml_value.h"
 #include "evtx/crc32.h"
 #include "evtx_test_support.h"
@@ -271,6 +272,39 @@ TEST_CASE("damaged EVTX files (flipped bytes with valid checksums, truncation) n
   }
   CHECK(runs >= 40);
   CHECK(rejected > 0);  // the damage was seen, not silently swallowed
+}
+
+TEST_CASE("the decoder's reused tree keeps no more than a typical record's memory after outsized records") {
+  using evtx::XmlTree;
+  const std::size_t bound = XmlTree::kKeptNodes * (sizeof(XmlTree::Node) + XmlTree::kKeptTextBytes) +
+                            XmlTree::kKeptNodes * sizeof(XmlTree::Attribute);
+  XmlTree tree;
+  tree.clear();
+  // Records shrinking one after another, each with one huge text in its last element: a tree that
+  // kept every buffer would end up holding all of them.
+  // The first has more elements than are kept; the others fewer, so their buffers stay in the tree.
+  for (int record = 0; record < 40; ++record) {
+    const int elements = record == 0 ? 3000 : 1000 - 20 * record;
+    for (int k = 0; k < elements; ++k) {
+      const std::uint32_t n = tree.add_node(XmlTree::root(), "Data");
+      tree.node(n).text.assign(k + 1 == elements ? 1'000'000 : 20, 'x');
+      if (k % 3 == 0) tree.add_attribute(n, "Name", tree.add_node(XmlTree::kNone, {}));
+    }
+    CHECK(tree.retained_bytes() > 1'000'000);
+    tree.clear();
+    CHECK(tree.retained_bytes() <= bound);
+  }
+  // What a typical record leaves is kept for the next one, and read back correctly.
+  const std::uint32_t a = tree.add_node(XmlTree::root(), "EventID");
+  tree.node(a).text = "4624";
+  const std::uint32_t b = tree.add_node(a, "Inner");
+  tree.add_attribute(b, "Name", tree.add_node(XmlTree::kNone, {}));
+  CHECK(tree.child(XmlTree::root(), "EventID") == a);
+  CHECK(tree.node(tree.child(XmlTree::root(), "EventID")).text == "4624");
+  CHECK(tree.child(a, "Inner") == b);
+  CHECK(tree.child(a, "Missing") == XmlTree::kNone);
+  CHECK(tree.attribute(b, "Name").empty());
+  CHECK(tree.attribute(b, "Other").empty());
 }
 
 TEST_CASE("the chunk CRC32 is the standard one, whole or in pieces of any length") {
