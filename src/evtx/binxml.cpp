@@ -65,6 +65,8 @@ void XmlTree::add_attribute(std::uint32_t element, std::string_view name, std::u
 void ChunkDecoder::start_chunk(const ByteView& chunk) {
   chunk_ = chunk;
   names_.clear();
+  cached_name_bytes_ = 0;
+  record_names_.clear();
 }
 
 const std::string& ChunkDecoder::name_at(std::size_t offset) {
@@ -72,6 +74,8 @@ const std::string& ChunkDecoder::name_at(std::size_t offset) {
   if (auto it = names_.find(key); it != names_.end()) return it->second;
   const std::size_t chars = chunk_.u16(offset + 6);
   std::string s = utf16le_to_utf8(chunk_, offset + 8, chars);
+  if (cached_name_bytes_ + s.size() > kCachedNameBytes) return record_names_.emplace_back(std::move(s));
+  cached_name_bytes_ += s.size();
   return names_.emplace(key, std::move(s)).first->second;
 }
 
@@ -449,6 +453,7 @@ void ChunkDecoder::decode_record(std::size_t begin, std::size_t end, const Decod
                                  std::size_t* steps_used) {
   if (begin > end || end > chunk_.size()) throw DecodeError("record data outside its chunk");
   out.clear();
+  record_names_.clear();
   value_stack_.clear();
   Decoder decoder(*this, chunk_, limits, out, value_stack_);
   Cursor c{begin, end};

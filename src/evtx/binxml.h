@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -95,8 +96,16 @@ class ChunkDecoder {
   void decode_record(std::size_t begin, std::size_t end, const DecodeLimits& limits, XmlTree& out,
                      std::size_t* steps_used = nullptr);
 
-  // The name stored at chunk offset `offset` (its UTF-16 characters at offset + 8), decoded once.
+  // The name stored at chunk offset `offset` (its UTF-16 characters at offset + 8), decoded once
+  // per chunk. Valid until the chunk ends, or until the next record starts for a name decoded past
+  // the cache's bound.
   const std::string& name_at(std::size_t offset);
+
+  // A real chunk's names take a few KiB. A crafted chunk can point records at thousands of
+  // overlapping "names" of up to 32 K characters each; past this many bytes, names are kept only
+  // for the record that reads them (which charges each against its 4 MiB text limit).
+  static constexpr std::size_t kCachedNameBytes = 256 * 1024;
+  std::size_t cached_name_bytes() const { return cached_name_bytes_; }
 
   // One substitution value of a template instance: type and where its bytes lie in the chunk.
   struct Value {
@@ -111,6 +120,8 @@ class ChunkDecoder {
   std::vector<Value> value_stack_;
   // Keyed by chunk offset; node-based, so references handed out stay valid as it grows.
   std::unordered_map<std::uint32_t, std::string> names_;
+  std::size_t cached_name_bytes_ = 0;
+  std::deque<std::string> record_names_;  // names decoded past the bound, for the current record
 };
 
 }  // namespace flexrecon::evtx

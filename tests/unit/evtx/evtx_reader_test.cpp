@@ -307,6 +307,27 @@ TEST_CASE("the decoder's reused tree keeps no more than a typical record's memor
   CHECK(tree.attribute(b, "Other").empty());
 }
 
+TEST_CASE("the per-chunk name cache stays bounded however many long names a crafted chunk points at") {
+  // Read at any even offset, this chunk holds a name of 8,192 characters U+2000: 24 KiB of UTF-8.
+  std::vector<std::uint8_t> chunk(65536);
+  for (std::size_t k = 1; k < chunk.size(); k += 2) chunk[k] = 0x20;
+  std::string expected;
+  for (int k = 0; k < 8192; ++k) expected += "\xE2\x80\x80";
+  evtx::ChunkDecoder decoder;
+  decoder.start_chunk(evtx::ByteView(chunk.data(), chunk.size()));
+  bool all_right = true;
+  for (std::size_t offset = 0; offset < 400; offset += 2) {
+    all_right = all_right && decoder.name_at(offset) == expected;
+    CHECK(decoder.cached_name_bytes() <= evtx::ChunkDecoder::kCachedNameBytes);
+  }
+  CHECK(all_right);
+  CHECK(decoder.cached_name_bytes() > evtx::ChunkDecoder::kCachedNameBytes - expected.size());
+  CHECK(decoder.name_at(0) == expected);    // cached before the bound was reached
+  CHECK(decoder.name_at(398) == expected);  // decoded again, past the bound
+  decoder.start_chunk(evtx::ByteView(chunk.data(), chunk.size()));
+  CHECK(decoder.cached_name_bytes() == 0);
+}
+
 TEST_CASE("the chunk CRC32 is the standard one, whole or in pieces of any length") {
   const std::string check = "123456789";
   const auto* p = reinterpret_cast<const std::uint8_t*>(check.data());
