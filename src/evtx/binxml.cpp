@@ -4,16 +4,79 @@
 
 namespace flexrecon::evtx {
 
-const XmlNode* XmlNode::child(const std::string& child_name) const {
-  for (const auto& c : children)
-    if (c.name == child_name) return &c;
-  return nullptr;
+std::uint32_t XmlTree::child(std::uint32_t parent, std::string_view name) const {
+  for (std::uint32_t c = nodes_[parent].first_child; c != kNone; c = nodes_[c].next_sibling)
+    if (nodes_[c].name == name) return c;
+  return kNone;
 }
 
-std::string XmlNode::attribute(const std::string& attr) const {
-  for (const auto& [k, v] : attributes)
-    if (k == attr) return v;
+std::string_view XmlTree::attribute(std::uint32_t index, std::string_view name) const {
+  for (std::uint32_t a = nodes_[index].first_attribute; a != kNone; a = attributes_[a].next)
+    if (attributes_[a].name == name) return nodes_[attributes_[a].value_node].text;
   return {};
+}
+
+void XmlTree::clear() {
+  // Only the nodes the last record used can have grown since the last clear().
+  for (std::size_t k = 0; k < used_; ++k)
+    if (nodes_[k].text.capacity() > kKeptTextBytes) std::string().swap(nodes_[k].text);
+  if (nodes_.size() > kKeptNodes) {
+    nodes_.resize(kKeptNodes);
+    nodes_.shrink_to_fit();
+  }
+  if (attributes_.capacity() > kKeptNodes) std::vector<Attribute>().swap(attributes_);
+  used_ = 0;
+  attributes_.clear();
+  add_node(kNone, {});
+}
+
+std::size_t XmlTree::retained_bytes() const {
+  std::size_t bytes = nodes_.capacity() * sizeof(Node) + attributes_.capacity() * sizeof(Attribute);
+  for (const Node& n : nodes_) bytes += n.text.capacity();
+  return bytes;
+}
+
+std::uint32_t XmlTree::add_node(std::uint32_t parent, std::string_view name) {
+  const auto index = static_cast<std::uint32_t>(used_++);
+  if (index == nodes_.size()) nodes_.emplace_back();
+  Node& n = nodes_[index];
+  n.name = name;
+  n.text.clear();
+  n.first_child = n.last_child = n.next_sibling = kNone;
+  n.first_attribute = n.last_attribute = kNone;
+  if (parent != kNone) {
+    Node& p = nodes_[parent];
+    if (p.last_child == kNone) p.first_child = index;
+    else nodes_[p.last_child].next_sibling = index;
+    p.last_child = index;
+  }
+  return index;
+}
+
+void XmlTree::add_attribute(std::uint32_t element, std::string_view name, std::uint32_t value_node) {
+  const auto index = static_cast<std::uint32_t>(attributes_.size());
+  attributes_.push_back(Attribute{name, value_node});
+  Node& n = nodes_[element];
+  if (n.last_attribute == kNone) n.first_attribute = index;
+  else attributes_[n.last_attribute].next = index;
+  n.last_attribute = index;
+}
+
+void ChunkDecoder::start_chunk(const ByteView& chunk) {
+  chunk_ = chunk;
+  names_.clear();
+  cached_name_bytes_ = 0;
+  record_names_.clear();
+}
+
+const std::string& ChunkDecoder::name_at(std::size_t offset) {
+  const auto key = static_cast<std::uint32_t>(offset);
+  if (auto it = names_.find(key); it != names_.end()) return it->second;
+  const std::size_t chars = chunk_.u16(offset + 6);
+  std::string s = utf16le_to_utf8(chunk_, offset + 8, chars);
+  if (cached_name_bytes_ + s.size() > kCachedNameBytes) return record_names_.emplace_back(std::move(s));
+  cached_name_bytes_ += s.size();
+  return names_.emplace(key, std::move(s)).first->second;
 }
 
 namespace {
@@ -38,13 +101,16 @@ enum Token : std::uint8_t {
   kFragmentHeader = 0x0f,
 };
 
-// One substitution value of a template instance: type and where its bytes lie in the chunk.
-struct Value {
-  std::uint8_t type = 0;
-  std::size_t pos = 0;
-  std::size_t size = 0;
+using Value = ChunkDecoder::Value;
+
+// The values of one template instance: a slice of the value stack, by index, since nested
+// instances push onto the same stack and may move it.
+struct Values {
+  const std::vector<Value>& stack;
+  std::size_t base;
+  std::size_t size;
+  const Value& operator[](std::size_t id) const { return stack[base + id]; }
 };
-using Values = std::vector<Value>;
 
 // A read position inside [pos, end) of the chunk.
 struct Cursor {
@@ -57,12 +123,20 @@ std::string hex_byte(unsigned v) {
   return std::string("0x") + digits[(v >> 4) & 15] + digits[v & 15];
 }
 
+[[noreturn, gnu::cold, gnu::noinline]] void throw_truncated(std::size_t pos) {
+  throw DecodeError("truncated Binary XML at offset " + std::to_string(pos));
+}
+
+// Decodes one record. Per-record state (limits used, element depth) lives here; what the chunk's
+// records share lives in the ChunkDecoder; the values of nested template instances share one stack.
 class Decoder {
  public:
-  Decoder(const ByteView& chunk, const DecodeLimits& limits) : chunk_(chunk), limits_(limits) {}
+  Decoder(ChunkDecoder& names, const ByteView& chunk, const DecodeLimits& limits, XmlTree& tree,
+          std::vector<Value>& value_stack)
+      : names_(names), chunk_(chunk), limits_(limits), tree_(tree), value_stack_(value_stack) {}
 
   // A sequence of fragments / elements / template instances until EOF or the end of the range.
-  void fragment(Cursor& c, XmlNode& parent, const Values* values, int depth) {
+  void fragment(Cursor& c, std::uint32_t parent, const Values* values, int depth) {
     enter(depth);
     while (c.pos < c.end) {
       const std::uint8_t t = peek(c);
@@ -85,7 +159,8 @@ class Decoder {
           break;
         case kPIData:
           ++c.pos;
-          text(c);
+          scratch_.clear();
+          text(c, scratch_);
           break;
         default:
           throw DecodeError("unexpected token " + hex_byte(t) + " at offset " + std::to_string(c.pos));
@@ -107,19 +182,18 @@ class Decoder {
     if (text_bytes_ > limits_.max_text_bytes) throw DecodeError("record expands past the event size limit");
   }
 
+  // Every cursor lies inside the chunk (decode_record checks the record's range; template bodies
+  // and values are checked before a cursor is made over them), so the cursor's end is the bound.
   void need(const Cursor& c, std::size_t n) const {
-    if (c.pos > c.end || n > c.end - c.pos) {
-      throw DecodeError("truncated Binary XML at offset " + std::to_string(c.pos));
-    }
-    chunk_.require(c.pos, n);
+    if (c.pos > c.end || n > c.end - c.pos) [[unlikely]] throw_truncated(c.pos);
   }
   std::uint8_t peek(const Cursor& c) const {
     need(c, 1);
-    return chunk_.u8(c.pos);
+    return chunk_.data()[c.pos];
   }
   std::uint8_t u8(Cursor& c) {
     need(c, 1);
-    return chunk_.u8(c.pos++);
+    return chunk_.data()[c.pos++];
   }
   std::uint16_t u16(Cursor& c) {
     need(c, 2);
@@ -138,34 +212,30 @@ class Decoder {
     c.pos += n;
   }
 
-  // Length-prefixed UTF-16 text (value text, CDATA, PI data).
-  std::string text(Cursor& c) {
+  // Length-prefixed UTF-16 text (value text, CDATA, PI data), appended to `out`.
+  void text(Cursor& c, std::string& out) {
     const std::size_t chars = u16(c);
     need(c, chars * 2);
-    std::string s = utf16le_to_utf8(chunk_, c.pos, chars);
+    const std::size_t before = out.size();
+    append_utf16le_as_utf8(out, chunk_, c.pos, chars);
     c.pos += chars * 2;
-    charge(s.size());
-    return s;
+    charge(out.size() - before);
   }
 
   // A name: stored inline when its offset is the current position, else elsewhere in the chunk.
-  std::string name(Cursor& c, std::uint32_t offset) {
+  std::string_view name(Cursor& c, std::uint32_t offset) {
     if (offset == c.pos) {
       skip(c, 6);  // next-name offset, hash
       const std::size_t chars = u16(c);
       need(c, chars * 2 + 2);
-      std::string s = utf16le_to_utf8(chunk_, c.pos, chars);
       c.pos += chars * 2 + 2;  // characters and end-of-string
-      charge(s.size());
-      return s;
     }
-    const std::size_t chars = chunk_.u16(static_cast<std::size_t>(offset) + 6);
-    std::string s = utf16le_to_utf8(chunk_, static_cast<std::size_t>(offset) + 8, chars);
+    const std::string& s = names_.name_at(offset);
     charge(s.size());
     return s;
   }
 
-  void element(Cursor& c, XmlNode& parent, const Values* values, int depth) {
+  void element(Cursor& c, std::uint32_t parent, const Values* values, int depth) {
     enter(depth);
     step();
     // Element depth is counted apart from recursion depth: templates and nested values add levels
@@ -181,17 +251,18 @@ class Decoder {
     const std::uint8_t tok = u8(c);
     skip(c, 2);  // dependency identifier
     skip(c, 4);  // data size
-    XmlNode node;
-    node.name = name(c, u32(c));
+    const std::string_view element_name = name(c, u32(c));
+    // Linked to its parent now rather than when complete: the order of siblings is the same, and a
+    // record that fails part-way is discarded whole.
+    const std::uint32_t node = tree_.add_node(parent, element_name);
     if (tok & 0x40) {
       skip(c, 4);  // attribute list size
       while ((peek(c) & 0x1f) == kAttribute) {
         step();
         ++c.pos;
-        std::string attr_name = name(c, u32(c));
-        std::string value;
-        bool present = attribute_value(c, values, depth, value);
-        if (present) node.attributes.emplace_back(std::move(attr_name), std::move(value));
+        const std::string_view attr_name = name(c, u32(c));
+        const std::uint32_t holder = tree_.add_node(XmlTree::kNone, {});
+        if (attribute_value(c, values, depth, holder)) tree_.add_attribute(node, attr_name, holder);
       }
     }
     const std::uint8_t close = u8(c);
@@ -200,14 +271,13 @@ class Decoder {
     } else if (close != kCloseEmpty) {
       throw DecodeError("bad element close token " + hex_byte(close) + " at offset " + std::to_string(c.pos - 1));
     }
-    parent.children.push_back(std::move(node));
   }
 
   // The data of one attribute: value text, substitutions and references up to the next token that
-  // is none of those. False when it is only an optional substitution of a NULL value.
-  bool attribute_value(Cursor& c, const Values* values, int depth, std::string& out) {
+  // is none of those, gathered in `holder`. False when it is only an optional substitution of a
+  // NULL value.
+  bool attribute_value(Cursor& c, const Values* values, int depth, std::uint32_t holder) {
     bool present = false;
-    XmlNode holder;
     for (;;) {
       const std::uint8_t t = peek(c) & 0x1f;
       if (t == kValue || t == kCharRef || t == kEntityRef || t == kCData) {
@@ -219,56 +289,61 @@ class Decoder {
         break;
       }
     }
-    out = std::move(holder.text);
     return present;
   }
 
-  void character_data(Cursor& c, XmlNode& node) {
+  void character_data(Cursor& c, std::uint32_t node) {
     step();
     const std::uint8_t t = u8(c) & 0x1f;
     if (t == kValue) {
       const std::uint8_t type = u8(c);
       if (type != kStringType) throw DecodeError("value text of type " + hex_byte(type));
-      node.text += text(c);
+      text(c, tree_.node(node).text);
     } else if (t == kCData) {
-      node.text += text(c);
+      text(c, tree_.node(node).text);
     } else if (t == kCharRef) {
       const std::uint16_t ch = u16(c);
       const std::uint8_t le[2] = {static_cast<std::uint8_t>(ch & 0xff), static_cast<std::uint8_t>(ch >> 8)};
-      node.text += utf16le_to_utf8(ByteView(le, 2), 0, 1);
+      append_utf16le_as_utf8(tree_.node(node).text, ByteView(le, 2), 0, 1);
     } else {  // entity reference
-      const std::string entity = name(c, u32(c));
-      if (entity == "lt") node.text += '<';
-      else if (entity == "gt") node.text += '>';
-      else if (entity == "amp") node.text += '&';
-      else if (entity == "quot") node.text += '"';
-      else if (entity == "apos") node.text += '\'';
-      else node.text += "&" + entity + ";";
+      const std::string_view entity = name(c, u32(c));
+      std::string& out = tree_.node(node).text;
+      if (entity == "lt") out += '<';
+      else if (entity == "gt") out += '>';
+      else if (entity == "amp") out += '&';
+      else if (entity == "quot") out += '"';
+      else if (entity == "apos") out += '\'';
+      else {
+        out += '&';
+        out += entity;
+        out += ';';
+      }
     }
   }
 
   // Applies substitution `id` to `node`; false when the value is NULL (nothing is added).
-  bool substitution(Cursor& c, XmlNode& node, const Values* values, int depth) {
+  bool substitution(Cursor& c, std::uint32_t node, const Values* values, int depth) {
     step();
     ++c.pos;  // token
     const std::uint16_t id = u16(c);
     skip(c, 1);  // the declared type; the instance value's own type is what is rendered
     if (values == nullptr) throw DecodeError("substitution outside a template");
-    if (id >= values->size()) return false;  // more substitutions than values: nothing to insert
-    const Value& v = (*values)[id];
+    if (id >= values->size) return false;  // more substitutions than values: nothing to insert
+    const Value v = (*values)[id];
     if (v.type == kNullType) return false;
     if (v.type == kBinXmlType) {
       Cursor nested{v.pos, v.pos + v.size};
       fragment(nested, node, nullptr, depth + 1);
       return true;
     }
-    std::string s = render_value(v.type, chunk_.sub(v.pos, v.size));
-    charge(s.size());
-    node.text += s;
+    std::string& out = tree_.node(node).text;
+    const std::size_t before = out.size();
+    append_value(out, v.type, chunk_.sub(v.pos, v.size));
+    charge(out.size() - before);
     return true;
   }
 
-  void content(Cursor& c, XmlNode& node, const Values* values, int depth) {
+  void content(Cursor& c, std::uint32_t node, const Values* values, int depth) {
     for (;;) {
       const std::uint8_t t = peek(c);
       switch (t & 0x1f) {
@@ -300,7 +375,8 @@ class Decoder {
           break;
         case kPIData:
           ++c.pos;
-          text(c);
+          scratch_.clear();
+          text(c, scratch_);
           break;
         default:
           throw DecodeError("unexpected token " + hex_byte(t) + " in element content at offset " +
@@ -309,7 +385,7 @@ class Decoder {
     }
   }
 
-  void template_instance(Cursor& c, XmlNode& parent, int depth) {
+  void template_instance(Cursor& c, std::uint32_t parent, int depth) {
     enter(depth);
     step();
     skip(c, 2);             // token, unknown
@@ -332,26 +408,40 @@ class Decoder {
       chunk_.require(body_begin, size);
       body_end = body_begin + size;
     }
-    // Instance data: value descriptors, then the values back to back.
+    // Instance data: value descriptors, then the values back to back. They go on the shared stack
+    // (popped on return) rather than a vector of their own: no allocation per instance.
     const std::uint32_t count = u32(c);
     if (count > (c.end - c.pos) / 4) throw DecodeError("template value count " + std::to_string(count) + " too large");
-    Values values(count);
-    for (auto& v : values) {
+    const std::size_t base = value_stack_.size();
+    struct Pop {
+      std::vector<Value>& stack;
+      std::size_t size;
+      ~Pop() { stack.resize(size); }
+    } pop{value_stack_, base};
+    value_stack_.resize(base + count);
+    for (std::size_t k = base; k < base + count; ++k) {
+      Value& v = value_stack_[k];
       v.size = u16(c);
       v.type = u8(c);
       skip(c, 1);
     }
-    for (auto& v : values) {
+    for (std::size_t k = base; k < base + count; ++k) {
+      Value& v = value_stack_[k];
       need(c, v.size);
       v.pos = c.pos;
       c.pos += v.size;
     }
     Cursor body{body_begin, body_end};
+    const Values values{value_stack_, base, count};
     fragment(body, parent, &values, depth + 1);
   }
 
+  ChunkDecoder& names_;
   const ByteView& chunk_;
   const DecodeLimits& limits_;
+  XmlTree& tree_;
+  std::vector<Value>& value_stack_;
+  std::string scratch_;  // processing-instruction data: read and checked, not kept
   std::size_t steps_ = 0;
   std::size_t text_bytes_ = 0;
   int element_depth_ = 0;
@@ -359,20 +449,21 @@ class Decoder {
 
 }  // namespace
 
-XmlNode decode_record_xml(const ByteView& chunk, std::size_t begin, std::size_t end, const DecodeLimits& limits,
-                          std::size_t* steps_used) {
-  if (begin > end || end > chunk.size()) throw DecodeError("record data outside its chunk");
-  XmlNode root;
-  Decoder decoder(chunk, limits);
+void ChunkDecoder::decode_record(std::size_t begin, std::size_t end, const DecodeLimits& limits, XmlTree& out,
+                                 std::size_t* steps_used) {
+  if (begin > end || end > chunk_.size()) throw DecodeError("record data outside its chunk");
+  out.clear();
+  record_names_.clear();
+  value_stack_.clear();
+  Decoder decoder(*this, chunk_, limits, out, value_stack_);
   Cursor c{begin, end};
   try {
-    decoder.fragment(c, root, nullptr, 0);
+    decoder.fragment(c, XmlTree::root(), nullptr, 0);
   } catch (...) {
     if (steps_used) *steps_used = decoder.steps();
     throw;
   }
   if (steps_used) *steps_used = decoder.steps();
-  return root;
 }
 
 }  // namespace flexrecon::evtx

@@ -19,7 +19,7 @@ namespace {
 
 using evtx::ByteView;
 using evtx::DecodeError;
-using evtx::XmlNode;
+using evtx::XmlTree;
 
 constexpr std::size_t kFileHeaderSize = 4096;
 constexpr std::size_t kChunkSize = 65536;
@@ -65,6 +65,13 @@ bool parse_uint(std::string_view text, T& out) {
 // bytes in some Security fields; python-evtx and a repairing XML reader drop them too), surrounding
 // whitespace trimmed. So EVTX and XML inputs give equal values.
 std::string field_text(std::string_view raw) {
+  // Nearly every value has no CR and no control character: then only the trim applies, and the
+  // value is copied once.
+  const bool plain = std::none_of(raw.begin(), raw.end(), [](char ch) {
+    const auto c = static_cast<unsigned char>(ch);
+    return (c < 0x20 && c != '\t' && c != '\n') || c == 0x7f;
+  });
+  if (plain) return std::string(trim(raw));
   std::string out;
   out.reserve(raw.size());
   for (std::size_t i = 0; i < raw.size(); ++i) {
@@ -81,54 +88,65 @@ std::string field_text(std::string_view raw) {
   return std::string(trim(out));
 }
 
-// The decoded record's tree as collect_event_fields (model/event_fields.h) reads it.
+// One element of a decoded record, as collect_event_fields (model/event_fields.h) walks it.
+struct TreeNode {
+  const XmlTree* tree;
+  std::uint32_t index;
+};
+
 struct DecodedTree {
   template <typename F>
-  static void for_each_child(const XmlNode& node, F&& f) {
-    for (const XmlNode& child : node.children) f(child);
+  static void for_each_child(const TreeNode& node, F&& f) {
+    node.tree->for_each_child(node.index, [&](std::uint32_t child) { f(TreeNode{node.tree, child}); });
   }
-  static std::string_view name(const XmlNode& node) { return node.name; }
-  static std::string_view name_attribute(const XmlNode& node) {
-    for (const auto& [key, value] : node.attributes)
-      if (key == "Name") return value;
-    return {};
-  }
-  static std::string text(const XmlNode& node) { return field_text(node.text); }
+  static std::string_view name(const TreeNode& node) { return node.tree->node(node.index).name; }
+  static std::string_view name_attribute(const TreeNode& node) { return node.tree->attribute(node.index, "Name"); }
+  static std::string text(const TreeNode& node) { return field_text(node.tree->node(node.index).text); }
 };
 
 // Builds the Event from a decoded record; false (with `why`) when the System header is unusable.
-bool to_event(const XmlNode& root, Event& e, std::string& why) {
-  const XmlNode* event = root.child("Event");
-  const XmlNode* system = event ? event->child("System") : nullptr;
-  if (system == nullptr) {
+bool to_event(const XmlTree& tree, Event& e, std::string& why) {
+  constexpr std::uint32_t kNone = XmlTree::kNone;
+  const std::uint32_t event = tree.child(XmlTree::root(), "Event");
+  const std::uint32_t system = event != kNone ? tree.child(event, "System") : kNone;
+  if (system == kNone) {
     why = "no Event/System element";
     return false;
   }
-  const XmlNode* id = system->child("EventID");
-  if (id == nullptr || !parse_uint(id->text, e.event_id)) {
+  const std::uint32_t id = tree.child(system, "EventID");
+  if (id == kNone || !parse_uint(tree.node(id).text, e.event_id)) {
     why = "missing or bad EventID";
     return false;
   }
-  const XmlNode* rid = system->child("EventRecordID");
-  if (rid == nullptr || !parse_uint(rid->text, e.record_id)) {
+  const std::uint32_t rid = tree.child(system, "EventRecordID");
+  if (rid == kNone || !parse_uint(tree.node(rid).text, e.record_id)) {
     why = "missing or bad EventRecordID";
     return false;
   }
-  const XmlNode* created = system->child("TimeCreated");
+  const std::uint32_t created = tree.child(system, "TimeCreated");
   std::string parse_why;
   std::optional<Instant> t;
-  if (created != nullptr) t = parse_timestamp(created->attribute("SystemTime"), &parse_why);
+  if (created != kNone) t = parse_timestamp(tree.attribute(created, "SystemTime"), &parse_why);
   if (!t) {
     why = "missing or bad TimeCreated/@SystemTime" + (parse_why.empty() ? "" : ": " + parse_why);
     return false;
   }
   e.time = *t;
-  if (const XmlNode* provider = system->child("Provider")) e.provider = std::string(trim(provider->attribute("Name")));
-  if (const XmlNode* channel = system->child("Channel")) e.channel_name = std::string(trim(channel->text));
-  if (const XmlNode* computer = system->child("Computer")) e.computer = std::string(trim(computer->text));
+  if (const std::uint32_t provider = tree.child(system, "Provider"); provider != kNone)
+    e.provider = std::string(trim(tree.attribute(provider, "Name")));
+  if (const std::uint32_t channel = tree.child(system, "Channel"); channel != kNone)
+    e.channel_name = std::string(trim(tree.node(channel).text));
+  if (const std::uint32_t computer = tree.child(system, "Computer"); computer != kNone)
+    e.computer = std::string(trim(tree.node(computer).text));
   e.channel = channel_from_name(e.channel_name);
   e.host = normalize_host(e.computer);
-  collect_event_fields<DecodedTree>(*event, e.fields);
+  // Room for the usual case (EventData's items) up front instead of growing item by item.
+  if (const std::uint32_t data = tree.child(event, "EventData"); data != kNone) {
+    std::size_t items = 0;
+    tree.for_each_child(data, [&](std::uint32_t) { ++items; });
+    e.fields.reserve(items);
+  }
+  collect_event_fields<DecodedTree>(TreeNode{&tree, event}, e.fields);
   return true;
 }
 
@@ -142,7 +160,7 @@ class ChunkReader {
   }
 
   void read(const std::uint8_t* chunk, std::uint64_t number) {
-    const std::string where = "chunk " + std::to_string(number);
+    const std::string where = "chunk " + std::to_string(number);  // once per chunk: cheap enough
     if (std::memcmp(chunk, "ElfChnk\0", 8) != 0) {
       // Preallocated chunks that were never written are all zero: nothing to read, nothing lost.
       if (!all_zero(chunk, kChunkSize)) reject(where, "bad chunk signature");
@@ -165,33 +183,33 @@ class ChunkReader {
       return;
     }
     chunk_steps_left_ = kChunkStepBudget;
+    decoder_.start_chunk(view);
     std::size_t pos = kChunkHeaderSize;
+    // A record's location, written only when something is rejected.
+    auto at = [&] { return where + " offset " + hex(pos); };
     while (pos + kRecordHeaderSize <= free_space) {
-      const std::string at = where + " offset " + hex(pos);
       if (view.u32(pos) != kRecordSignature) {
-        if (!all_zero(chunk + pos, free_space - pos)) reject(at, "bad record signature; rest of chunk skipped");
+        if (!all_zero(chunk + pos, free_space - pos)) reject(at(), "bad record signature; rest of chunk skipped");
         return;
       }
       const std::size_t size = view.u32(pos + 4);
       if (size < kRecordHeaderSize + 4 || size > free_space - pos) {
-        reject(at, "bad record size " + std::to_string(size) + "; rest of chunk skipped");
+        reject(at(), "bad record size " + std::to_string(size) + "; rest of chunk skipped");
         return;
       }
-      record(view, pos, size, at);
+      if (std::string why = record(view, pos, size); !why.empty()) {
+        // The location is the record's place in the file, not its id: an undecodable record has no
+        // readable EventRecordID, and the record header's own number differs from it in exported logs.
+        reject(at(), why + " (record header number " + std::to_string(view.u64(pos + 8)) + ")");
+      }
       pos += size;
     }
   }
 
  private:
-  void record(const ByteView& chunk, std::size_t pos, std::size_t size, const std::string& at) {
-    // The location is the record's place in the file, not its id: an undecodable record has no
-    // readable EventRecordID, and the record header's own number differs from it in exported logs.
-    const std::string header_id = " (record header number " + std::to_string(chunk.u64(pos + 8)) + ")";
-    const std::string& location = at;
-    if (chunk.u32(pos + size - 4) != size) {
-      reject(location, "record size copy differs" + header_id);
-      return;
-    }
+  // Decodes and delivers one record; the reason it cannot be used, or empty when delivered.
+  std::string record(const ByteView& chunk, std::size_t pos, std::size_t size) {
+    if (chunk.u32(pos + size - 4) != size) return "record size copy differs";
     Event e;
     e.source = source_;
     std::string why;
@@ -199,18 +217,15 @@ class ChunkReader {
     limits.max_steps = std::min(limits_.max_steps, chunk_steps_left_);
     std::size_t steps = 0;
     try {
-      const XmlNode root = evtx::decode_record_xml(chunk, pos + kRecordHeaderSize, pos + size - 4, limits, &steps);
+      decoder_.decode_record(pos + kRecordHeaderSize, pos + size - 4, limits, tree_, &steps);
       chunk_steps_left_ -= std::min(steps, chunk_steps_left_);
-      if (!to_event(root, e, why)) {
-        reject(location, why + header_id);
-        return;
-      }
+      if (!to_event(tree_, e, why)) return why;
     } catch (const DecodeError& err) {
       chunk_steps_left_ -= std::min(steps, chunk_steps_left_);
-      reject(location, std::string("corrupt Binary XML: ") + err.what() + header_id);
-      return;
+      return std::string("corrupt Binary XML: ") + err.what();
     }
     deliver_(std::move(e));
+    return {};
   }
 
   void reject(const std::string& location, const std::string& reason) {
@@ -223,6 +238,8 @@ class ChunkReader {
   Rejects& rejects_;
   evtx::DecodeLimits limits_;
   std::size_t chunk_steps_left_ = 0;
+  evtx::ChunkDecoder decoder_;  // what the records of the current chunk share (names)
+  XmlTree tree_;                // the current record, reused from record to record
 };
 
 }  // namespace

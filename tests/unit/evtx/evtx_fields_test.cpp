@@ -116,3 +116,66 @@ TEST_CASE("a record without an EventID is rejected with that reason, not deliver
   REQUIRE(r.rejects.size() == 1);
   CHECK_THAT(r.rejects[0].reason, Catch::Contains("EventID"));
 }
+
+TEST_CASE("names are decoded per chunk: the same offset naming another element in the next chunk is read anew") {
+  // Same System part, so EventData in the first chunk and UserData in the second start at the same
+  // chunk offset: a name remembered from the first chunk would rename the second chunk's elements.
+  EventShape first;
+  first.record_id = 1;
+  first.extra = [](BinXmlWriter& w) {
+    w.open("EventData");
+    w.leaf("Data", "alice", {{"Name", "TargetUserName"}});
+    w.close();
+  };
+  EventShape second = first;
+  second.record_id = 2;
+  second.extra = [](BinXmlWriter& w) {
+    w.open("UserData");
+    w.open("EventXML");
+    w.leaf("User", "CORP\\bob");
+    w.close();
+    w.close();
+  };
+  const std::string a = build_evtx({first});
+  const std::string b = build_evtx({second});
+  auto r = read_bytes(a + b.substr(4096));  // one file: the first file's header, both chunks
+  REQUIRE(r.rejects.empty());
+  REQUIRE(r.events.size() == 2);
+  CHECK(value_of(r.events[0], "TargetUserName") == "alice");
+  CHECK(r.events[0].fields.size() == 1);
+  CHECK(value_of(r.events[1], "User") == "CORP\\bob");
+  CHECK(r.events[1].fields.size() == 1);
+}
+
+TEST_CASE("records of one chunk each get their own names and text, however many share the chunk") {
+  // The decoder reuses its tree and name table from record to record: nothing of a record may
+  // leak into the next (a longer value before a shorter one, a field present only in the first).
+  EventShape longer;
+  longer.record_id = 10;
+  longer.computer = "A-VERY-LONG-WORKSTATION-NAME.corp.example";
+  longer.extra = [](BinXmlWriter& w) {
+    w.open("EventData");
+    w.leaf("Data", "administrator-with-a-long-name", {{"Name", "TargetUserName"}});
+    w.leaf("Data", "10", {{"Name", "LogonType"}});
+    w.close();
+  };
+  EventShape shorter;
+  shorter.record_id = 11;
+  shorter.computer = "WS-1";
+  shorter.extra = [](BinXmlWriter& w) {
+    w.open("EventData");
+    w.leaf("Data", "bob", {{"Name", "TargetUserName"}});
+    w.close();
+  };
+  auto r = read_bytes(build_evtx({longer, shorter, longer}));
+  REQUIRE(r.rejects.empty());
+  REQUIRE(r.events.size() == 3);
+  CHECK(r.events[1].computer == "WS-1");
+  CHECK(r.events[1].host == "ws-1");
+  CHECK(r.events[1].record_id == 11);
+  REQUIRE(r.events[1].fields.size() == 1);
+  CHECK(value_of(r.events[1], "TargetUserName") == "bob");
+  CHECK(r.events[2].computer == "A-VERY-LONG-WORKSTATION-NAME.corp.example");
+  CHECK(value_of(r.events[2], "TargetUserName") == "administrator-with-a-long-name");
+  CHECK(value_of(r.events[2], "LogonType") == "10");
+}

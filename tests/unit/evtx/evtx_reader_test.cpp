@@ -6,6 +6,7 @@
 #include <cstring>
 #include <set>
 
+#include "evtx/binxml.h"
 #include "evtx/binxml_value.h"
 #include "evtx/crc32.h"
 #include "evtx_test_support.h"
@@ -273,12 +274,83 @@ TEST_CASE("damaged EVTX files (flipped bytes with valid checksums, truncation) n
   CHECK(rejected > 0);  // the damage was seen, not silently swallowed
 }
 
+TEST_CASE("the decoder's reused tree keeps no more than a typical record's memory after outsized records") {
+  using evtx::XmlTree;
+  const std::size_t bound = XmlTree::kKeptNodes * (sizeof(XmlTree::Node) + XmlTree::kKeptTextBytes) +
+                            XmlTree::kKeptNodes * sizeof(XmlTree::Attribute);
+  XmlTree tree;
+  tree.clear();
+  // Records shrinking one after another, each with one huge text in its last element: a tree that
+  // kept every buffer would end up holding all of them.
+  // The first has more elements than are kept; the others fewer, so their buffers stay in the tree.
+  for (int record = 0; record < 40; ++record) {
+    const int elements = record == 0 ? 3000 : 1000 - 20 * record;
+    for (int k = 0; k < elements; ++k) {
+      const std::uint32_t n = tree.add_node(XmlTree::root(), "Data");
+      tree.node(n).text.assign(k + 1 == elements ? 1'000'000 : 20, 'x');
+      if (k % 3 == 0) tree.add_attribute(n, "Name", tree.add_node(XmlTree::kNone, {}));
+    }
+    CHECK(tree.retained_bytes() > 1'000'000);
+    tree.clear();
+    CHECK(tree.retained_bytes() <= bound);
+  }
+  // What a typical record leaves is kept for the next one, and read back correctly.
+  const std::uint32_t a = tree.add_node(XmlTree::root(), "EventID");
+  tree.node(a).text = "4624";
+  const std::uint32_t b = tree.add_node(a, "Inner");
+  tree.add_attribute(b, "Name", tree.add_node(XmlTree::kNone, {}));
+  CHECK(tree.child(XmlTree::root(), "EventID") == a);
+  CHECK(tree.node(tree.child(XmlTree::root(), "EventID")).text == "4624");
+  CHECK(tree.child(a, "Inner") == b);
+  CHECK(tree.child(a, "Missing") == XmlTree::kNone);
+  CHECK(tree.attribute(b, "Name").empty());
+  CHECK(tree.attribute(b, "Other").empty());
+}
+
+TEST_CASE("the per-chunk name cache stays bounded however many long names a crafted chunk points at") {
+  // Read at any even offset, this chunk holds a name of 8,192 characters U+2000: 24 KiB of UTF-8.
+  std::vector<std::uint8_t> chunk(65536);
+  for (std::size_t k = 1; k < chunk.size(); k += 2) chunk[k] = 0x20;
+  std::string expected;
+  for (int k = 0; k < 8192; ++k) expected += "\xE2\x80\x80";
+  evtx::ChunkDecoder decoder;
+  decoder.start_chunk(evtx::ByteView(chunk.data(), chunk.size()));
+  bool all_right = true;
+  for (std::size_t offset = 0; offset < 400; offset += 2) {
+    all_right = all_right && decoder.name_at(offset) == expected;
+    CHECK(decoder.cached_name_bytes() <= evtx::ChunkDecoder::kCachedNameBytes);
+  }
+  CHECK(all_right);
+  CHECK(decoder.cached_name_bytes() > evtx::ChunkDecoder::kCachedNameBytes - expected.size());
+  CHECK(decoder.name_at(0) == expected);    // cached before the bound was reached
+  CHECK(decoder.name_at(398) == expected);  // decoded again, past the bound
+  decoder.start_chunk(evtx::ByteView(chunk.data(), chunk.size()));
+  CHECK(decoder.cached_name_bytes() == 0);
+}
+
+TEST_CASE("the chunk CRC32 is the standard one, whole or in pieces of any length") {
+  const std::string check = "123456789";
+  const auto* p = reinterpret_cast<const std::uint8_t*>(check.data());
+  CHECK(evtx::crc32_update(0, p, check.size()) == 0xCBF43926u);  // the CRC-32 check value
+  CHECK(evtx::crc32_update(0, p, 0) == 0u);
+  // 8-byte steps and the byte-wise tail must agree wherever the pieces are cut.
+  std::string data;
+  for (int k = 0; k < 1000; ++k) data += static_cast<char>((k * 37 + 11) & 0xff);
+  const auto* d = reinterpret_cast<const std::uint8_t*>(data.data());
+  const std::uint32_t whole = evtx::crc32_update(0, d, data.size());
+  for (std::size_t cut : {1u, 3u, 7u, 8u, 9u, 500u, 999u}) {
+    CHECK(evtx::crc32_update(evtx::crc32_update(0, d, cut), d + cut, data.size() - cut) == whole);
+  }
+}
+
 TEST_CASE("FILETIME values print as exact UTC timestamps with 100 ns precision") {
   CHECK(evtx::format_filetime(0) == "1601-01-01T00:00:00.0000000Z");
   CHECK(evtx::format_filetime(116444736000000000ull) == "1970-01-01T00:00:00.0000000Z");
   // 2024-02-29T12:34:56Z is 1709210096 s after the Unix epoch.
   CHECK(evtx::format_filetime(1709210096ull * 10'000'000 + 116444736000000000ull + 1234567) ==
         "2024-02-29T12:34:56.1234567Z");
+  CHECK(evtx::format_filetime(2650467743999999999ull) == "9999-12-31T23:59:59.9999999Z");
+  CHECK(evtx::format_filetime(2650467744000000000ull) == "0x24c85a5ed1c04000");  // past 9999: the raw number
 }
 
 TEST_CASE("substitution values render as Windows and python-evtx print them") {
