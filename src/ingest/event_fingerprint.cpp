@@ -1,7 +1,6 @@
 #include "ingest/event_fingerprint.h"
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 
 #include "util/sha256.h"
@@ -11,6 +10,16 @@
 namespace flexrecon {
 
 namespace {
+
+// ASCII lower-casing without the locale lookup std::tolower makes per character: bytes of other
+// scripts (UTF-8 sequences) pass unchanged, as std::tolower in the "C" locale leaves them.
+char fold(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c; }
+
+void append_number(std::string& out, std::uint64_t n) {
+  char digits[24];
+  const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
+  out.append(digits, end);
+}
 
 // Appends `value` in a form every export tool agrees on: hex numbers as `#<decimal>`
 // (`0x3e7` = `0x00000000000003e7`), timestamps as `@<seconds>`, anything else lower-cased
@@ -23,20 +32,20 @@ void append_canonical(std::string_view value, std::string& out) {
       const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n, 16);
       if (ec == std::errc() && end == digits.data() + digits.size()) {
         out += '#';
-        out += std::to_string(n);
+        append_number(out, n);
         return;
       }
     }
     if (value.size() >= 19 && value[4] == '-') {
       if (auto t = parse_timestamp(value)) {
         out += '@';
-        out += std::to_string(*t / kSecond);
+        out += std::to_string(*t / kSecond);  // signed: times before 1970 exist in damaged logs
         return;
       }
     }
   }
   for (char c : value)
-    if (c != '\r') out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    if (c != '\r') out.push_back(fold(c));
 }
 
 }  // namespace
@@ -72,7 +81,7 @@ Fingerprint Fingerprinter::of(const Event& event) {
   std::string& buf = buffer_;
   buf.clear();
   const auto put = [&](std::string_view s) {
-    buf += std::to_string(s.size());
+    append_number(buf, s.size());
     buf += ':';
     buf += s;
   };
@@ -80,8 +89,7 @@ Fingerprint Fingerprinter::of(const Event& event) {
   put(std::to_string(event.time / kSecond));
   const std::size_t provider_at = buf.size();
   put(event.provider);
-  for (std::size_t i = provider_at; i < buf.size(); ++i)
-    buf[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(buf[i])));
+  for (std::size_t i = provider_at; i < buf.size(); ++i) buf[i] = fold(buf[i]);
   for (const Field& f : fields_) {
     put(f.name);
     put(value_of(f));

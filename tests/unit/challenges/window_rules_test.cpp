@@ -36,7 +36,7 @@ TEST_CASE("a second charge three hours after the first is a double charge", "[do
   CHECK_THAT(f.reason, Catch::Contains("3 h 00 min after charge A"));
 }
 
-TEST_CASE("a charge exactly 24 hours after the last valid one is valid; one second less is not",
+TEST_CASE("a charge exactly 24 hours after the last valid one is valid - one second less is not",
           "[double-charge]") {
   World w;
   acd(w, "A", "2026-03-02 09:00:00");
@@ -129,7 +129,7 @@ TEST_CASE("a charge beyond the midnight window is a double charge even after a s
   CHECK(main_finding(w, w.run(), "B").rule == "double-charge");
 }
 
-TEST_CASE("calendar-day: a second charge the same billing day is a double charge; the next day is not",
+TEST_CASE("calendar-day: a second charge the same billing day is a double charge - the next day is not",
           "[double-charge][calendar-day]") {
   World w;
   w.rules.settings.billing_model = BillingModel::CalendarDay;

@@ -67,7 +67,7 @@ TEST_CASE("a metering start in year 1013 under --metering-tz is converted with t
   CHECK(stored_starts(p.dir) == std::vector<std::string>{"1013-11-05T15:20:36.000000Z"});
 }
 
-TEST_CASE("a metering start late on 9999-12-31 west of UTC is rejected alone with its line; east of UTC it is kept") {
+TEST_CASE("a metering start late on 9999-12-31 west of UTC is rejected alone with its line - east of UTC it is kept") {
   const std::string file = repro("metering_badyear_9999.csv");
   const auto west = reconcile("year-9999-west", file, {"--metering-tz", "America/Chicago"});
   const auto rejects = read_csv(west.dir / "rejects.csv");

@@ -120,7 +120,7 @@ TEST_CASE("the same record id on another host or in another channel is not a dup
   CHECK(store.hosts.size() == 2);
 }
 
-TEST_CASE("every Security record marks coverage, relevant or not; only relevant events are kept") {
+TEST_CASE("every Security record marks coverage, relevant or not - only relevant events are kept") {
   EventStore store;
   EventStoreBuilder builder(store);
   builder.add(make("ws-1", Channel::Security, 4688, 12, 3000));
@@ -191,7 +191,7 @@ TEST_CASE("the ingest holds no key per event: its memory stays flat as a host's 
   CHECK(largest_host <= 400'000 / 8 + 1'000);
 }
 
-TEST_CASE("used events keep the fields something reads; other events keep only their header") {
+TEST_CASE("used events keep the fields something reads - other events keep only their header") {
   EventStore store;
   EventStoreBuilder builder(store);
   auto logon = make("ws-1", Channel::Security, 4624, 10, 1000);

@@ -27,7 +27,7 @@ TEST_CASE("the names written into the pack are the SPEC's", "[model][names]") {
   CHECK(channel_short_name(Channel::Other) == "Other");
 }
 
-TEST_CASE("names typed by people are read whatever their case and surrounding spaces; others are refused",
+TEST_CASE("names typed by people are read whatever their case and surrounding spaces - others are refused",
           "[model][names]") {
   CHECK(parse_confidence(" Medium ") == Confidence::Medium);
   CHECK(parse_billing_model("Calendar-Day") == BillingModel::CalendarDay);

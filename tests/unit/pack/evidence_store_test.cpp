@@ -302,7 +302,7 @@ TEST_CASE("a store of many thousands of cited events is written in one pass", "[
                   " WHERE e.record_id = se.position") == 50002);
 }
 
-TEST_CASE("events nobody cites are not stored; the events claims rest on are", "[pack][store]") {
+TEST_CASE("events nobody cites are not stored - the events claims rest on are", "[pack][store]") {
   ReconcileResult r = sample_result();
   HostEvents& he = r.events.hosts["ws-0042"];
   // A service's network logons: relevant events the run read, on which no session, span or finding rests.

@@ -75,7 +75,7 @@ TEST_CASE("a 6008 without a readable last-alive time ends the session at the 600
   CHECK(w.host().sessions[0].span.end == at("2026-11-27T07:00:01Z"));
 }
 
-TEST_CASE("a Kernel-Power 41 reboot ends the session at the boot; LSM's own event 41 does not") {
+TEST_CASE("a Kernel-Power 41 reboot ends the session at the boot - LSM's own event 41 does not") {
   World w;
   HostLog sec = morning_logon();
   sec.noise("2026-11-27T08:00:00Z");

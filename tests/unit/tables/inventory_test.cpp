@@ -101,7 +101,7 @@ TEST_CASE("bad inventory rows are rejected alone and rows in = accepted + skippe
   CHECK(l.file.rows == l.file.accepted + l.file.skipped_not_autodesk + l.file.rejected);
 }
 
-TEST_CASE("Autodesk rows the catalog cannot map are kept without a code; other vendors' are skipped", "[inventory]") {
+TEST_CASE("Autodesk rows the catalog cannot map are kept without a code - other vendors' are skipped", "[inventory]") {
   test::TempDir dir;
   Loaded l = load(dir,
                   "Netbios_Name0,ARPDisplayName0,Version0,InstallDate0\n"
