@@ -154,17 +154,21 @@ PackCheck verify_pack(const std::string& pack_dir) {
     if (!listed.count(name) && !is_pack_file(name)) problems.push_back("unexpected file: " + name);
   // An empty folder is no file, but nothing the tool writes: it was added, or emptied. (A folder
   // holding files is accounted for by its files.)
+  std::string reported;  // an empty tree is one problem, named by its top folder
   for (const std::string& folder : folders) {
+    if (!reported.empty() && folder.rfind(reported + "/", 0) == 0) continue;
     auto it = present.lower_bound(folder + "/");
-    if (it == present.end() || it->first.compare(0, folder.size() + 1, folder + "/") != 0)
+    if (it == present.end() || it->first.compare(0, folder.size() + 1, folder + "/") != 0) {
       problems.push_back("unexpected folder: " + folder);
+      reported = folder;
+    }
   }
   // A page removed together with its manifest entry passes every check above but this one.
   for (const auto& [page, targets] : links)
     for (const std::string& target : targets) {
       if (target.rfind("outside:", 0) == 0)
         problems.push_back("link out of the pack: " + page + " -> " + target.substr(8));
-      else if (!listed.count(target) && target != kManifestName)
+      else if (!listed.count(target) && !is_pack_file(target))  // the fixed files are checked above
         problems.push_back("broken link: " + page + " -> " + target + " (not in the manifest)");
     }
   return check;

@@ -88,10 +88,20 @@ TEST_CASE("the same inputs and --as-of give a byte-identical pack") {
   const auto again = fresh_dir("determinism-first");
   fs::rename(first, again);
   REQUIRE(run_flexrecon(sample_args(first)).exit_code == 0);
-  std::set<std::string> names;
-  for (const auto& e : fs::directory_iterator(first)) names.insert(e.path().filename().string());
-  CHECK(names == std::set<std::string>{"dossier.html", "evidence.sqlite", "findings.csv", "findings.xlsx", "manifest.json",
-                                       "rejects.csv", "summary.json"});
+  // Every file, the dossier's exhibit pages in their folder included.
+  auto files_in = [](const fs::path& pack) {
+    std::set<std::string> names;
+    for (const auto& e : fs::recursive_directory_iterator(pack))
+      if (!e.is_directory()) names.insert(e.path().lexically_relative(pack).generic_string());
+    return names;
+  };
+  const std::set<std::string> names = files_in(first);
+  CHECK(names == files_in(again));
+  std::set<std::string> top;
+  for (const auto& e : fs::directory_iterator(first)) top.insert(e.path().filename().string());
+  CHECK(top == std::set<std::string>{"dossier.html", "evidence.sqlite", "exhibits", "findings.csv", "findings.xlsx",
+                                     "manifest.json", "rejects.csv", "summary.json"});
+  CHECK(names.size() > top.size());  // exhibit pages
   for (const auto& name : names) {
     INFO(name);
     CHECK(read_file(first / name) == read_file(again / name));
