@@ -364,8 +364,8 @@ class DossierBuilder {
     data records = list();
     for (std::size_t i = 0; i < f.evidence.size() && i < kMaxEvidenceRecords; ++i) records.push_back(describe(f.evidence[i]));
     item.set("evidence", records);
-    item.set("evidence_more", f.evidence.size() > kMaxEvidenceRecords
-                                  ? std::to_string(f.evidence.size() - kMaxEvidenceRecords) : std::string());
+    if (f.evidence.size() > kMaxEvidenceRecords)  // unset, not empty: mustache counts "" as true
+      item.set("evidence_more", std::to_string(f.evidence.size() - kMaxEvidenceRecords));
   }
 
   std::string exhibit_svg(const Finding& f) const {

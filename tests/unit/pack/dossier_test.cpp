@@ -366,3 +366,13 @@ TEST_CASE("the links verify checks are resolved against the page's folder", "[pa
                                  "exhibits/pic.png"});
   CHECK(linked_pack_files(html, "dossier.html").front() == "exhibits/a.html");
 }
+
+TEST_CASE("an exhibit lists at most 200 evidence records and says how many more the pack holds", "[pack][dossier]") {
+  ReconcileResult r = sample_result();
+  const auto pages_before = pages_of(r);
+  CHECK(pages_before.at("exhibits/background.ws-0042.html").find("more records") == std::string::npos);
+  for (std::uint64_t id = 1000; id < 1250; ++id) r.results.findings[0].evidence.push_back(EvidenceRef{1, id, false});
+  const std::string page = pages_of(r).at("exhibits/background.ws-0042.html");
+  CHECK(occurrences(page, "<td class=\"ref\">") == 200);
+  CHECK(page.find("and 53 more records") != std::string::npos);  // 3 cited before + 250 added
+}
