@@ -126,7 +126,7 @@ PackCheck verify_pack(const std::string& pack_dir) {
     std::uint64_t size = 0;
     std::string hash;
     try {
-      if (is_html(name) && it->second.file_size(ec) <= kMaxPageBytes && !ec) {
+      if (is_html(name) && fs::file_size(it->second.path()) <= kMaxPageBytes) {
         std::ifstream in(it->second.path(), std::ios::binary);
         std::ostringstream bytes;
         bytes << in.rdbuf();
