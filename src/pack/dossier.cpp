@@ -2,11 +2,8 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 
 #include <kainjow/mustache.hpp>
 
@@ -20,9 +17,7 @@
 
 namespace flexrecon {
 
-namespace fs = std::filesystem;
 using kainjow::mustache::data;
-using kainjow::mustache::mustache;
 
 namespace {
 

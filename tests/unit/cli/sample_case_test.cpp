@@ -81,6 +81,28 @@ TEST_CASE("the sample pack verifies against its manifest, and a tampered file do
   fs::remove_all(copy);
 }
 
+TEST_CASE("the sample dossier's exhibits are linked pages that verify checks: a page removed with its manifest entry fails") {
+  const auto copy = fresh_dir("sample-pack-exhibit");
+  fs::copy(sample_pack(), copy, fs::copy_options::recursive);
+  const std::string page = "exhibits/background.ws-0101.html";
+  REQUIRE(fs::exists(copy / page));
+  CHECK(read_file(copy / "dossier.html").find("href=\"" + page + "#exhibit-F00001\"") != std::string::npos);
+  auto manifest = nlohmann::json::parse(read_file(copy / "manifest.json"));
+  auto& files = manifest["files"];
+  for (auto it = files.begin(); it != files.end(); ++it)
+    if ((*it)["name"] == page) {
+      files.erase(it);
+      break;
+    }
+  std::ofstream(copy / "manifest.json", std::ios::binary) << manifest.dump(2) + "\n";
+  fs::remove(copy / page);
+  const auto r = run_flexrecon({"verify", copy.string()});
+  INFO(r.out);
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.find("broken link: dossier.html -> " + page + " (not in the manifest)") != std::string::npos);
+  fs::remove_all(copy);
+}
+
 TEST_CASE("the same inputs and --as-of give a byte-identical pack") {
   // Same command line, --out included (the manifest records it): write, move aside, write again.
   const auto first = fresh_dir("determinism");
