@@ -636,7 +636,8 @@ class DossierPages {
       }
       data frame = exhibit_page_data(group.rule, group.host, 999, 999);
       frame.set("exhibits", list());
-      const auto parts = split_by_bytes(sizes, room_on_page(limits_.page_bytes, templates_.render("exhibit-page.html.mustache", frame).size()));
+      const std::size_t frame_bytes = templates_.render("exhibit-page.html.mustache", frame).size();
+      const auto parts = split_by_bytes(sizes, room_on_page(limits_.page_bytes, frame_bytes));
       for (std::size_t p = 0; p < parts.size(); ++p) {
         const std::string path = exhibit_page_path(group.rule, group.host, p + 1);
         data page = exhibit_page_data(group.rule, group.host, p + 1, parts.size());
@@ -714,7 +715,8 @@ class DossierPages {
     for (const std::string& h : html) sizes.push_back(h.size());
     data frame = appendix_page_data(spec, 999999, 999999, with_commas(rows.size()), with_commas(rows.size()));
     frame.set(key + "_chunks", list());
-    const auto parts = split_by_bytes(sizes, room_on_page(limits_.page_bytes, templates_.render("appendix-page.html.mustache", frame).size()));
+    const std::size_t frame_bytes = templates_.render("appendix-page.html.mustache", frame).size();
+    const auto parts = split_by_bytes(sizes, room_on_page(limits_.page_bytes, frame_bytes));
     data links = list();
     for (std::size_t p = 0; p < parts.size(); ++p) {
       const std::string path = appendix_page_path(spec.name, p + 1);
