@@ -1,5 +1,6 @@
 // The dispute evidence pack (SPEC 4): findings.csv, summary.json, rejects.csv, evidence.sqlite,
-// dossier.html, manifest.json — written to a temporary folder and renamed into place when complete.
+// dossier.html (with the exhibit and appendix pages it links to, in subfolders), manifest.json —
+// written to a temporary folder and renamed into place when complete.
 #pragma once
 
 #include <functional>
@@ -41,7 +42,8 @@ struct PackCheck {
 };
 
 // Re-checks a pack against its manifest: each of pack_file_names() is present (whatever the
-// manifest lists), every file the manifest lists has its SHA-256 and size, and nothing else is there.
+// manifest lists), every file the manifest lists has its SHA-256 and size, nothing else is there
+// (subfolders included), and every pack file a dossier page links to is listed.
 PackCheck verify_pack(const std::string& pack_dir);
 
 // Spreadsheet-safe CSV cell: RFC 4180 quoting, and a leading `'` for cells that start with

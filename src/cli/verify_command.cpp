@@ -11,8 +11,9 @@ int run_verify_command(const std::vector<std::string>& args, const std::vector<s
   if (args.size() == 1 && (args[0] == "--help" || args[0] == "-h")) {
     std::cout << "usage: flexrecon verify PACK\n\n"
                  "Re-checks an evidence pack against its manifest.json: the seven files of a pack are all\n"
-                 "there, every file the manifest lists has the recorded SHA-256 and size, and no other file\n"
-                 "is present. Prints the SHA-256 of manifest.json, the one figure to quote in a letter: it\n"
+                 "there, every file the manifest lists (the dossier's exhibit and appendix pages too) has the\n"
+                 "recorded SHA-256 and size, no other file or empty folder is present anywhere in the pack,\n"
+                 "and every page the dossier links to is listed. Prints the SHA-256 of manifest.json, the one figure to quote in a letter: it\n"
                  "vouches for every file of the pack and every input hash.\n"
                  "exit codes: 0 the pack verifies, 1 problems found (listed), 2 usage error\n";
     return 0;

@@ -2,35 +2,24 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 
 #include <kainjow/mustache.hpp>
 
-#include "pack/evidence_index.h"
 #include "flexrecon/span_index.h"
+#include "pack/dossier_page_names.h"
+#include "pack/dossier_templates.h"
+#include "pack/evidence_index.h"
 #include "pack/timeline_svg.h"
 #include "pack/totals.h"
 #include "util/strings.h"
 
 namespace flexrecon {
 
-namespace fs = std::filesystem;
 using kainjow::mustache::data;
-using kainjow::mustache::mustache;
 
 namespace {
-
-std::string read_template(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error::input("cannot read dossier template '" + path.string() + "'");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 std::string when(const std::optional<Instant>& t) {
   if (!t || is_open_end(*t)) return "";
@@ -67,6 +56,7 @@ class DossierBuilder {
  public:
   explicit DossierBuilder(const ReconcileResult& r) : r_(r), index_(r), totals_(compute_totals(r)) {}
 
+  // The index page's own figures; the lists and exhibits are taken from lists() and exhibits().
   data build() {
     data root;
     root.set("version", std::string(FLEXRECON_VERSION));
@@ -78,6 +68,54 @@ class DossierBuilder {
     add_coverage(root);
     add_findings(root);
     return root;
+  }
+
+  // The rows of each list the index shows (`sources`, `requests`, `conflicts`, `insufficient`,
+  // `notes`), each row the data of one table row.
+  std::map<std::string, std::vector<data>>& lists() { return lists_; }
+
+  struct Exhibit {
+    std::size_t finding;  // index into result.results.findings
+    std::size_t number;   // 1, 2, ... in finding order
+  };
+  const std::vector<Exhibit>& exhibits() const { return exhibits_; }
+  const ReconcileResult& result() const { return r_; }
+
+  // Everything one exhibit shows: the charge, the finding, the timeline picture, the evidence.
+  data exhibit_data(const Exhibit& e) const {
+    const Finding& f = r_.results.findings[e.finding];
+    data item = finding_data(f);
+    item.set("number", std::to_string(e.number));
+    add_exhibit(f, item);
+    return item;
+  }
+
+  const MeteringRow& row_of(const Finding& f) const {
+    static const MeteringRow kNoRow;
+    return f.row < r_.rows.size() ? r_.rows[f.row] : kNoRow;
+  }
+
+  data finding_data(const Finding& f) const {
+    const MeteringRow& row = row_of(f);
+    data item;
+    item.set("id", f.id);
+    item.set("status", std::string(status_name(f.status)));
+    item.set("rule", f.rule);
+    item.set("category", rule_category(f.rule));
+    item.set("confidence", std::string(confidence_name(f.confidence)));
+    item.set("record_id", row.record_id);
+    item.set("user", row.user_raw);
+    item.set("account", row.user);
+    item.set("host", row.host_raw.empty() ? row.host : row.host_raw);
+    item.set("product", row.product_code.empty() ? row.product_name : row.product_code);
+    item.set("version", row.version);
+    item.set("start", when(row.start));
+    item.set("end", when(row.end));
+    item.set("tokens_billed", format_tokens(row.tokens));
+    item.set("tokens_challenged", format_tokens(f.tokens_challenged));
+    item.set("other_rules", join(f.other_rules, ", "));
+    item.set("reason", f.reason);
+    return item;
   }
 
  private:
@@ -164,8 +202,15 @@ class DossierBuilder {
 
   void add_sources(data& root) {
     static const char* kinds[] = {"metering", "events", "inventory", "identities", "rules"};
-    data sources = list();
+    std::vector<data>& sources = lists_["sources"];
+    // The summary the index shows when the list itself moves to appendix pages.
+    std::map<int, std::pair<std::uint64_t, std::uint64_t>> by_kind;  // kind -> (files, bytes)
+    std::size_t with_error = 0;
     for (const SourceFile& f : r_.sources.all()) {
+      auto& [files, bytes] = by_kind[static_cast<int>(f.kind)];
+      ++files;
+      bytes += f.size;
+      with_error += !f.error.empty();
       data row;
       row.set("name", f.name);
       row.set("kind", kinds[static_cast<int>(f.kind)]);
@@ -176,7 +221,17 @@ class DossierBuilder {
       if (!f.error.empty()) row.set("error", f.error);
       sources.push_back(row);
     }
-    root.set("sources", sources);
+    data kinds_list = list();
+    for (const auto& [kind, counts] : by_kind) {
+      data row;
+      row.set("kind", kinds[kind]);
+      row.set("files", std::to_string(counts.first));
+      row.set("bytes", std::to_string(counts.second));
+      kinds_list.push_back(row);
+    }
+    root.set("sources_by_kind", kinds_list);
+    root.set("sources_with_error", std::to_string(with_error));
+    root.set("has_sources_with_error", with_error > 0);
   }
 
   // The evidence request list: for every host that was charged, the spans of the audit period its
@@ -194,8 +249,10 @@ class DossierBuilder {
       const Span whole{*row.start - tol, std::max(row.end.value_or(*row.start), *row.start) + tol};
       period = period ? Span{std::min(period->begin, whole.begin), std::max(period->end, whole.end)} : whole;
     }
-    data requests = list(), unlisted = list();
-    std::size_t listed = 0, unlisted_hosts = 0;
+    std::vector<data>& requests = lists_["requests"];
+    data unlisted = list();
+    std::size_t unlisted_hosts = 0, unlisted_gaps = 0;
+    std::set<std::string> request_hosts;
     for (const auto& [host, windows] : presence) {
       auto request = [&](Span span, const std::string& kind, const std::string& description, std::size_t charges) {
         const Span clipped{std::max(span.begin, period->begin), std::min(span.end, period->end)};
@@ -207,7 +264,7 @@ class DossierBuilder {
         row.set("description", description);
         row.set("charges", std::to_string(charges));
         requests.push_back(row);
-        ++listed;
+        request_hosts.insert(host);
       };
       auto it = r_.timelines.hosts.find(host);
       if (it == r_.timelines.hosts.end() || !it->second.has_security_log) {
@@ -251,18 +308,23 @@ class DossierBuilder {
         row.set("gaps", std::to_string(quiet));
         unlisted.push_back(row);
         ++unlisted_hosts;
+        unlisted_gaps += quiet;
       }
     }
-    root.set("evidence_requests", requests);
-    root.set("has_evidence_requests", listed > 0);
-    root.set("unlisted_gaps", unlisted);
+    root.set("requests_hosts", std::to_string(request_hosts.size()));
+    // One `host: count;` per machine reads well for a few dozen machines; past that, the totals.
+    constexpr std::size_t kMaxUnlistedHosts = 100;
     root.set("has_unlisted_gaps", unlisted_hosts > 0);
+    root.set("unlisted_gaps", unlisted_hosts <= kMaxUnlistedHosts ? unlisted : list());
+    root.set("unlisted_many", unlisted_hosts > kMaxUnlistedHosts);
+    root.set("unlisted_gaps_total", std::to_string(unlisted_gaps));
+    root.set("unlisted_hosts", std::to_string(unlisted_hosts));
     if (period) {
       root.set("period_from", when(period->begin));
       root.set("period_to", when(period->end));
     }
 
-    data conflicts = list();
+    std::vector<data>& conflicts = lists_["conflicts"];
     for (const DuplicateConflict& c : r_.events.conflicts) {
       data row;
       row.set("host", c.host);
@@ -272,66 +334,33 @@ class DossierBuilder {
       row.set("dropped", format_ref_safe(r_.sources, c.dropped));
       conflicts.push_back(row);
     }
-    root.set("conflicts", conflicts);
-    root.set("has_conflicts", !r_.events.conflicts.empty());
   }
 
-  void add_findings(data& root) {
-    data exhibits = list(), insufficient = list(), notes = list();
-    int number = 0;
-    for (const Finding& f : r_.results.findings) {
-      data item = finding_data(f);
-      if (f.status == FindingStatus::Challenged) {
-        item.set("number", std::to_string(++number));
-        add_exhibit(f, item);
-        exhibits.push_back(item);
-      } else if (f.status == FindingStatus::InsufficientEvidence) {
-        insufficient.push_back(item);
-      } else {
-        notes.push_back(item);
-      }
+  // Challenged findings become exhibits (rendered page by page later); the others are listed.
+  void add_findings(data&) {
+    std::vector<data>& insufficient = lists_["insufficient"];
+    std::vector<data>& notes = lists_["notes"];
+    for (std::size_t i = 0; i < r_.results.findings.size(); ++i) {
+      const Finding& f = r_.results.findings[i];
+      if (f.status == FindingStatus::Challenged)
+        exhibits_.push_back({i, exhibits_.size() + 1});
+      else if (f.status == FindingStatus::InsufficientEvidence)
+        insufficient.push_back(finding_data(f));
+      else
+        notes.push_back(finding_data(f));
     }
-    root.set("exhibits", exhibits);
-    root.set("has_exhibits", number > 0);
-    root.set("insufficient", insufficient);
-    root.set("has_insufficient", totals_.findings_by_status.at("insufficient-evidence") > 0);
-    root.set("notes", notes);
-    root.set("has_notes", totals_.findings_by_status.at("note") > 0);
-  }
-
-  const MeteringRow& row_of(const Finding& f) const {
-    static const MeteringRow kNoRow;
-    return f.row < r_.rows.size() ? r_.rows[f.row] : kNoRow;
-  }
-
-  data finding_data(const Finding& f) const {
-    const MeteringRow& row = row_of(f);
-    data item;
-    item.set("id", f.id);
-    item.set("status", std::string(status_name(f.status)));
-    item.set("rule", f.rule);
-    item.set("category", rule_category(f.rule));
-    item.set("confidence", std::string(confidence_name(f.confidence)));
-    item.set("record_id", row.record_id);
-    item.set("user", row.user_raw);
-    item.set("account", row.user);
-    item.set("host", row.host_raw.empty() ? row.host : row.host_raw);
-    item.set("product", row.product_code.empty() ? row.product_name : row.product_code);
-    item.set("version", row.version);
-    item.set("start", when(row.start));
-    item.set("end", when(row.end));
-    item.set("tokens_billed", format_tokens(row.tokens));
-    item.set("tokens_challenged", format_tokens(f.tokens_challenged));
-    item.set("other_rules", join(f.other_rules, ", "));
-    item.set("reason", f.reason);
-    return item;
   }
 
   void add_exhibit(const Finding& f, data& item) const {
     item.set("svg", exhibit_svg(f));
+    // The table stays readable and the exhibit far below a page's bound; findings.csv and
+    // evidence.sqlite hold every reference.
+    constexpr std::size_t kMaxEvidenceRecords = 200;
     data records = list();
-    for (const EvidenceRef& ref : f.evidence) records.push_back(describe(ref));
+    for (std::size_t i = 0; i < f.evidence.size() && i < kMaxEvidenceRecords; ++i) records.push_back(describe(f.evidence[i]));
     item.set("evidence", records);
+    if (f.evidence.size() > kMaxEvidenceRecords)  // unset, not empty: mustache counts "" as true
+      item.set("evidence_more", std::to_string(f.evidence.size() - kMaxEvidenceRecords));
   }
 
   std::string exhibit_svg(const Finding& f) const {
@@ -483,33 +512,269 @@ class DossierBuilder {
   EvidenceIndex index_;
   PackTotals totals_;
   mutable std::map<std::string, HostIndexes> host_indexes_;
+  std::map<std::string, std::vector<data>> lists_;
+  std::vector<Exhibit> exhibits_;
+};
+
+// A list of the index: its name in the pack (appendix pages, rows/<name>.mustache), its key in
+// the templates' data, and the title of its appendix pages.
+struct ListSpec {
+  const char* name;
+  const char* key;
+  const char* title;
+};
+const ListSpec kLists[] = {
+    {"sources", "sources", "Data sources"},
+    {"evidence-requests", "requests", "Log coverage: evidence requests"},
+    {"conflicts", "conflicts", "Conflicting duplicate records"},
+    {"insufficient-evidence", "insufficient", "Charges not challenged for lack of evidence"},
+    {"notes", "notes", "Notes"},
+    {"exhibit-index", "exhibit_index", "Index of exhibits"},
+};
+
+// Consecutive runs of `sizes` whose sum stays within `budget`, each at least one item long, as
+// [begin, end) pairs: how rows and exhibits are spread over pages.
+std::vector<std::pair<std::size_t, std::size_t>> split_by_bytes(const std::vector<std::size_t>& sizes, std::size_t budget) {
+  std::vector<std::pair<std::size_t, std::size_t>> parts;
+  std::size_t begin = 0, used = 0;
+  for (std::size_t i = 0; i < sizes.size(); ++i) {
+    if (i > begin && used + sizes[i] > budget) {
+      parts.push_back({begin, i});
+      begin = i;
+      used = 0;
+    }
+    used += sizes[i];
+  }
+  if (begin < sizes.size() || parts.empty()) parts.push_back({begin, sizes.size()});
+  return parts;
+}
+
+std::string with_commas(std::size_t n) {
+  std::string digits = std::to_string(n), out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+// What is left of a page's bound once its frame (stylesheet, heading, navigation) is drawn.
+std::size_t room_on_page(std::size_t page_bytes, std::size_t frame_bytes) {
+  constexpr std::size_t kMargin = 1024;  // the frame measured with placeholders, not the final links
+  return page_bytes > frame_bytes + kMargin ? page_bytes - frame_bytes - kMargin : 1;
+}
+
+data html_items(const std::vector<std::string>& html, std::size_t begin, std::size_t end) {
+  data items = list();
+  for (std::size_t i = begin; i < end; ++i) {
+    data item;
+    item.set("html", html[i]);
+    items.push_back(item);
+  }
+  return items;
+}
+
+// The rows of a table in chunks of a few hundred, each its own table: the stylesheet lets the
+// browser skip laying out the chunks off screen (`content-visibility`), which is what makes an
+// index of thousands of exhibits open quickly.
+data row_chunks(const std::vector<std::string>& html, std::size_t begin, std::size_t end) {
+  constexpr std::size_t kRowsPerChunk = 200;
+  data chunks = list();
+  for (std::size_t i = begin; i < end; i += kRowsPerChunk) {
+    data chunk;
+    chunk.set("rows", html_items(html, i, std::min(end, i + kRowsPerChunk)));
+    chunks.push_back(chunk);
+  }
+  return chunks;
+}
+
+// Lays the dossier out over its pages and hands each to the sink.
+class DossierPages {
+ public:
+  DossierPages(const ReconcileResult& r, const std::string& templates_dir, const DossierPageSink& sink,
+               const DossierLimits& limits)
+      : templates_(templates_dir), builder_(r), sink_(sink), limits_(limits) {}
+
+  void write() {
+    data root = builder_.build();
+    root.set("root", std::string());
+    write_exhibit_pages(root);
+    for (const ListSpec& spec : kLists) {
+      const bool is_index = std::string(spec.key) == "exhibit_index";
+      place_list(spec, is_index ? exhibit_index_ : builder_.lists()[spec.key],
+                 is_index ? limits_.exhibit_index_bytes : limits_.list_bytes, root);
+    }
+    sink_(kDossierIndexName, templates_.render("dossier.html.mustache", root));
+  }
+
+ private:
+  // One page per rule and machine, split in parts when the exhibits do not fit the page bound.
+  void write_exhibit_pages(data& root) {
+    struct Group {
+      std::string rule, host;
+      std::vector<DossierBuilder::Exhibit> exhibits;
+    };
+    std::map<std::string, Group> groups;  // by page name: the pages come out in name order
+    for (const DossierBuilder::Exhibit& e : builder_.exhibits()) {
+      const Finding& f = builder_.result().results.findings[e.finding];
+      const std::string& host = builder_.row_of(f).host;
+      Group& g = groups[page_name_component(f.rule) + "." + page_name_component(host)];
+      g.rule = f.rule;
+      g.host = host;
+      g.exhibits.push_back(e);
+    }
+    std::map<std::size_t, data> index;  // by exhibit number
+    std::size_t pages = 0;
+    for (const auto& [name, group] : groups) {
+      std::vector<std::string> html;
+      std::vector<std::size_t> sizes;
+      std::vector<data> items;
+      for (const DossierBuilder::Exhibit& e : group.exhibits) {
+        items.push_back(builder_.exhibit_data(e));
+        html.push_back(templates_.render("partials/exhibit.mustache", items.back()));
+        sizes.push_back(html.back().size());
+      }
+      data frame = exhibit_page_data(group.rule, group.host, 999, 999);
+      frame.set("exhibits", list());
+      const std::size_t frame_bytes = templates_.render("exhibit-page.html.mustache", frame).size();
+      const auto parts = split_by_bytes(sizes, room_on_page(limits_.page_bytes, frame_bytes));
+      for (std::size_t p = 0; p < parts.size(); ++p) {
+        const std::string path = exhibit_page_path(group.rule, group.host, p + 1);
+        data page = exhibit_page_data(group.rule, group.host, p + 1, parts.size());
+        page.set("exhibits", html_items(html, parts[p].first, parts[p].second));
+        page.set("first", items[parts[p].first].get("number")->string_value());
+        page.set("last", items[parts[p].second - 1].get("number")->string_value());
+        sink_(path, templates_.render("exhibit-page.html.mustache", page));
+        ++pages;
+        for (std::size_t i = parts[p].first; i < parts[p].second; ++i) {
+          data& line = items[i];
+          line.set("href", path + "#exhibit-" + line.get("id")->string_value());
+          line.set("page", path);
+          line.set("svg", std::string());  // the index line needs none of the picture
+          line.set("evidence", list());
+          index.emplace(group.exhibits[i].number, line);
+        }
+      }
+    }
+    for (auto& [number, line] : index) exhibit_index_.push_back(std::move(line));
+    root.set("exhibits_count", with_commas(builder_.exhibits().size()));
+    root.set("has_exhibits", !builder_.exhibits().empty());
+    root.set("exhibit_pages_count", with_commas(pages));
+  }
+
+  data exhibit_page_data(const std::string& rule, const std::string& host, std::size_t part, std::size_t parts) const {
+    data page;
+    page.set("root", std::string("../"));
+    page.set("version", std::string(FLEXRECON_VERSION));
+    page.set("rule", rule);
+    page.set("category", rule_category(rule));
+    page.set("host", host.empty() ? std::string("(no machine named)") : host);
+    page.set("part", std::to_string(part));
+    page.set("parts", std::to_string(parts));
+    page.set("has_parts", parts > 1);
+    // Links between parts are file names: the parts share the exhibits folder.
+    auto file_name = [&](std::size_t n) {
+      const std::string path = exhibit_page_path(rule, host, n);
+      return path.substr(path.rfind('/') + 1);
+    };
+    if (part > 1) page.set("prev_href", file_name(part - 1));
+    if (part < parts) page.set("next_href", file_name(part + 1));
+    return page;
+  }
+
+  // A list stays in dossier.html when its rows fit the budget; otherwise the index shows its
+  // summary and links, and the rows go to appendix pages of at most a page's bound each.
+  void place_list(const ListSpec& spec, std::vector<data>& rows, std::size_t budget, data& root) {
+    const std::string key = spec.key;
+    const std::string row_template = std::string("rows/") + spec.name + ".mustache";
+    root.set("has_" + key, !rows.empty());
+    root.set(key + "_count", with_commas(rows.size()));
+    root.set(key + "_inline", false);
+    root.set(key + "_paged", false);
+    if (rows.empty()) return;
+
+    auto render_rows = [&](const std::string& base) {
+      std::vector<std::string> html;
+      for (data& row : rows) {
+        row.set("root", base);  // links in a row are relative to the page that shows it
+        html.push_back(templates_.render(row_template, row));
+      }
+      return html;
+    };
+    std::vector<std::string> html = render_rows("");
+    std::size_t bytes = 0;
+    for (const std::string& h : html) bytes += h.size();
+    if (bytes <= budget) {
+      root.set(key + "_inline", true);
+      root.set(key + "_chunks", row_chunks(html, 0, html.size()));
+      return;
+    }
+
+    html = render_rows("../");
+    std::vector<std::size_t> sizes;
+    for (const std::string& h : html) sizes.push_back(h.size());
+    data frame = appendix_page_data(spec, 999999, 999999, with_commas(rows.size()), with_commas(rows.size()));
+    frame.set(key + "_chunks", list());
+    const std::size_t frame_bytes = templates_.render("appendix-page.html.mustache", frame).size();
+    const auto parts = split_by_bytes(sizes, room_on_page(limits_.page_bytes, frame_bytes));
+    data links = list();
+    for (std::size_t p = 0; p < parts.size(); ++p) {
+      const std::string path = appendix_page_path(spec.name, p + 1);
+      data page = appendix_page_data(spec, p + 1, parts.size(), with_commas(parts[p].first + 1), with_commas(parts[p].second));
+      page.set(key + "_chunks", row_chunks(html, parts[p].first, parts[p].second));
+      sink_(path, templates_.render("appendix-page.html.mustache", page));
+      data link;
+      link.set("href", path);
+      link.set("part", std::to_string(p + 1));
+      link.set("first", with_commas(parts[p].first + 1));
+      link.set("last", with_commas(parts[p].second));
+      links.push_back(link);
+    }
+    root.set(key + "_paged", true);
+    root.set(key + "_pages", links);
+  }
+
+  data appendix_page_data(const ListSpec& spec, std::size_t part, std::size_t parts, const std::string& first,
+                          const std::string& last) const {
+    data page;
+    page.set("root", std::string("../"));
+    page.set("version", std::string(FLEXRECON_VERSION));
+    page.set("title", std::string(spec.title));
+    page.set(std::string("is_") + spec.key, true);
+    page.set("part", std::to_string(part));
+    page.set("parts", std::to_string(parts));
+    page.set("has_parts", parts > 1);
+    page.set("first", first);
+    page.set("last", last);
+    auto file_name = [&](std::size_t n) {
+      const std::string path = appendix_page_path(spec.name, n);
+      return path.substr(path.rfind('/') + 1);
+    };
+    if (part > 1) page.set("prev_href", file_name(part - 1));
+    if (part < parts) page.set("next_href", file_name(part + 1));
+    return page;
+  }
+
+  DossierTemplates templates_;
+  DossierBuilder builder_;
+  const DossierPageSink& sink_;
+  DossierLimits limits_;
+  std::vector<data> exhibit_index_;
 };
 
 }  // namespace
 
-std::string render_dossier(const ReconcileResult& result, const std::string& templates_dir) {
-  const fs::path dir(templates_dir);
-  data root = DossierBuilder(result).build();
-  // The stylesheet is the user's own file, inlined so the dossier needs nothing from the network.
-  root.set("css", read_template(dir / "dossier.css"));
+void render_dossier(const ReconcileResult& result, const std::string& templates_dir, const DossierPageSink& sink,
+                    const DossierLimits& limits) {
+  DossierPages(result, templates_dir, sink, limits).write();
+}
 
-  std::error_code ec;
-  std::vector<fs::path> partials;
-  for (fs::directory_iterator it(dir / "partials", ec), end; !ec && it != end; it.increment(ec))
-    if (it->path().extension() == ".mustache") partials.push_back(it->path());
-  std::sort(partials.begin(), partials.end());
-  for (const fs::path& p : partials) {
-    const std::string text = read_template(p);
-    // Registered as `partials/<name>` so a partial can never shadow a data key of the same name.
-    root.set("partials/" + p.stem().string(), kainjow::mustache::partial([text] { return text; }));
-  }
-
-  const fs::path main_path = dir / "dossier.html.mustache";
-  mustache tmpl(read_template(main_path));
-  if (!tmpl.is_valid()) throw Error::input("dossier template '" + main_path.string() + "': " + tmpl.error_message());
-  std::string html = tmpl.render(root);
-  if (!tmpl.is_valid()) throw Error::input("dossier template '" + main_path.string() + "': " + tmpl.error_message());
-  return html;
+std::vector<DossierPage> render_dossier_pages(const ReconcileResult& result, const std::string& templates_dir,
+                                              const DossierLimits& limits) {
+  std::vector<DossierPage> pages;
+  render_dossier(result, templates_dir, [&](const std::string& path, const std::string& html) { pages.push_back({path, html}); },
+                 limits);
+  return pages;
 }
 
 }  // namespace flexrecon

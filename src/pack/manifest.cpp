@@ -31,22 +31,25 @@ std::string dump(const nlohmann::json& j) {
 // file name in another encoding) become U+FFFD the same way everywhere.
 std::string utf8(const std::string& s) { return is_valid_utf8(s) ? s : repair_utf8(s); }
 
-// The pack is flat: every entry but the manifest, by name. Sorted so the manifest is stable.
-std::vector<fs::directory_entry> pack_entries(const fs::path& dir) {
-  std::vector<fs::directory_entry> entries;
-  for (const auto& e : fs::directory_iterator(dir))
-    if (e.path().filename() != kManifestName) entries.push_back(e);
-  std::sort(entries.begin(), entries.end(),
-            [](const auto& a, const auto& b) { return a.path().filename() < b.path().filename(); });
+}  // namespace
+
+std::vector<PackEntry> pack_entries(const std::string& pack_dir, std::vector<std::string>* folders) {
+  std::vector<PackEntry> entries;
+  const fs::path dir(pack_dir);
+  // Symbolic links are listed, never followed: a pack holds files, and a link out of it is a problem
+  // verify reports, not a way to hash something else.
+  for (auto it = fs::recursive_directory_iterator(dir); it != fs::recursive_directory_iterator(); ++it) {
+    const std::string name = it->path().lexically_relative(dir).generic_string();
+    if (it->is_directory() && !it->is_symlink()) {
+      if (folders) folders->push_back(name);
+      continue;
+    }
+    if (name != kManifestName) entries.push_back({name, *it});
+  }
+  std::sort(entries.begin(), entries.end(), [](const PackEntry& a, const PackEntry& b) { return a.name < b.name; });
+  if (folders) std::sort(folders->begin(), folders->end());
   return entries;
 }
-
-bool is_pack_file(const std::string& name) {
-  const auto names = pack_file_names();
-  return std::find(names.begin(), names.end(), name) != names.end();
-}
-
-}  // namespace
 
 std::string manifest_json(const ReconcileResult& result, const std::string& pack_dir) {
   nlohmann::json j;
@@ -68,107 +71,13 @@ std::string manifest_json(const ReconcileResult& result, const std::string& pack
   }
   j["inputs"] = inputs;
   nlohmann::json files = nlohmann::json::array();
-  for (const auto& e : pack_entries(pack_dir)) {
+  for (const PackEntry& e : pack_entries(pack_dir)) {
     std::uint64_t size = 0;
-    const std::string hash = sha256_file(e.path().string(), &size);
-    files.push_back({{"name", e.path().filename().string()}, {"sha256", hash}, {"size", size}});
+    const std::string hash = sha256_file(e.entry.path().string(), &size);
+    files.push_back({{"name", e.name}, {"sha256", hash}, {"size", size}});
   }
   j["files"] = files;
   return dump(j);
-}
-
-PackCheck verify_pack(const std::string& pack_dir) {
-  PackCheck check;
-  auto& problems = check.problems;
-  const fs::path dir(pack_dir);
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) {
-    problems.push_back("'" + pack_dir + "' is not a pack folder");
-    return check;
-  }
-
-  // The files a pack must hold are fixed by the tool, not by the manifest: deleting a file together
-  // with its manifest entry must not make a pack pass.
-  std::map<std::string, fs::directory_entry> present;
-  try {
-    for (const auto& e : pack_entries(dir)) present[e.path().filename().string()] = e;
-  } catch (const fs::filesystem_error& e) {
-    problems.push_back(std::string("cannot list '") + pack_dir + "': " + e.what());
-    return check;
-  }
-  for (const std::string& name : pack_file_names())
-    if (name != kManifestName && !present.count(name)) problems.push_back("missing file: " + name);
-
-  // The manifest is hashed from the very bytes that are then checked, so the figure printed is the
-  // figure of the manifest the pack was verified against.
-  const fs::path manifest_path = dir / kManifestName;
-  std::string text;
-  {
-    std::ifstream in(manifest_path, std::ios::binary);
-    if (!in) {
-      problems.push_back("missing " + std::string(kManifestName));
-      return check;
-    }
-    std::ostringstream bytes;
-    bytes << in.rdbuf();
-    text = bytes.str();
-  }
-  check.manifest_sha256 = sha256_hex(text);
-  nlohmann::json manifest = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (manifest.is_discarded() || !manifest.is_object() || !manifest.contains("files") ||
-      !manifest["files"].is_array()) {
-    problems.push_back(std::string(kManifestName) + " is not a flexrecon manifest");
-    return check;
-  }
-
-  std::map<std::string, const nlohmann::json*> listed;
-  for (const nlohmann::json& f : manifest["files"]) {
-    if (!f.is_object() || !f.contains("name") || !f["name"].is_string() || !f.contains("sha256") ||
-        !f["sha256"].is_string()) {
-      problems.push_back(std::string(kManifestName) + ": malformed file entry");
-      continue;
-    }
-    const std::string name = f["name"].get<std::string>();
-    // Names are plain file names: anything else could point the check outside the pack.
-    if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos ||
-        name.find('\\') != std::string::npos || name == kManifestName) {
-      problems.push_back(std::string(kManifestName) + ": invalid file name '" + name + "'");
-      continue;
-    }
-    listed[name] = &f;
-  }
-  for (const std::string& name : pack_file_names())
-    if (name != kManifestName && present.count(name) && !listed.count(name))
-      problems.push_back(std::string(kManifestName) + " does not list " + name);
-
-  for (const auto& [name, entry] : listed) {
-    auto it = present.find(name);
-    if (it == present.end()) {
-      if (!is_pack_file(name)) problems.push_back("missing file: " + name);  // required ones said so above
-      continue;
-    }
-    if (!it->second.is_regular_file(ec)) {
-      problems.push_back("not a regular file: " + name);
-      continue;
-    }
-    std::uint64_t size = 0;
-    std::string hash;
-    try {
-      hash = sha256_file(it->second.path().string(), &size);
-    } catch (const std::exception& e) {
-      problems.push_back("unreadable file: " + name + " (" + e.what() + ")");
-      continue;
-    }
-    if (hash != (*entry)["sha256"].get<std::string>())
-      problems.push_back("modified file: " + name + " (sha256 " + hash + ", manifest says " +
-                         (*entry)["sha256"].get<std::string>() + ")");
-    else if (entry->contains("size") && (*entry)["size"].is_number_unsigned() &&
-             (*entry)["size"].get<std::uint64_t>() != size)
-      problems.push_back("modified file: " + name + " (size " + std::to_string(size) + ")");
-  }
-  for (const auto& [name, entry] : present)
-    if (!listed.count(name) && !is_pack_file(name)) problems.push_back("unexpected file: " + name);
-  return check;
 }
 
 }  // namespace flexrecon

@@ -12,6 +12,7 @@
 
 #include "flexrecon/pack.h"
 #include "pack/dossier.h"
+#include "pack/dossier_page_names.h"
 #include "pack/evidence_store.h"
 #include "pack/findings_csv.h"
 #include "pack/findings_xlsx.h"
@@ -102,6 +103,17 @@ std::string templates_dir_or_default(const std::string& dir) {
   return dir.empty() ? std::string(FLEXRECON_SOURCE_DIR) + "/templates" : dir;
 }
 
+// dossier.html, and beside it the exhibit and appendix pages it links to (pack/dossier.h), each
+// written as soon as it is rendered.
+void write_dossier(const ReconcileResult& r, const PackOptions& o, const fs::path& index) {
+  const fs::path pack = index.parent_path();
+  render_dossier(r, templates_dir_or_default(o.templates_dir), [&](const std::string& path, const std::string& html) {
+    const fs::path file = path == kDossierIndexName ? index : pack / path;
+    fs::create_directories(file.parent_path());
+    write_text(file, html);
+  });
+}
+
 // One file of the pack and how it is written into the (temporary) pack folder.
 struct PackFile {
   const char* name;
@@ -109,17 +121,16 @@ struct PackFile {
 };
 
 // The pack, in writing order. Adding a file to the pack is one line here; verify requires every
-// name listed. The manifest stays last: it hashes every file written before it.
+// name listed. The dossier's linked pages are not fixed (their number follows the case): the
+// manifest lists each, and verify checks them through it. The manifest stays last: it hashes every
+// file written before it.
 const PackFile kPackFiles[] = {
     {"findings.csv", [](const ReconcileResult& r, const PackOptions&, const fs::path& f) { write_text(f, findings_csv(r)); }},
     {"findings.xlsx", [](const ReconcileResult& r, const PackOptions&, const fs::path& f) { write_findings_xlsx(r, f.string()); }},
     {"rejects.csv", [](const ReconcileResult& r, const PackOptions&, const fs::path& f) { write_text(f, rejects_csv(r)); }},
     {"summary.json", [](const ReconcileResult& r, const PackOptions&, const fs::path& f) { write_text(f, summary_json(r)); }},
     {"evidence.sqlite", [](const ReconcileResult& r, const PackOptions&, const fs::path& f) { write_evidence_store(r, f.string()); }},
-    {"dossier.html",
-     [](const ReconcileResult& r, const PackOptions& o, const fs::path& f) {
-       write_text(f, render_dossier(r, templates_dir_or_default(o.templates_dir)));
-     }},
+    {kDossierIndexName, [](const ReconcileResult& r, const PackOptions& o, const fs::path& f) { write_dossier(r, o, f); }},
     {kManifestName,
      [](const ReconcileResult& r, const PackOptions&, const fs::path& f) { write_text(f, manifest_json(r, f.parent_path().string())); }},
 };

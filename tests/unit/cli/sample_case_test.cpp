@@ -81,6 +81,28 @@ TEST_CASE("the sample pack verifies against its manifest, and a tampered file do
   fs::remove_all(copy);
 }
 
+TEST_CASE("the sample dossier's exhibits are linked pages that verify checks: a page removed with its manifest entry fails") {
+  const auto copy = fresh_dir("sample-pack-exhibit");
+  fs::copy(sample_pack(), copy, fs::copy_options::recursive);
+  const std::string page = "exhibits/background.ws-0101.html";
+  REQUIRE(fs::exists(copy / page));
+  CHECK(read_file(copy / "dossier.html").find("href=\"" + page + "#exhibit-F00001\"") != std::string::npos);
+  auto manifest = nlohmann::json::parse(read_file(copy / "manifest.json"));
+  auto& files = manifest["files"];
+  for (auto it = files.begin(); it != files.end(); ++it)
+    if ((*it)["name"] == page) {
+      files.erase(it);
+      break;
+    }
+  std::ofstream(copy / "manifest.json", std::ios::binary) << manifest.dump(2) + "\n";
+  fs::remove(copy / page);
+  const auto r = run_flexrecon({"verify", copy.string()});
+  INFO(r.out);
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.find("broken link: dossier.html -> " + page + " (not in the manifest)") != std::string::npos);
+  fs::remove_all(copy);
+}
+
 TEST_CASE("the same inputs and --as-of give a byte-identical pack") {
   // Same command line, --out included (the manifest records it): write, move aside, write again.
   const auto first = fresh_dir("determinism");
@@ -88,10 +110,20 @@ TEST_CASE("the same inputs and --as-of give a byte-identical pack") {
   const auto again = fresh_dir("determinism-first");
   fs::rename(first, again);
   REQUIRE(run_flexrecon(sample_args(first)).exit_code == 0);
-  std::set<std::string> names;
-  for (const auto& e : fs::directory_iterator(first)) names.insert(e.path().filename().string());
-  CHECK(names == std::set<std::string>{"dossier.html", "evidence.sqlite", "findings.csv", "findings.xlsx", "manifest.json",
-                                       "rejects.csv", "summary.json"});
+  // Every file, the dossier's exhibit pages in their folder included.
+  auto files_in = [](const fs::path& pack) {
+    std::set<std::string> names;
+    for (const auto& e : fs::recursive_directory_iterator(pack))
+      if (!e.is_directory()) names.insert(e.path().lexically_relative(pack).generic_string());
+    return names;
+  };
+  const std::set<std::string> names = files_in(first);
+  CHECK(names == files_in(again));
+  std::set<std::string> top;
+  for (const auto& e : fs::directory_iterator(first)) top.insert(e.path().filename().string());
+  CHECK(top == std::set<std::string>{"dossier.html", "evidence.sqlite", "exhibits", "findings.csv", "findings.xlsx",
+                                     "manifest.json", "rejects.csv", "summary.json"});
+  CHECK(names.size() > top.size());  // exhibit pages
   for (const auto& name : names) {
     INFO(name);
     CHECK(read_file(first / name) == read_file(again / name));

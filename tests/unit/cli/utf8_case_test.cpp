@@ -50,8 +50,8 @@ std::size_t first_invalid(const std::string& text) {
 
 // Reads every file of the pack as strict UTF-8, and every text value of every table of evidence.sqlite.
 void check_pack_is_utf8(const fs::path& pack) {
-  for (const auto& e : fs::directory_iterator(pack)) {
-    if (e.path().extension() == ".sqlite") continue;
+  for (const auto& e : fs::recursive_directory_iterator(pack)) {  // the dossier's linked pages too
+    if (e.is_directory() || e.path().extension() == ".sqlite") continue;
     if (e.path().extension() == ".xlsx") {  // a zip: what must be UTF-8 is each part Excel reads
       for (const auto& [member, text] : zip_members(e.path().string())) {
         INFO(e.path().filename().string() << "!" << member << ": invalid UTF-8 at byte " << first_invalid(text));
@@ -147,7 +147,9 @@ TEST_CASE("a pack from inputs with multibyte characters at every truncation poin
   CHECK(rejects.find("unparsable sessionStartDate '999") != std::string::npos);
   CHECK(rejects.find("entity reference '&eee") != std::string::npos);
   CHECK(rejects.find("entity reference '&fff") != std::string::npos);
-  const std::string dossier = read_file(dir / "pack" / "dossier.html");
+  std::string dossier;  // the index and the exhibit pages it links to
+  for (const auto& e : fs::recursive_directory_iterator(dir / "pack"))
+    if (e.path().extension() == ".html") dossier += read_file(e.path());
   CHECK(dossier.find("Charge rrrr") != std::string::npos);
   CHECK(dossier.find("Session uuuu") != std::string::npos);
   CHECK(read_file(dir / "pack" / "findings.csv").find("challenged") != std::string::npos);

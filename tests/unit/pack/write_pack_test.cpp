@@ -14,6 +14,19 @@ namespace {
 
 const std::vector<std::string> kPackFiles = {"dossier.html", "evidence.sqlite", "findings.csv", "findings.xlsx",
                                              "manifest.json", "rejects.csv", "summary.json"};
+// What the sample result's pack folder holds at its top: the fixed files and the exhibit pages' folder.
+const std::vector<std::string> kPackTop = {"dossier.html", "evidence.sqlite", "exhibits",   "findings.csv",
+                                           "findings.xlsx", "manifest.json",  "rejects.csv", "summary.json"};
+const std::string kExhibitPage = "exhibits/background.ws-0042.html";
+
+// Every file of a pack, subfolders included, by its `/`-separated path.
+std::vector<std::string> files_in(const fs::path& dir) {
+  std::vector<std::string> names;
+  for (const auto& e : fs::recursive_directory_iterator(dir))
+    if (!e.is_directory()) names.push_back(e.path().lexically_relative(dir).generic_string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
 
 std::vector<std::string> names_in(const fs::path& dir) {
   std::vector<std::string> names;
@@ -48,9 +61,17 @@ TEST_CASE("a written pack holds all its files and verifies against its manifest"
   ScratchDir dir;
   const fs::path out = dir.path() / "pack";
   write_pack(sample_result(), options_for(out));
-  CHECK(names_in(out) == kPackFiles);
+  CHECK(names_in(out) == kPackTop);
   CHECK(verify_pack(out.string()).ok());
   CHECK(names_in(dir.path()) == std::vector<std::string>{"pack"});  // no temporary folder left beside it
+  // Every page of the dossier is listed with its hash, by its path in the pack.
+  const auto listed = nlohmann::json::parse(read_file(out / "manifest.json"))["files"];
+  std::vector<std::string> names;
+  for (const auto& f : listed) names.push_back(f["name"]);
+  std::vector<std::string> expected = files_in(out);
+  expected.erase(std::find(expected.begin(), expected.end(), "manifest.json"));
+  CHECK(names == expected);
+  CHECK(std::find(names.begin(), names.end(), kExhibitPage) != names.end());
   const std::string manifest = read_file(out / "manifest.json");
   CHECK(manifest.find("\"rules_hash\": \"5f1e0c0ffee\"") != std::string::npos);
   CHECK(manifest.find("\"as_of\": \"2025-04-01T00:00:00Z\"") != std::string::npos);
@@ -100,6 +121,53 @@ TEST_CASE("verify detects a tampered, a missing and an extra file", "[pack][writ
     CHECK(verify_pack(out.string()).problems ==
           std::vector<std::string>{"manifest.json does not list dossier.html", "missing file: dossier.htm"});
   }
+  SECTION("an exhibit page changed") {
+    std::ofstream(out / kExhibitPage, std::ios::app) << "<p>added</p>";
+    const auto problems = verify_pack(out.string()).problems;
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].rfind("modified file: " + kExhibitPage + " (sha256 ", 0) == 0);
+  }
+  SECTION("an exhibit page missing") {
+    fs::remove(out / kExhibitPage);
+    CHECK(verify_pack(out.string()).problems == std::vector<std::string>{"missing file: " + kExhibitPage});
+  }
+  SECTION("an exhibit page deleted together with its manifest entry: the dossier's link to it fails") {
+    auto json = nlohmann::json::parse(read_file(out / "manifest.json"));
+    auto& files = json["files"];
+    files.erase(std::remove_if(files.begin(), files.end(), [](const auto& f) { return f["name"] == kExhibitPage; }),
+                files.end());
+    std::ofstream(out / "manifest.json", std::ios::binary) << json.dump(2) + "\n";
+    fs::remove(out / kExhibitPage);
+    CHECK(verify_pack(out.string()).problems ==
+          std::vector<std::string>{"broken link: dossier.html -> " + kExhibitPage + " (not in the manifest)"});
+  }
+  SECTION("an extra file in a subfolder, and an empty folder") {
+    std::ofstream(out / "exhibits" / "background.ws-9999.html") << "<p>forged</p>";
+    fs::create_directories(out / "notes" / "empty");
+    CHECK(verify_pack(out.string()).problems ==
+          std::vector<std::string>{"unexpected file: exhibits/background.ws-9999.html", "unexpected folder: notes"});
+  }
+  SECTION("a link out of the pack, the manifest updated to match") {
+    std::string html = read_file(out / "dossier.html");
+    html.replace(html.find("href=\"#summary\""), std::string("href=\"#summary\"").size(), "href=\"../secret.html\"");
+    std::ofstream(out / "dossier.html", std::ios::binary) << html;
+    auto json = nlohmann::json::parse(read_file(out / "manifest.json"));
+    for (auto& f : json["files"])
+      if (f["name"] == "dossier.html") {
+        f["sha256"] = sha256_hex(html);
+        f["size"] = html.size();
+      }
+    std::ofstream(out / "manifest.json", std::ios::binary) << json.dump(2) + "\n";
+    CHECK(verify_pack(out.string()).problems ==
+          std::vector<std::string>{"link out of the pack: dossier.html -> ../secret.html"});
+  }
+  SECTION("a manifest entry that points outside the pack") {
+    auto json = nlohmann::json::parse(read_file(out / "manifest.json"));
+    json["files"].push_back({{"name", "exhibits/../../outside.html"}, {"sha256", std::string(64, '0')}, {"size", 1}});
+    std::ofstream(out / "manifest.json", std::ios::binary) << json.dump(2) + "\n";
+    CHECK(verify_pack(out.string()).problems ==
+          std::vector<std::string>{"manifest.json: invalid file name 'exhibits/../../outside.html'"});
+  }
   SECTION("manifest gone") {
     fs::remove(out / "manifest.json");
     CHECK(verify_pack(out.string()).problems == std::vector<std::string>{"missing manifest.json"});
@@ -142,11 +210,14 @@ TEST_CASE("the manifest lists archives, rejected and unreadable inputs: a hash, 
   CHECK(verify_pack(out.string()).ok());
 }
 
-TEST_CASE("the same result written twice gives byte-identical packs", "[pack][write]") {
+TEST_CASE("the same result written twice gives byte-identical packs, every dossier page included", "[pack][write]") {
   ScratchDir dir;
   write_pack(sample_result(), options_for(dir.path() / "a"));
   write_pack(sample_result(), options_for(dir.path() / "b"));
-  for (const std::string& name : kPackFiles) {
+  const std::vector<std::string> files = files_in(dir.path() / "a");
+  CHECK(files == files_in(dir.path() / "b"));
+  CHECK(files.size() == kPackFiles.size() + 2);  // and the two exhibit pages
+  for (const std::string& name : files) {
     INFO(name);
     CHECK(read_file(dir.path() / "a" / name) == read_file(dir.path() / "b" / name));
   }
@@ -171,7 +242,7 @@ TEST_CASE("an existing output folder is refused without --force and replaced wit
   PackOptions forced = options_for(out);
   forced.force = true;
   write_pack(sample_result(), forced);
-  CHECK(names_in(out) == kPackFiles);
+  CHECK(names_in(out) == kPackTop);
   CHECK(verify_pack(out.string()).ok());
   CHECK(names_in(dir.path()) == std::vector<std::string>{"pack"});
 }
@@ -232,7 +303,9 @@ TEST_CASE("day-granular metering rows without host or time get no picture, not a
   r.rows[0].day_granular = true;
   ScratchDir dir;
   write_pack(r, options_for(dir.path() / "pack"));
-  const std::string html = read_file(dir.path() / "pack" / "dossier.html");
+  // The charge names no machine: its page says so in its name.
+  const std::string html = read_file(dir.path() / "pack" / "exhibits" / "background._.html");
   CHECK(html.find("id=\"exhibit-F0001\"") != std::string::npos);
+  CHECK(html.find("background on (no machine named)") != std::string::npos);
   CHECK(verify_pack((dir.path() / "pack").string()).ok());
 }
