@@ -1,6 +1,8 @@
 #include "ingest/xml_event_splitter.h"
 
 #include <algorithm>
+#include <array>
+#include <cstring>
 #include <stdexcept>
 
 namespace flexrecon {
@@ -11,15 +13,18 @@ constexpr std::size_t kMaxNameLength = 256;
 // Room for what classify() and the comment/CDATA check read past a found `<` (a name, `<![CDATA[`).
 constexpr std::size_t kLookahead = kMaxNameLength + 16;
 
-bool is_name_end(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '>' || c == '/' || c == '<';
-}
+// The bytes that end an element name, as a table: names are read for every tag of every event.
+constexpr std::array<bool, 256> kNameEnd = [] {
+  std::array<bool, 256> table{};
+  for (const char c : {' ', '\t', '\r', '\n', '>', '/', '<'}) table[static_cast<unsigned char>(c)] = true;
+  return table;
+}();
 
-// `Event` or `prefix:Event`, not `Events` or `EventData`.
+bool is_name_end(char c) { return kNameEnd[static_cast<unsigned char>(c)]; }
+
+// `Event` or `prefix:Event`, not `Events` or `EventData`: the part after the last colon is `Event`.
 bool is_event_name(std::string_view name) {
-  const auto colon = name.rfind(':');
-  if (colon != std::string_view::npos) name.remove_prefix(colon + 1);
-  return name == "Event";
+  return name.ends_with("Event") && (name.size() == 5 || name[name.size() - 6] == ':');
 }
 
 // "4 MiB" for the default bound, exact bytes for any other.
@@ -69,7 +74,8 @@ bool XmlEventSplitter::ensure(std::size_t index) {
 XmlEventSplitter::Scan XmlEventSplitter::find_in_event(std::string_view needle, std::size_t from,
                                                        std::size_t event_start, std::size_t& at) {
   while (true) {
-    at = buf_.find(needle, from);
+    // One character (the `<` of every tag) is a plain memchr, the hot path of splitting.
+    at = needle.size() == 1 ? buf_.find(needle[0], from) : buf_.find(needle, from);
     if (at != std::string::npos) return Scan::Found;
     if (buf_.size() - event_start > max_event_bytes_) return Scan::TooLong;
     // Keep the last needle-1 bytes in the search window: the needle may straddle the chunk border.
@@ -110,6 +116,18 @@ XmlEventSplitter::Scan XmlEventSplitter::find_start_tag_end(std::size_t from, st
 }
 
 XmlEventSplitter::Tag XmlEventSplitter::classify(std::size_t lt, std::size_t& name_end) {
+  if (lt + kLookahead < buf_.size()) {
+    // The longest name the scan below can read is already buffered: no refill can be needed, so
+    // scan the bytes directly (this runs for every tag of every event).
+    const char* const p = buf_.data();
+    const bool closing = p[lt + 1] == '/';
+    const std::size_t start = lt + 1 + (closing ? 1 : 0);
+    std::size_t j = start;
+    while (!is_name_end(p[j]) && j - start <= kMaxNameLength) ++j;
+    name_end = j;
+    if (!is_event_name(std::string_view(p + start, j - start))) return Tag::Other;
+    return closing ? Tag::EventEnd : Tag::EventStart;
+  }
   if (!ensure(lt + 1)) return Tag::Incomplete;
   const bool closing = buf_[lt + 1] == '/';
   const std::size_t start = lt + 1 + (closing ? 1 : 0);
@@ -126,8 +144,14 @@ XmlEventSplitter::Tag XmlEventSplitter::classify(std::size_t lt, std::size_t& na
 
 std::uint64_t XmlEventSplitter::line_at(std::size_t index) {
   if (index > line_pos_) {
-    line_ += static_cast<std::uint64_t>(std::count(buf_.begin() + static_cast<std::ptrdiff_t>(line_pos_),
-                                                   buf_.begin() + static_cast<std::ptrdiff_t>(index), '\n'));
+    // memchr from newline to newline: wevtutil runs its events together on one line, so this is
+    // mostly one call, where a byte-by-byte count would touch every byte of the file.
+    const char* p = buf_.data() + line_pos_;
+    const char* const end = buf_.data() + index;
+    while ((p = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p))))) {
+      ++line_;
+      ++p;
+    }
     line_pos_ = index;
   }
   return line_;
