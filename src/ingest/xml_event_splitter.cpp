@@ -116,18 +116,7 @@ XmlEventSplitter::Scan XmlEventSplitter::find_start_tag_end(std::size_t from, st
 }
 
 XmlEventSplitter::Tag XmlEventSplitter::classify(std::size_t lt, std::size_t& name_end) {
-  if (lt + kLookahead < buf_.size()) {
-    // The longest name the scan below can read is already buffered: no refill can be needed, so
-    // scan the bytes directly (this runs for every tag of every event).
-    const char* const p = buf_.data();
-    const bool closing = p[lt + 1] == '/';
-    const std::size_t start = lt + 1 + (closing ? 1 : 0);
-    std::size_t j = start;
-    while (!is_name_end(p[j]) && j - start <= kMaxNameLength) ++j;
-    name_end = j;
-    if (!is_event_name(std::string_view(p + start, j - start))) return Tag::Other;
-    return closing ? Tag::EventEnd : Tag::EventStart;
-  }
+  if (lt + kLookahead < buf_.size()) return classify_buffered(buf_.data(), lt, name_end);
   if (!ensure(lt + 1)) return Tag::Incomplete;
   const bool closing = buf_[lt + 1] == '/';
   const std::size_t start = lt + 1 + (closing ? 1 : 0);
@@ -140,6 +129,36 @@ XmlEventSplitter::Tag XmlEventSplitter::classify(std::size_t lt, std::size_t& na
   name_end = j;
   if (!is_event_name(std::string_view(buf_).substr(start, j - start))) return Tag::Other;
   return closing ? Tag::EventEnd : Tag::EventStart;
+}
+
+XmlEventSplitter::Tag XmlEventSplitter::classify_buffered(const char* buf, std::size_t lt, std::size_t& name_end) {
+  // The caller saw kLookahead bytes buffered after `<`: the longest name read here fits, so no
+  // refill can be needed and the bytes are read directly (this runs for every tag of every event).
+  const bool closing = buf[lt + 1] == '/';
+  const std::size_t start = lt + 1 + (closing ? 1 : 0);
+  std::size_t j = start;
+  while (!is_name_end(buf[j]) && j - start <= kMaxNameLength) ++j;
+  name_end = j;
+  if (!is_event_name(std::string_view(buf + start, j - start))) return Tag::Other;
+  return closing ? Tag::EventEnd : Tag::EventStart;
+}
+
+std::size_t XmlEventSplitter::skip_plain_tags(std::size_t scan, std::size_t event_start) const {
+  // Only what the loop in next() would step over without a second look: a `<` inside the event's
+  // bound, not `<!` (comment, CDATA), naming anything but Event, with its longest possible name
+  // buffered. The first `<` that is none of that is left to next(), as is the buffer's tail.
+  const char* const buf = buf_.data();
+  const std::size_t limit = buf_.size() > kLookahead ? buf_.size() - kLookahead : 0;
+  while (scan < limit) {
+    const void* hit = std::memchr(buf + scan, '<', limit - scan);
+    if (!hit) return scan;
+    const auto lt = static_cast<std::size_t>(static_cast<const char*>(hit) - buf);
+    std::size_t name_end = 0;
+    if (lt - event_start > max_event_bytes_ || buf[lt + 1] == '!' || classify_buffered(buf, lt, name_end) != Tag::Other)
+      return lt;
+    scan = lt + 1;
+  }
+  return scan;
 }
 
 std::uint64_t XmlEventSplitter::line_at(std::size_t index) {
@@ -262,6 +281,7 @@ bool XmlEventSplitter::next(RawEvent& out) {
 
   std::size_t scan = gt + 1;
   while (true) {
+    scan = skip_plain_tags(scan, s);
     std::size_t lt = 0;
     const Scan found = find_in_event("<", scan, s, lt);
     if (found == Scan::EndOfStream) return broken(truncated, buf_.size());

@@ -47,6 +47,10 @@ class XmlEventSplitter {
   Scan find_in_event(std::string_view needle, std::size_t from, std::size_t event_start, std::size_t& at);
   Scan find_start_tag_end(std::size_t from, std::size_t event_start, std::size_t& gt, std::size_t& open_quote);
   Tag classify(std::size_t lt, std::size_t& name_end);
+  static Tag classify_buffered(const char* buf, std::size_t lt, std::size_t& name_end);
+  // The hot loop of splitting: steps from `scan` over the tags inside an event that need no more
+  // than a look at their name, and returns where next() must look again.
+  std::size_t skip_plain_tags(std::size_t scan, std::size_t event_start) const;
   std::uint64_t line_at(std::size_t index);
   void compact();
   void skip_to_next_event(std::size_t scan);
