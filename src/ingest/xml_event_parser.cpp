@@ -57,18 +57,23 @@ void drop_control_characters(std::string& text) {
   std::erase_if(text, [](char c) { return is_control(static_cast<unsigned char>(c)); });
 }
 
+// Every `<` of the text: at least as many as its tags.
+std::size_t count_markup_starts(std::string_view text) {
+  std::size_t n = 0;
+  const char* const end = text.data() + text.size();
+  for (const char* p = text.data(); (p = static_cast<const char*>(std::memchr(p, '<', static_cast<std::size_t>(end - p)))); ++p)
+    ++n;
+  return n;
+}
+
 // No DTD processing ever (SPEC 6): a DOCTYPE or entity declaration, or a reference to anything but
-// the five predefined entities and numeric character references, rejects the event. Counts the `<`
-// on the way (markup_starts), which bounds how deep the event can nest.
-bool check_entities(std::string_view text, std::string& why, std::size_t& markup_starts) {
-  markup_starts = 0;
-  const char* const begin = text.data();
-  const char* const end = begin + text.size();
-  for (const char* lt = begin; (lt = static_cast<const char*>(std::memchr(lt, '<', static_cast<std::size_t>(end - lt))));
-       ++lt) {
-    ++markup_starts;
-    if (lt + 1 == end || lt[1] != '!') continue;
-    const auto rest = text.substr(static_cast<std::size_t>(lt - begin));
+// the five predefined entities and numeric character references, rejects the event.
+bool check_entities(std::string_view text, std::string& why) {
+  // Every `<!` found by its `!`, which event XML rarely holds, rather than by its `<`, which opens
+  // every tag.
+  for (auto bang = text.find('!', 1); bang != std::string_view::npos; bang = text.find('!', bang + 1)) {
+    if (text[bang - 1] != '<') continue;
+    const auto rest = text.substr(bang - 1);
     if (!rest.starts_with("<!--") && !rest.starts_with("<![CDATA[")) {
       why = "DTD or entity declaration not allowed";
       return false;
@@ -123,8 +128,12 @@ int depth_of(const pugi::xml_node& root, int limit) {
 
 // `name` without the prefix up to its first colon, as the System header's children are matched.
 std::string_view local_name(const char* name) {
-  const char* colon = std::strchr(name, ':');
-  return colon ? colon + 1 : name;
+  // One walk over the (short) name finds both its end and its first colon.
+  const char* local = name;
+  const char* p = name;
+  for (; *p; ++p)
+    if (*p == ':' && local == name) local = p + 1;
+  return {local, static_cast<std::size_t>(p - local)};
 }
 
 pugi::xml_node child_named(const pugi::xml_node& parent, std::string_view name) {
@@ -183,14 +192,14 @@ XmlEventParser::XmlEventParser(const EventReadOptions& options)
 
 XmlEventParser::~XmlEventParser() = default;
 
-bool XmlEventParser::parse(std::string& text, Event& out, std::string& why) {
+bool XmlEventParser::parse(std::string& text, Event& out, std::string& why, std::size_t markup_starts) {
   const ByteClasses bytes = classify_bytes(text);
   if (bytes.control) drop_control_characters(text);
   // An export that is not UTF-8 where it claims to be: keep the event, mark the bad bytes (U+FFFD)
   // so every file of the pack stays UTF-8. Pure ASCII needs no check.
   if (bytes.non_ascii && !is_valid_utf8(text)) text = repair_utf8(text);
-  std::size_t markup_starts = 0;
-  if (!check_entities(text, why, markup_starts)) return false;
+  if (!check_entities(text, why)) return false;
+  if (markup_starts == kUncounted) markup_starts = count_markup_starts(text);
 
   // parse_default expands only the predefined entities and character references; DOCTYPE parsing is
   // off, and the checks above already refused anything else. parse_embed_pcdata keeps an element's

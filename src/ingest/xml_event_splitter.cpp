@@ -143,7 +143,8 @@ XmlEventSplitter::Tag XmlEventSplitter::classify_buffered(const char* buf, std::
   return closing ? Tag::EventEnd : Tag::EventStart;
 }
 
-std::size_t XmlEventSplitter::skip_plain_tags(std::size_t scan, std::size_t event_start) const {
+std::size_t XmlEventSplitter::skip_plain_tags(std::size_t scan, std::size_t event_start,
+                                              std::size_t& markup_starts) const {
   // Only what the loop in next() would step over without a second look: a `<` inside the event's
   // bound, not `<!` (comment, CDATA), naming anything but Event, with its longest possible name
   // buffered. The first `<` that is none of that is left to next(), as is the buffer's tail.
@@ -156,6 +157,7 @@ std::size_t XmlEventSplitter::skip_plain_tags(std::size_t scan, std::size_t even
     std::size_t name_end = 0;
     if (lt - event_start > max_event_bytes_ || buf[lt + 1] == '!' || classify_buffered(buf, lt, name_end) != Tag::Other)
       return lt;
+    ++markup_starts;
     scan = lt + 1;
   }
   return scan;
@@ -225,6 +227,7 @@ std::string XmlEventSplitter::not_closed(std::string_view what, std::uint64_t li
 bool XmlEventSplitter::next(RawEvent& out) {
   out.text.clear();
   out.broken.clear();
+  out.markup_starts = 1;  // the event's own start tag
 
   // Find the next `<Event` start tag; everything else outside events is wrapper or noise.
   std::size_t s = 0;
@@ -281,9 +284,10 @@ bool XmlEventSplitter::next(RawEvent& out) {
 
   std::size_t scan = gt + 1;
   while (true) {
-    scan = skip_plain_tags(scan, s);
+    scan = skip_plain_tags(scan, s, out.markup_starts);
     std::size_t lt = 0;
     const Scan found = find_in_event("<", scan, s, lt);
+    ++out.markup_starts;
     if (found == Scan::EndOfStream) return broken(truncated, buf_.size());
     if (found == Scan::TooLong || lt - s > max_event_bytes_) {
       const std::size_t resume = found == Scan::TooLong ? buf_.size() : lt;

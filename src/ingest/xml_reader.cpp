@@ -94,7 +94,7 @@ void read_xml_events(ByteSource& utf8, const std::string& source_name, SourceId 
       continue;
     }
     Event event;
-    if (!parser.parse(raw.text, event, why)) {
+    if (!parser.parse(raw.text, event, why, raw.markup_starts)) {
       rejects.push_back({source_name, location(), why});
       continue;
     }
