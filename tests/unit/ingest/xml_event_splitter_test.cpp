@@ -211,6 +211,7 @@ TEST_CASE("events are cut the same whether the stream comes in whole chunks or i
     CHECK(a.events[i].broken.empty());
     CHECK(a.events[i].text == b.events[i].text);
     CHECK(a.events[i].line == b.events[i].line);
+    CHECK(a.events[i].markup_starts == b.events[i].markup_starts);
     // Each event is the next stretch of the file, starting on the line its newlines say.
     at = file.find(a.events[i].text, at);
     REQUIRE(at != std::string::npos);
@@ -220,4 +221,17 @@ TEST_CASE("events are cut the same whether the stream comes in whole chunks or i
     CHECK(a.events[i].line == line);
     at += a.events[i].text.size();
   }
+}
+
+TEST_CASE("the splitter counts every tag of an event, the bound the parser's depth check relies on") {
+  // Each `<` outside comments and CDATA; one inside them may be counted or not, never a tag missed.
+  const std::string plain = logon_4624(1, kT1);
+  const std::string commented = "<Event><!-- <a><b> --><x><![CDATA[<c>]]></x><y a='<'/></Event>";
+  const std::string file = plain + "\n" + commented + "\n<Event/>";
+  MemorySource in(file);
+  const Split s = split_all(in);
+  REQUIRE(s.events.size() == 3);
+  CHECK(s.events[0].markup_starts == static_cast<std::size_t>(std::count(plain.begin(), plain.end(), '<')));
+  CHECK(s.events[1].markup_starts >= 5);  // <Event> <x> </x> <y/> </Event>; the comment's own `<` may count too
+  CHECK(s.events[2].markup_starts == 1);
 }
