@@ -13,9 +13,6 @@ namespace flexrecon {
 
 namespace {
 
-// `want` is the element's name without its namespace prefix. Cheaper than local_element_name(): element
-// names are compared by the thousand per event.
-
 bool is_control(unsigned char c) { return c < 0x20 && c != '\t' && c != '\n' && c != '\r'; }
 
 // What one pass over the event's bytes found: the repairs below are needed only then, and most
@@ -212,9 +209,9 @@ bool XmlEventParser::parse(std::string& text, Event& out, std::string& why, std:
     return false;
   }
   const auto event = doc_->document_element();
-  // A parsed document nested d deep has at least 2d - 1 `<` (every enclosing element has its end
-  // tag: pugixml refuses unclosed ones), so an event with fewer than 2 * max_depth + 1 cannot be
-  // too deep and needs no walk.
+  // A parsed document nested d deep has at least 2d - 1 tags (every enclosing element has its end
+  // tag: pugixml refuses unclosed ones), so an event with at most 2 * max_depth `<` cannot be too
+  // deep and needs no walk.
   const bool may_be_too_deep = markup_starts > 2 * static_cast<std::size_t>(std::max(options_.max_depth, 0));
   if (may_be_too_deep && depth_of(event, options_.max_depth) > options_.max_depth) {
     why = "nesting deeper than " + std::to_string(options_.max_depth) + " elements";
