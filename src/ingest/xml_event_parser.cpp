@@ -13,31 +13,64 @@ namespace flexrecon {
 
 namespace {
 
-// `want` is the element's name without its namespace prefix. Cheaper than local_element_name(): element
-// names are compared by the thousand per event.
-bool has_local_name(const char* name, const char* want) {
-  const char* colon = std::strchr(name, ':');
-  return std::strcmp(colon ? colon + 1 : name, want) == 0;
-}
-
 bool is_control(unsigned char c) { return c < 0x20 && c != '\t' && c != '\n' && c != '\r'; }
+
+// What one pass over the event's bytes found: the repairs below are needed only then, and most
+// events (plain ASCII from wevtutil) need neither.
+struct ByteClasses {
+  bool control = false;    // a character XML 1.0 cannot carry (is_control)
+  bool non_ascii = false;  // a byte >= 0x80: UTF-8 must be checked
+};
+
+ByteClasses classify_bytes(std::string_view text) {
+  ByteClasses found;
+  const auto look_at = [&](char ch) {
+    const auto c = static_cast<unsigned char>(ch);
+    found.control |= is_control(c);
+    found.non_ascii |= c >= 0x80;
+  };
+  // Eight bytes at a time: a word with no byte below 0x20 and none at or above 0x80 needs no closer
+  // look. (w - 0x20 per byte) & ~w has a high bit set exactly when some byte is below 0x20, provided
+  // no byte has its own high bit set, which the other half of the test catches.
+  constexpr std::uint64_t kOnes = 0x0101010101010101;
+  constexpr std::uint64_t kHighs = 0x8080808080808080;
+  std::size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, text.data() + i, 8);
+    if (((w | ((w - kOnes * 0x20) & ~w)) & kHighs) == 0) continue;
+    for (std::size_t k = i; k < i + 8; ++k) look_at(text[k]);
+    if (found.control && found.non_ascii) return found;
+  }
+  for (; i < text.size(); ++i) look_at(text[i]);
+  return found;
+}
 
 // wevtutil is known to write raw control characters (0x01, 0x02, 0x0F...) into event text; XML 1.0
 // cannot carry them, and they carry no meaning we use. We repair rather than reject: the bytes are
 // dropped and the rest of the event is kept, so a logon with a stray 0x0F in an unrelated field is
 // still evidence.
 void drop_control_characters(std::string& text) {
-  bool any = false;
-  for (const char c : text) any |= is_control(static_cast<unsigned char>(c));
-  if (!any) return;
   std::erase_if(text, [](char c) { return is_control(static_cast<unsigned char>(c)); });
+}
+
+// Every `<` of the text: at least as many as its tags.
+std::size_t count_markup_starts(std::string_view text) {
+  std::size_t n = 0;
+  const char* const end = text.data() + text.size();
+  for (const char* p = text.data(); (p = static_cast<const char*>(std::memchr(p, '<', static_cast<std::size_t>(end - p)))); ++p)
+    ++n;
+  return n;
 }
 
 // No DTD processing ever (SPEC 6): a DOCTYPE or entity declaration, or a reference to anything but
 // the five predefined entities and numeric character references, rejects the event.
 bool check_entities(std::string_view text, std::string& why) {
-  for (auto at = text.find("<!"); at != std::string_view::npos; at = text.find("<!", at + 2)) {
-    const auto rest = text.substr(at);
+  // Every `<!` found by its `!`, which event XML rarely holds, rather than by its `<`, which opens
+  // every tag.
+  for (auto bang = text.find('!', 1); bang != std::string_view::npos; bang = text.find('!', bang + 1)) {
+    if (text[bang - 1] != '<') continue;
+    const auto rest = text.substr(bang - 1);
     if (!rest.starts_with("<!--") && !rest.starts_with("<![CDATA[")) {
       why = "DTD or entity declaration not allowed";
       return false;
@@ -90,11 +123,42 @@ int depth_of(const pugi::xml_node& root, int limit) {
   return deepest;
 }
 
-pugi::xml_node child_named(const pugi::xml_node& parent, const char* name) {
+// `name` without the prefix up to its first colon, as the System header's children are matched.
+std::string_view local_name(const char* name) {
+  // One walk over the (short) name finds both its end and its first colon.
+  const char* local = name;
+  const char* p = name;
+  for (; *p; ++p)
+    if (*p == ':' && local == name) local = p + 1;
+  return {local, static_cast<std::size_t>(p - local)};
+}
+
+pugi::xml_node child_named(const pugi::xml_node& parent, std::string_view name) {
   for (auto child = parent.first_child(); child; child = child.next_sibling())
-    if (child.type() == pugi::node_element && has_local_name(child.name(), name)) return child;
+    if (child.type() == pugi::node_element && local_name(child.name()) == name) return child;
   return {};
 }
+
+// The System header's elements that become Event members: the first of each name, found in one walk
+// over the header instead of one walk per name (every call into pugixml is a call into its library).
+struct SystemHeader {
+  pugi::xml_node event_id, time_created, computer, record_id, channel, provider;
+
+  explicit SystemHeader(const pugi::xml_node& system) {
+    for (auto child = system.first_child(); child; child = child.next_sibling()) {
+      if (child.type() != pugi::node_element) continue;
+      const std::string_view name = local_name(child.name());
+      pugi::xml_node* slot = name == "EventID"         ? &event_id
+                             : name == "TimeCreated"   ? &time_created
+                             : name == "Computer"      ? &computer
+                             : name == "EventRecordID" ? &record_id
+                             : name == "Channel"       ? &channel
+                             : name == "Provider"      ? &provider
+                                                       : nullptr;
+      if (slot && !*slot) *slot = child;
+    }
+  }
+};
 
 std::string text_of(const pugi::xml_node& node) { return std::string(trim(node.text().get())); }
 
@@ -125,37 +189,45 @@ XmlEventParser::XmlEventParser(const EventReadOptions& options)
 
 XmlEventParser::~XmlEventParser() = default;
 
-bool XmlEventParser::parse(std::string& text, Event& out, std::string& why) {
-  drop_control_characters(text);
+bool XmlEventParser::parse(std::string& text, Event& out, std::string& why, std::size_t markup_starts) {
+  const ByteClasses bytes = classify_bytes(text);
+  if (bytes.control) drop_control_characters(text);
   // An export that is not UTF-8 where it claims to be: keep the event, mark the bad bytes (U+FFFD)
-  // so every file of the pack stays UTF-8.
-  if (!is_valid_utf8(text)) text = repair_utf8(text);
+  // so every file of the pack stays UTF-8. Pure ASCII needs no check.
+  if (bytes.non_ascii && !is_valid_utf8(text)) text = repair_utf8(text);
   if (!check_entities(text, why)) return false;
+  if (markup_starts == kUncounted) markup_starts = count_markup_starts(text);
 
   // parse_default expands only the predefined entities and character references; DOCTYPE parsing is
-  // off, and the checks above already refused anything else.
-  const auto result = doc_->load_buffer_inplace(text.data(), text.size(), pugi::parse_default, pugi::encoding_utf8);
+  // off, and the checks above already refused anything else. parse_embed_pcdata keeps an element's
+  // leading text in the element itself instead of a node of its own: fewer nodes to build, and
+  // text() reads the same value either way.
+  const auto result = doc_->load_buffer_inplace(text.data(), text.size(), pugi::parse_default | pugi::parse_embed_pcdata,
+                                                pugi::encoding_utf8);
   if (!result) {
     why = std::string("malformed XML: ") + result.description() + " at byte " + std::to_string(result.offset);
     return false;
   }
   const auto event = doc_->document_element();
-  if (depth_of(event, options_.max_depth) > options_.max_depth) {
+  // A parsed document nested d deep has at least 2d - 1 tags (every enclosing element has its end
+  // tag: pugixml refuses unclosed ones), so an event with at most 2 * max_depth `<` cannot be too
+  // deep and needs no walk.
+  const bool may_be_too_deep = markup_starts > 2 * static_cast<std::size_t>(std::max(options_.max_depth, 0));
+  if (may_be_too_deep && depth_of(event, options_.max_depth) > options_.max_depth) {
     why = "nesting deeper than " + std::to_string(options_.max_depth) + " elements";
     return false;
   }
 
-  const auto system = child_named(event, "System");
-  const auto id = child_named(system, "EventID");
-  if (!id) {
+  const SystemHeader system(child_named(event, "System"));
+  if (!system.event_id) {
     why = "missing EventID";
     return false;
   }
-  if (!parse_integer(id.text().get(), out.event_id)) {
-    why = "unparsable EventID '" + text_of(id) + "'";
+  if (!parse_integer(system.event_id.text().get(), out.event_id)) {
+    why = "unparsable EventID '" + text_of(system.event_id) + "'";
     return false;
   }
-  const auto created = child_named(system, "TimeCreated").attribute("SystemTime");
+  const auto created = system.time_created.attribute("SystemTime");
   if (!created) {
     why = "missing TimeCreated/@SystemTime";
     return false;
@@ -167,22 +239,22 @@ bool XmlEventParser::parse(std::string& text, Event& out, std::string& why) {
     return false;
   }
   out.time = *time;
-  out.computer = text_of(child_named(system, "Computer"));
+  out.computer = text_of(system.computer);
   if (out.computer.empty()) {
     why = "missing Computer";
     return false;
   }
   out.host = normalize_host(out.computer);
   out.record_id = 0;
-  if (const auto record = child_named(system, "EventRecordID")) {
-    if (!parse_integer(record.text().get(), out.record_id)) {
-      why = "unparsable EventRecordID '" + text_of(record) + "'";
+  if (system.record_id) {
+    if (!parse_integer(system.record_id.text().get(), out.record_id)) {
+      why = "unparsable EventRecordID '" + text_of(system.record_id) + "'";
       return false;
     }
   }
-  out.channel_name = text_of(child_named(system, "Channel"));
+  out.channel_name = text_of(system.channel);
   out.channel = channel_from_name(out.channel_name);
-  out.provider = child_named(system, "Provider").attribute("Name").value();
+  out.provider = system.provider.attribute("Name").value();
   out.fields.clear();
   out.fields.reserve(16);
   collect_event_fields<PugiTree>(event, out.fields);

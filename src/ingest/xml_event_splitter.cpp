@@ -1,6 +1,8 @@
 #include "ingest/xml_event_splitter.h"
 
 #include <algorithm>
+#include <array>
+#include <cstring>
 #include <stdexcept>
 
 namespace flexrecon {
@@ -11,15 +13,18 @@ constexpr std::size_t kMaxNameLength = 256;
 // Room for what classify() and the comment/CDATA check read past a found `<` (a name, `<![CDATA[`).
 constexpr std::size_t kLookahead = kMaxNameLength + 16;
 
-bool is_name_end(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '>' || c == '/' || c == '<';
-}
+// The bytes that end an element name, as a table: names are read for every tag of every event.
+constexpr std::array<bool, 256> kNameEnd = [] {
+  std::array<bool, 256> table{};
+  for (const char c : {' ', '\t', '\r', '\n', '>', '/', '<'}) table[static_cast<unsigned char>(c)] = true;
+  return table;
+}();
 
-// `Event` or `prefix:Event`, not `Events` or `EventData`.
+bool is_name_end(char c) { return kNameEnd[static_cast<unsigned char>(c)]; }
+
+// `Event` or `prefix:Event`, not `Events` or `EventData`: the part after the last colon is `Event`.
 bool is_event_name(std::string_view name) {
-  const auto colon = name.rfind(':');
-  if (colon != std::string_view::npos) name.remove_prefix(colon + 1);
-  return name == "Event";
+  return name.ends_with("Event") && (name.size() == 5 || name[name.size() - 6] == ':');
 }
 
 // "4 MiB" for the default bound, exact bytes for any other.
@@ -69,7 +74,8 @@ bool XmlEventSplitter::ensure(std::size_t index) {
 XmlEventSplitter::Scan XmlEventSplitter::find_in_event(std::string_view needle, std::size_t from,
                                                        std::size_t event_start, std::size_t& at) {
   while (true) {
-    at = buf_.find(needle, from);
+    // One character (the `<` of every tag) is a plain memchr, the hot path of splitting.
+    at = needle.size() == 1 ? buf_.find(needle[0], from) : buf_.find(needle, from);
     if (at != std::string::npos) return Scan::Found;
     if (buf_.size() - event_start > max_event_bytes_) return Scan::TooLong;
     // Keep the last needle-1 bytes in the search window: the needle may straddle the chunk border.
@@ -110,6 +116,7 @@ XmlEventSplitter::Scan XmlEventSplitter::find_start_tag_end(std::size_t from, st
 }
 
 XmlEventSplitter::Tag XmlEventSplitter::classify(std::size_t lt, std::size_t& name_end) {
+  if (lt + kLookahead < buf_.size()) return classify_buffered(buf_.data(), lt, name_end);
   if (!ensure(lt + 1)) return Tag::Incomplete;
   const bool closing = buf_[lt + 1] == '/';
   const std::size_t start = lt + 1 + (closing ? 1 : 0);
@@ -124,10 +131,48 @@ XmlEventSplitter::Tag XmlEventSplitter::classify(std::size_t lt, std::size_t& na
   return closing ? Tag::EventEnd : Tag::EventStart;
 }
 
+XmlEventSplitter::Tag XmlEventSplitter::classify_buffered(const char* buf, std::size_t lt, std::size_t& name_end) {
+  // The caller saw kLookahead bytes buffered after `<`: the longest name read here fits, so no
+  // refill can be needed and the bytes are read directly (this runs for every tag of every event).
+  const bool closing = buf[lt + 1] == '/';
+  const std::size_t start = lt + 1 + (closing ? 1 : 0);
+  std::size_t j = start;
+  while (!is_name_end(buf[j]) && j - start <= kMaxNameLength) ++j;
+  name_end = j;
+  if (!is_event_name(std::string_view(buf + start, j - start))) return Tag::Other;
+  return closing ? Tag::EventEnd : Tag::EventStart;
+}
+
+std::size_t XmlEventSplitter::skip_plain_tags(std::size_t scan, std::size_t event_start,
+                                              std::size_t& markup_starts) const {
+  // Only what the loop in next() would step over without a second look: a `<` inside the event's
+  // bound, not `<!` (comment, CDATA), naming anything but Event, with its longest possible name
+  // buffered. The first `<` that is none of that is left to next(), as is the buffer's tail.
+  const char* const buf = buf_.data();
+  const std::size_t limit = buf_.size() > kLookahead ? buf_.size() - kLookahead : 0;
+  while (scan < limit) {
+    const void* hit = std::memchr(buf + scan, '<', limit - scan);
+    if (!hit) return scan;
+    const auto lt = static_cast<std::size_t>(static_cast<const char*>(hit) - buf);
+    std::size_t name_end = 0;
+    if (lt - event_start > max_event_bytes_ || buf[lt + 1] == '!' || classify_buffered(buf, lt, name_end) != Tag::Other)
+      return lt;
+    ++markup_starts;
+    scan = lt + 1;
+  }
+  return scan;
+}
+
 std::uint64_t XmlEventSplitter::line_at(std::size_t index) {
   if (index > line_pos_) {
-    line_ += static_cast<std::uint64_t>(std::count(buf_.begin() + static_cast<std::ptrdiff_t>(line_pos_),
-                                                   buf_.begin() + static_cast<std::ptrdiff_t>(index), '\n'));
+    // memchr from newline to newline: wevtutil runs its events together on one line, so this is
+    // mostly one call, where a byte-by-byte count would touch every byte of the file.
+    const char* p = buf_.data() + line_pos_;
+    const char* const end = buf_.data() + index;
+    while ((p = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p))))) {
+      ++line_;
+      ++p;
+    }
     line_pos_ = index;
   }
   return line_;
@@ -182,6 +227,7 @@ std::string XmlEventSplitter::not_closed(std::string_view what, std::uint64_t li
 bool XmlEventSplitter::next(RawEvent& out) {
   out.text.clear();
   out.broken.clear();
+  out.markup_starts = 1;  // the event's own start tag
 
   // Find the next `<Event` start tag; everything else outside events is wrapper or noise.
   std::size_t s = 0;
@@ -238,8 +284,10 @@ bool XmlEventSplitter::next(RawEvent& out) {
 
   std::size_t scan = gt + 1;
   while (true) {
+    scan = skip_plain_tags(scan, s, out.markup_starts);
     std::size_t lt = 0;
     const Scan found = find_in_event("<", scan, s, lt);
+    ++out.markup_starts;
     if (found == Scan::EndOfStream) return broken(truncated, buf_.size());
     if (found == Scan::TooLong || lt - s > max_event_bytes_) {
       const std::size_t resume = found == Scan::TooLong ? buf_.size() : lt;

@@ -21,6 +21,10 @@ struct RawEvent {
   std::string text;        // `<Event ...>` ... `</Event>`, as in the stream
   std::uint64_t line = 0;  // line (1-based) where `<Event` starts
   std::string broken;      // non-empty when the event could not be cut out whole: the reject reason
+  // Every `<` the splitter met in the event, its own start tag included, outside comments, CDATA and
+  // quoted values of the start tag: at least as many as the event has tags, which bounds how deep
+  // it can nest (XmlEventParser::parse).
+  std::size_t markup_starts = 0;
 };
 
 class XmlEventSplitter {
@@ -47,6 +51,10 @@ class XmlEventSplitter {
   Scan find_in_event(std::string_view needle, std::size_t from, std::size_t event_start, std::size_t& at);
   Scan find_start_tag_end(std::size_t from, std::size_t event_start, std::size_t& gt, std::size_t& open_quote);
   Tag classify(std::size_t lt, std::size_t& name_end);
+  static Tag classify_buffered(const char* buf, std::size_t lt, std::size_t& name_end);
+  // The hot loop of splitting: steps from `scan` over the tags inside an event that need no more
+  // than a look at their name, and returns where next() must look again.
+  std::size_t skip_plain_tags(std::size_t scan, std::size_t event_start, std::size_t& markup_starts) const;
   std::uint64_t line_at(std::size_t index);
   void compact();
   void skip_to_next_event(std::size_t scan);

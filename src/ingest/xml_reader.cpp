@@ -87,14 +87,15 @@ void read_xml_events(ByteSource& utf8, const std::string& source_name, SourceId 
   bool yielded = false;  // an event, or a reject naming why there is none
   while (splitter.next(raw)) {
     yielded = true;
-    const std::string location = "line " + std::to_string(raw.line);
+    // Spelled out only for a reject, not for each of the millions of accepted events.
+    const auto location = [&] { return "line " + std::to_string(raw.line); };
     if (!raw.broken.empty()) {
-      rejects.push_back({source_name, location, raw.broken});
+      rejects.push_back({source_name, location(), raw.broken});
       continue;
     }
     Event event;
-    if (!parser.parse(raw.text, event, why)) {
-      rejects.push_back({source_name, location, why});
+    if (!parser.parse(raw.text, event, why, raw.markup_starts)) {
+      rejects.push_back({source_name, location(), why});
       continue;
     }
     event.source = source;

@@ -172,3 +172,66 @@ TEST_CASE("a comment or quote that does close within the bound is stepped over, 
   CHECK(s.events[0].broken.empty());
   CHECK(s.events[0].text == ev);
 }
+
+TEST_CASE("events are cut the same whether the stream comes in whole chunks or in small odd-sized reads") {
+  // Tags are read directly from the buffer while a whole name fits before its end, and with refills
+  // near the end; both ways must cut the same events, at every place a read can end.
+  struct SmallReads : ByteSource {
+    std::string_view data;
+    std::size_t pos = 0;
+    std::size_t read(char* buf, std::size_t n) override {
+      const std::size_t k = std::min({n, data.size() - pos, std::size_t{4093}});
+      std::memcpy(buf, data.data() + pos, k);
+      pos += k;
+      return k;
+    }
+  };
+  std::string file = "<?xml version='1.0'?>\n<Events>\n";
+  for (std::uint64_t i = 0; file.size() < 3 * XmlEventSplitter::kReadChunk; ++i) {
+    switch (i % 4) {
+      case 0: file += logon_4624(i, kT1) + "\n"; break;
+      case 1: file += "<!-- </Event> -->" + lsm_21(i, kT2); break;
+      case 2: file += "<e:Event xmlns:e='x'><e:System><e:EventID>1</e:EventID></e:System><![CDATA[</Event>]]></e:Event >\n"; break;
+      default: file += "<Event><EventData><Data Name='" + std::string(i % 300, 'n') + "'>v</Data></EventData></Event>"; break;
+    }
+  }
+  file += "</Events>\n";
+  MemorySource whole(file);
+  SmallReads small;
+  small.data = file;
+  const Split a = split_all(whole);
+  const Split b = split_all(small);
+  REQUIRE(a.events.size() > 1500);
+  REQUIRE(a.events.size() == b.events.size());
+  std::size_t at = 0;
+  std::size_t counted_to = 0;
+  std::uint64_t line = 1;
+  for (std::size_t i = 0; i < a.events.size(); ++i) {
+    CAPTURE(i);
+    CHECK(a.events[i].broken.empty());
+    CHECK(a.events[i].text == b.events[i].text);
+    CHECK(a.events[i].line == b.events[i].line);
+    CHECK(a.events[i].markup_starts == b.events[i].markup_starts);
+    // Each event is the next stretch of the file, starting on the line its newlines say.
+    at = file.find(a.events[i].text, at);
+    REQUIRE(at != std::string::npos);
+    line += static_cast<std::uint64_t>(std::count(file.begin() + static_cast<std::ptrdiff_t>(counted_to),
+                                                  file.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+    counted_to = at;
+    CHECK(a.events[i].line == line);
+    at += a.events[i].text.size();
+  }
+}
+
+TEST_CASE("the splitter counts every tag of an event, the bound the parser's depth check relies on") {
+  // Each `<` outside comments and CDATA; one inside them may be counted or not, never a tag missed.
+  const std::string plain = logon_4624(1, kT1);
+  const std::string commented = "<Event><!-- <a><b> --><x><![CDATA[<c>]]></x><y a='<'/></Event>";
+  const std::string file = plain + "\n" + commented + "\n<Event/>";
+  MemorySource in(file);
+  const Split s = split_all(in);
+  REQUIRE(s.events.size() == 3);
+  CHECK(s.events[0].markup_starts == static_cast<std::size_t>(std::count(plain.begin(), plain.end(), '<')));
+  CHECK(s.events[1].markup_starts >= 5);  // <Event> <x> </x> <y/> </Event>; the comment's own `<` may count too
+  CHECK(s.events[2].markup_starts == 1);
+}

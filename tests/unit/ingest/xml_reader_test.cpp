@@ -317,6 +317,74 @@ TEST_CASE("an event nested deeper than 64 elements is rejected") {
   CHECK(rejects[0].reason == "nesting deeper than 64 elements");
 }
 
+TEST_CASE("nesting exactly at the depth bound is read and one level more is rejected, for any bound") {
+  // The reader skips its depth walk when an event has too few tags to be that deep; the boundary
+  // cases are the events with the fewest tags for their depth (an empty or self-closed innermost).
+  for (const int bound : {1, 2, 3, 8, 64}) {
+    for (const bool self_closed : {false, true}) {
+      CAPTURE(bound, self_closed);
+      const auto nested = [&](int depth) {  // <Event> counts as depth 1
+        std::string inner;
+        for (int i = 1; i < depth; ++i) inner += "<a>";
+        if (self_closed && depth > 1) inner.replace(inner.size() - 3, 3, "<a/>");
+        for (int i = 1; i < depth - (self_closed ? 1 : 0); ++i) inner += "</a>";
+        return "<Event>" + inner + "</Event>";
+      };
+      EventReadOptions options;
+      options.max_depth = bound;
+      Rejects rejects;
+      read_all(nested(bound) + "\n" + nested(bound + 1), rejects, nullptr, options);
+      REQUIRE(rejects.size() == 2);
+      CHECK(rejects[0].reason == "missing EventID");  // within the bound: judged on what it lacks
+      CHECK(rejects[1].reason == "nesting deeper than " + std::to_string(bound) + " elements");
+    }
+  }
+}
+
+TEST_CASE("control characters and bytes that are not UTF-8 are repaired wherever they fall in the event") {
+  // The reader looks at eight bytes at a time; the odd byte must be found at every offset.
+  std::string file;
+  for (int pad = 0; pad < 16; ++pad) {
+    file += logon_4624(static_cast<std::uint64_t>(100 + pad), kT1, "WS-0042", std::string(static_cast<std::size_t>(pad), 'p') + "\x0F");
+    file += logon_4624(static_cast<std::uint64_t>(200 + pad), kT1, "WS-0042", std::string(static_cast<std::size_t>(pad), 'p') + "\xFC");
+    file += logon_4624(static_cast<std::uint64_t>(300 + pad), kT1, "WS-0042", "\x01" + std::string(static_cast<std::size_t>(pad), 'p') + "\xC3\xA9");
+  }
+  Rejects rejects;
+  const auto events = read_all(file, rejects);
+  CHECK(rejects.empty());
+  REQUIRE(events.size() == 48);
+  for (int pad = 0; pad < 16; ++pad) {
+    CAPTURE(pad);
+    const std::string p(static_cast<std::size_t>(pad), 'p');
+    CHECK(events[static_cast<std::size_t>(3 * pad)].field("TargetUserName") == p);
+    CHECK(events[static_cast<std::size_t>(3 * pad + 1)].field("TargetUserName") == p + "\xEF\xBF\xBD");
+    CHECK(events[static_cast<std::size_t>(3 * pad + 2)].field("TargetUserName") == p + "\xC3\xA9");
+  }
+}
+
+TEST_CASE("a field's value is the element's first text, whatever comes before it") {
+  // What a reader of the element's text gets; the parser's layout of text must not change it.
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"<!--note-->text", "text"},        {"<![CDATA[cd]]>after", "cd"}, {"before<![CDATA[cd]]>", "before"},
+      {"x<b/>y", "x"},                    {"<b/>x", "x"},                {"  <b/>x", "x"},
+      {"   ", ""},                        {"a&amp;b&#x41;&#66;", "a&bAB"}, {"<![CDATA[]]>tail", ""},  // an empty CDATA section is the first text
+      {"<?pi x?>tail", "tail"},           {" x\r\ny ", "x\ny"}};
+  std::string file;
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    std::string ev = logon_4624(i + 1, kT1);
+    ev.insert(ev.find("</EventData>"), "<Data Name='probe'>" + cases[i].first + "</Data>");
+    file += ev;
+  }
+  Rejects rejects;
+  const auto events = read_all(file, rejects);
+  CHECK(rejects.empty());
+  REQUIRE(events.size() == cases.size());
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    CAPTURE(cases[i].first);
+    CHECK(events[i].field("probe") == cases[i].second);
+  }
+}
+
 TEST_CASE("namespace-prefixed events are split and read like plain ones") {
   const std::string ev =
       "<e:Event xmlns:e='http://schemas.microsoft.com/win/2004/08/events/event'><e:System><e:Provider Name='EventLog'/>"
