@@ -249,3 +249,35 @@ TEST_CASE("session ids follow start, host and user, whatever order the files com
   CHECK(std::get<1>(first[1]) == "ws-0001");  // 09:00 on ws-0001 before 09:00 on ws-0002
   CHECK(std::get<2>(first[2]) == "bob");
 }
+
+// A run at archive scale keeps, per host, only what its timeline cites (docs/scale.md): the pack and
+// the rules must still find every record a session or a gap rests on, and nothing else stays.
+TEST_CASE("a host keeps exactly the events and Security marks its timeline cites") {
+  World w;
+  HostLog log;
+  log.noise("2026-11-02T07:00:00Z")
+      .logon("2026-11-02T08:00:00Z", "CORP\\JDoe", "0x3E7A1", 2)
+      .noise("2026-11-02T09:00:00Z")
+      .logon("2026-11-02T09:30:00Z", "svc_backup", "0x900", 3)
+      .logoff("2026-11-02T17:00:00Z", "jdoe", "0x3e7a1", 2)
+      .noise("2026-11-02T18:00:00Z");
+  w.file("security.xml", log);
+  w.build();
+  HostEvents host = w.store.hosts.at("ws-0042");
+  const HostTimeline& tl = w.host();
+  REQUIRE(host.events.size() == 3);  // both logons and the logoff are of the kinds used
+  keep_cited_events(host, tl);
+  std::vector<EvidenceRef> cited;
+  for (const Session& s : tl.sessions) cited.insert(cited.end(), s.evidence.begin(), s.evidence.end());
+  for (const CoverageGap& g : tl.uncovered) cited.insert(cited.end(), g.evidence.begin(), g.evidence.end());
+  const auto is_cited = [&](const EvidenceRef& r) { return std::find(cited.begin(), cited.end(), r) != cited.end(); };
+  // The network logon of svc_backup rests nothing: gone. The session's logon and logoff stay.
+  REQUIRE(host.events.size() == 2);
+  for (const Event& e : host.events) CHECK(is_cited(e.ref()));
+  // Marks stay for the first and last Security records (they bound coverage) and for the cited
+  // events' own records; the noise between and the network logon go.
+  REQUIRE(host.security.size() == 4);
+  for (const SecurityMark& m : host.security) CHECK(is_cited(m.ref()));
+  CHECK(host.security.front().record_id == 1001);
+  CHECK(host.security.back().record_id == 1006);
+}
