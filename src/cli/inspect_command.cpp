@@ -3,6 +3,8 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <mutex>
+#include <optional>
 #include <set>
 
 #include "cli/commands.h"
@@ -95,17 +97,38 @@ void print_timeline(const HostTimeline& t) {
 }
 
 void inspect_events(const std::string& path, const Settings& settings, EventReadOptions options, ProgressReporter& progress) {
+  // Streamed as reconcile streams: an archive of a year is inspected without holding its events;
+  // each host is summarised as its bucket is assembled, and only the summaries are kept.
   SourceTable sources;
-  EventStore store;
+  IngestedEvents events(options.spill_dir);
   Rejects rejects;
   report_event_reading(progress, options);
   progress.begin("reading event logs", "read event logs", "files");
-  read_event_inputs({path}, options, sources, store, rejects);
+  read_event_inputs({path}, options, sources, events, rejects);
   progress.end();
   progress.begin("rebuilding sessions and log coverage", "rebuilt sessions and log coverage", "hosts");
-  progress.plan(store.hosts.size());
-  Timelines timelines = build_timelines(store, settings, report_hosts_done(progress));
+  progress.plan(events.hosts());
+  const auto host_done = report_hosts_done(progress);
+  std::map<std::string, std::pair<Instant, Instant>> spans;  // host -> first and last event time
+  Timelines timelines;
+  std::mutex mutex;
+  events.for_each_host(options.jobs, [&](HostEvents&& host) {
+    std::optional<Instant> first, last;
+    const auto see = [&](Instant t) {
+      if (!first || t < *first) first = t;
+      if (!last || t > *last) last = t;
+    };
+    for (const auto& e : host.events) see(e.time);
+    for (const auto& m : host.security) see(m.time);
+    HostTimeline timeline = build_host_timeline(host, settings);
+    std::lock_guard<std::mutex> lock(mutex);
+    if (first) spans.emplace(host.host, std::make_pair(*first, *last));
+    timelines.hosts.emplace(host.host, std::move(timeline));
+    if (host_done) host_done(timelines.hosts.size());
+  });
+  number_sessions(timelines);
   progress.end();
+  const EventCounts& counts = events.counts();
   std::cout << path << ":\n";
   for (const auto& f : sources.all()) {
     // As manifest.json lists it: a file not read to its end has no hash, only its error.
@@ -115,23 +138,13 @@ void inspect_events(const std::string& path, const Settings& settings, EventRead
       std::cout << (f.format.empty() ? "not a recognised event format" : f.format) << ", " << f.size << " bytes, sha256 "
                 << f.sha256 << (f.error.empty() || f.format.empty() ? "" : " (" + f.error + ")") << "\n";
   }
-  std::cout << "  events read " << store.counts.read << ", rejected " << store.counts.rejected << ", duplicates "
-            << store.counts.duplicates << ", conflicts " << store.conflicts.size() << ", of the kinds used "
-            << store.counts.relevant << "\n";
-  for (const auto& [key, count] : store.counts.by_channel_and_id)
+  std::cout << "  events read " << counts.read << ", rejected " << counts.rejected << ", duplicates "
+            << counts.duplicates << ", conflicts " << events.conflicts().size() << ", of the kinds used "
+            << counts.relevant << "\n";
+  for (const auto& [key, count] : counts.by_channel_and_id)
     std::cout << "    " << key.first << " " << key.second << ": " << count << "\n";
-  for (const auto& [host, events] : store.hosts) {
-    std::optional<Instant> first, last;
-    for (const auto& e : events.events) {
-      if (!first || e.time < *first) first = e.time;
-      if (!last || e.time > *last) last = e.time;
-    }
-    for (const auto& m : events.security) {
-      if (!first || m.time < *first) first = m.time;
-      if (!last || m.time > *last) last = m.time;
-    }
-    if (first) std::cout << "  host " << host << " time span " << format_utc(*first) << " .. " << format_utc(*last) << "\n";
-  }
+  for (const auto& [host, span] : spans)
+    std::cout << "  host " << host << " time span " << format_utc(span.first) << " .. " << format_utc(span.second) << "\n";
   for (const auto& [host, t] : timelines.hosts) print_timeline(t);
   for (const auto& r : rejects) std::cout << "  rejected " << r.source << " " << r.location << ": " << r.reason << "\n";
 }
