@@ -35,7 +35,7 @@ void put_text(std::string& out, std::string_view s) {
 
 std::string system_error(const std::string& what, const std::string& path) {
   return "cannot " + what + " the event spill " + path + ": " + std::strerror(errno) +
-         " (the spill holds every event read until its host is rebuilt: set TMPDIR to a disk with room)";
+         " (the spill holds every event read until its host is rebuilt: point --spill-dir or TMPDIR at a disk with room)";
 }
 
 // Reads back what the writer wrote. The bytes are ours, written moments ago: a short or malformed
