@@ -172,6 +172,7 @@ ReconcileResult reconcile(const ReconcileOptions& options, ProgressReporter* rep
   inputs.inventory = &r.inventory;
   inputs.rules = &r.rules;
   r.results = apply_rules(inputs);
+  malloc_trim(0);  // the rules' indexes and intermediate verdicts
   progress.end();
   return r;
 }

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <filesystem>
 #include <regex>
 
 #include "pack/evidence_store.h"
@@ -300,6 +301,32 @@ TEST_CASE("a store of many thousands of cited events is written in one pass", "[
   CHECK(count(db, "SELECT count(*) FROM events WHERE stored = 'full'") == 50004);
   CHECK(count(db, "SELECT count(*) FROM session_evidence se JOIN events e ON e.id = se.row_id"
                   " WHERE e.record_id = se.position") == 50002);
+}
+
+TEST_CASE("writing a store of many thousands of cited events keeps sqlite's memory under a fixed bound", "[pack][store]") {
+  // The page cache and the index sorter are capped (write_evidence_store): the store's own memory
+  // must not grow with the case, whose events and findings already fill the run's peak.
+  ReconcileResult r = sample_result();
+  HostEvents& he = r.events.hosts["ws-0042"];
+  Session& terminal_server = r.timelines.hosts["ws-0042"].sessions[0];
+  const Event model = he.events[0];
+  for (std::uint64_t i = 0; i < 60000; ++i) {
+    Event e = model;
+    e.record_id = 1'000'000 + i;
+    e.time += static_cast<Instant>(i) * kSecond;
+    terminal_server.evidence.push_back(e.ref());
+    he.events.push_back(std::move(e));
+  }
+  ScratchDir dir;
+  const std::string path = (dir.path() / "evidence.sqlite").string();
+  sqlite3_memory_highwater(1);  // measure this write alone
+  write_evidence_store(r, path);
+  const sqlite3_int64 sqlite_peak = sqlite3_memory_highwater(1);
+  const auto store_bytes = static_cast<std::int64_t>(std::filesystem::file_size(path));
+  INFO("store " << store_bytes << " bytes, sqlite peak " << sqlite_peak << " bytes");
+  REQUIRE(sqlite_peak > 0);                  // sqlite counts its memory in this build
+  CHECK(store_bytes > 8 * (1 << 20));        // a store larger than the bound below...
+  CHECK(sqlite_peak <= 6 * (1 << 20));       // ...written within it: 2 MiB cache, 2 MiB sorter runs, overhead
 }
 
 TEST_CASE("events nobody cites are not stored - the events claims rest on are", "[pack][store]") {
