@@ -434,6 +434,22 @@ TEST_CASE("the same result gives a byte-identical evidence store", "[pack][store
   CHECK(read_file(a) == read_file(b));
 }
 
+TEST_CASE("hosts holding their events packed, as a run leaves them, give the same evidence store", "[pack][store]") {
+  ReconcileResult r = sample_result();
+  ScratchDir dir;
+  const auto held = dir.path() / "held.sqlite";
+  const auto packed = dir.path() / "packed.sqlite";
+  write_evidence_store(r, held.string());
+  std::size_t events = 0;
+  for (auto& [name, host] : r.events.hosts) {
+    events += host.events.size();
+    pack_events(host);
+  }
+  REQUIRE(events > 0);
+  write_evidence_store(r, packed.string());
+  CHECK(read_file(held) == read_file(packed));
+}
+
 TEST_CASE("the sample case's store: every claim's evidence resolves to a stored row and a hashed source file",
           "[pack][store][sample]") {
   const std::string& path = sample_store();
