@@ -11,6 +11,7 @@
 
 #include "flexrecon/error.h"
 #include "flexrecon/event.h"
+#include "flexrecon/packed_events.h"
 #include "flexrecon/source.h"
 
 namespace flexrecon {
@@ -31,7 +32,13 @@ struct HostEvents {
   std::vector<Event> events;
   // One per distinct Security EventRecordID, sorted by record_id.
   std::vector<SecurityMark> security;
+  // A reconcile run's host, once its timeline is built: the cited events, packed (pack_events), in
+  // the order `events` had; `events` is then empty. The pack reads a host's events from either.
+  PackedEvents packed;
 };
+
+// Moves `host.events` into `host.packed`, in order: what a run holds of a host after its timeline.
+void pack_events(HostEvents& host);
 
 // Two copies of one (host, channel, EventRecordID) that differ: the first in input order is kept.
 struct DuplicateConflict {

@@ -149,6 +149,7 @@ ReconcileResult reconcile(const ReconcileOptions& options, ProgressReporter* rep
   events.for_each_host(options.jobs, [&](HostEvents&& host) {
     HostTimeline timeline = build_host_timeline(host, r.rules.settings);
     keep_cited_events(host, timeline);
+    pack_events(host);  // only the pack reads them again, one at a time
     std::lock_guard<std::mutex> lock(mutex);
     r.timelines.hosts.emplace(host.host, std::move(timeline));
     std::string name = host.host;
@@ -172,6 +173,7 @@ ReconcileResult reconcile(const ReconcileOptions& options, ProgressReporter* rep
   inputs.inventory = &r.inventory;
   inputs.rules = &r.rules;
   r.results = apply_rules(inputs);
+  malloc_trim(0);  // the rules' indexes and intermediate verdicts
   progress.end();
   return r;
 }

@@ -460,7 +460,7 @@ class DossierBuilder {
       d.set("detail", inv.host + ": " + inv.display_name + " (" + inv.product_code + " " + inv.version +
                           "), installed " + (inv.installed ? format_date(*inv.installed) : "?") +
                           (inv.removed ? ", removed " + format_date(*inv.removed) : std::string()));
-    } else if (const Event* e = index_.event(ref)) {
+    } else if (const std::optional<Event> e = index_.event(ref)) {
       d.set("what", std::string(channel_short_name(e->channel)) + " " + std::to_string(e->event_id));
       d.set("when", format_utc_precise(e->time));
       const std::string fields = event_fields(*e);

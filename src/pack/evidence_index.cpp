@@ -20,11 +20,13 @@ EvidenceIndex::EvidenceIndex(const ReconcileResult& result) : store_(result.even
   for (std::size_t i = 0; i < result.inventory.size(); ++i)
     inventory_.push_back({{result.inventory[i].source, result.inventory[i].line}, i});
   for (const auto& [host, he] : result.events.hosts) {
-    for (const Event& e : he.events) {
+    const auto add = [&](const Event& e, std::size_t index) {
       // SIEM events are cited by line (Event::ref), XML and EVTX events by record id.
       (e.ref_by_line ? event_lines_ : event_keys_).push_back({{e.source, e.ref_by_line ? e.line : e.record_id}, events_.size()});
-      events_.push_back(&e);
-    }
+      events_.push_back({&he, index, &*event_hosts_.insert(e.host).first});
+    };
+    for (std::size_t i = 0; i < he.events.size(); ++i) add(he.events[i], i);
+    for (std::size_t i = 0; i < he.packed.size(); ++i) add(he.packed.at(i), he.events.size() + i);
     for (const SecurityMark& m : he.security)
       if (m.line) mark_lines_.push_back({{m.source, m.line}, {&host, &m}});
   }
@@ -60,13 +62,20 @@ std::optional<std::size_t> EvidenceIndex::event_ordinal(const EvidenceRef& ref, 
   auto it = std::lower_bound(v.begin(), v.end(), key, [](const Entry& e, const Key& k) { return e.first < k; });
   if (it == v.end() || it->first != key) return std::nullopt;
   for (auto same = it; same != v.end() && same->first == key; ++same)
-    if (events_[same->second]->host == host) return same->second;
+    if (*events_[same->second].event_host == host) return same->second;
   return it->second;
 }
 
-const Event* EvidenceIndex::event(const EvidenceRef& ref) const {
+std::optional<Event> EvidenceIndex::event(const EvidenceRef& ref) const {
   auto i = event_ordinal(ref);
-  return i ? events_[*i] : nullptr;
+  if (!i) return std::nullopt;
+  return event_at(*i);
+}
+
+Event EvidenceIndex::event_at(std::size_t ordinal) const {
+  const Slot& slot = events_.at(ordinal);
+  const std::vector<Event>& held = slot.host->events;
+  return slot.index < held.size() ? held[slot.index] : slot.host->packed.at(slot.index - held.size());
 }
 
 std::optional<EvidenceIndex::Mark> EvidenceIndex::mark(const EvidenceRef& ref) const {

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -26,7 +27,8 @@ class EvidenceIndex {
   // The same, preferring the copy of `host` when several hosts' events share the reference: the
   // citing claim's host tells them apart. The first copy when none is that host's.
   std::optional<std::size_t> event_ordinal(const EvidenceRef& ref, std::string_view host) const;
-  const Event* event(const EvidenceRef& ref) const;
+  // The event, decoded when its host holds its events packed (HostEvents::packed): a copy either way.
+  std::optional<Event> event(const EvidenceRef& ref) const;
   // For a Security record known only from coverage: its host and mark. Record-id references search
   // the hosts' marks (not indexed: only a few are ever cited); line references (SIEM exports) are
   // indexed, as a line alone does not say which host's marks to search.
@@ -36,8 +38,9 @@ class EvidenceIndex {
   };
   std::optional<Mark> mark(const EvidenceRef& ref) const;
 
-  // The events in ordinal order.
-  const std::vector<const Event*>& events() const { return events_; }
+  // The events in ordinal order: how many, and one of them (decoded when packed).
+  std::size_t event_count() const { return events_.size(); }
+  Event event_at(std::size_t ordinal) const;
 
  private:
   using Key = std::pair<SourceId, std::uint64_t>;
@@ -50,7 +53,16 @@ class EvidenceIndex {
   std::vector<Entry> event_lines_;  // events cited by line (SIEM exports)
   // Security records of SIEM exports, cited by line: one per record, sorted by (source, line).
   std::vector<std::pair<Key, std::pair<const std::string*, const SecurityMark*>>> mark_lines_;
-  std::vector<const Event*> events_;
+  // Where an ordinal's event is: its host's entry and its position in `events`, or past their end in
+  // `packed`; and the event's own host name (Event::host), which picks a host's copy of a shared
+  // reference. Neither a copy of the event: the index stays ~50 bytes per event.
+  struct Slot {
+    const HostEvents* host = nullptr;
+    std::size_t index = 0;
+    const std::string* event_host = nullptr;
+  };
+  std::vector<Slot> events_;
+  std::set<std::string> event_hosts_;  // the distinct Event::host names the slots point to
   const EventStore& store_;
 };
 

@@ -45,8 +45,6 @@ StoredEvents::StoredEvents(const ReconcileResult& result, const EvidenceIndex& i
 
   std::sort(ordinals_.begin(), ordinals_.end());
   ordinals_.erase(std::unique(ordinals_.begin(), ordinals_.end()), ordinals_.end());
-  events_.reserve(ordinals_.size());
-  for (std::size_t ordinal : ordinals_) events_.push_back(index_.events()[ordinal]);
 
   // A record id not found among its host's marks: search every host once (rare: a finding citing a
   // record of another host), else keep the bare reference.
@@ -98,7 +96,7 @@ std::optional<std::int64_t> StoredEvents::row_id(const EvidenceRef& ref, std::st
   }
   auto it = std::lower_bound(marks_.begin(), marks_.end(), Mark{ref}, by_ref);
   if (it == marks_.end() || it->ref != ref) return std::nullopt;
-  return static_cast<std::int64_t>(events_.size() + static_cast<std::size_t>(it - marks_.begin()));
+  return static_cast<std::int64_t>(ordinals_.size() + static_cast<std::size_t>(it - marks_.begin()));
 }
 
 }  // namespace flexrecon

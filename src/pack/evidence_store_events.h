@@ -35,8 +35,10 @@ class StoredEvents {
     const SecurityMark* mark = nullptr;
   };
 
-  // The cited events in the index's ordinal order (host, then time): rows 0 .. events().size()-1.
-  const std::vector<const Event*>& events() const { return events_; }
+  // The cited events in the index's ordinal order (host, then time): rows 0 .. event_count()-1,
+  // each decoded when asked for (a run holds its events packed).
+  std::size_t event_count() const { return ordinals_.size(); }
+  Event event(std::size_t row) const { return index_.event_at(ordinals_.at(row)); }
   // The cited marks, sorted by reference: the rows after the events, in this order.
   const std::vector<Mark>& marks() const { return marks_; }
   // events.id of the row `ref`, cited by a claim about `host`, resolves to: nullopt for a reference
@@ -56,7 +58,6 @@ class StoredEvents {
 
   const EvidenceIndex& index_;
   std::vector<std::size_t> ordinals_;  // EvidenceIndex ordinals of the cited events, sorted, unique
-  std::vector<const Event*> events_;
   std::vector<Mark> marks_;            // sorted by ref, unique
 };
 

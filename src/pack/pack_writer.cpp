@@ -1,6 +1,7 @@
 // write_pack: every file is written into a temporary folder beside the destination, which is
 // renamed into place only once complete, so a reader never sees a partial pack.
 #include <fcntl.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -168,6 +169,9 @@ void write_pack(const ReconcileResult& result, const PackOptions& options) {
                                     fs::perms::others_read | fs::perms::others_exec);
     for (const PackFile& file : kPackFiles) {
       file.write(result, options, tmp.path() / file.name);
+      // Each file's scratch (the evidence store's index and page cache, the xlsx writer's tables) is
+      // freed when it is written: give it back, so the next file does not stack on top of it.
+      malloc_trim(0);
       if (options.on_file_written) options.on_file_written(file.name);
     }
     commit(tmp.path(), out, options.force);

@@ -376,3 +376,13 @@ TEST_CASE("an exhibit lists at most 200 evidence records and says how many more 
   CHECK(occurrences(page, "<td class=\"ref\">") == 200);
   CHECK(page.find("and 53 more records") != std::string::npos);  // 3 cited before + 250 added
 }
+
+TEST_CASE("hosts holding their events packed, as a run leaves them, give the same dossier pages", "[pack][dossier]") {
+  ReconcileResult r = sample_result();
+  r.results.findings.at(0).evidence.push_back(EvidenceRef{1, 100, false});  // the logon, with its fields
+  const auto held = pages_of(r);
+  for (auto& [name, host] : r.events.hosts) pack_events(host);
+  const auto packed = pages_of(r);
+  CHECK(held == packed);
+  CHECK(occurrences(all_pages(packed), "TargetUserName=jdoe") > 0);  // the exhibits do describe events
+}

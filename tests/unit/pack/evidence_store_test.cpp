@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <filesystem>
 #include <regex>
 
 #include "pack/evidence_store.h"
@@ -302,6 +303,32 @@ TEST_CASE("a store of many thousands of cited events is written in one pass", "[
                   " WHERE e.record_id = se.position") == 50002);
 }
 
+TEST_CASE("writing a store of many thousands of cited events keeps sqlite's memory under a fixed bound", "[pack][store]") {
+  // The page cache and the index sorter are capped (write_evidence_store): the store's own memory
+  // must not grow with the case, whose events and findings already fill the run's peak.
+  ReconcileResult r = sample_result();
+  HostEvents& he = r.events.hosts["ws-0042"];
+  Session& terminal_server = r.timelines.hosts["ws-0042"].sessions[0];
+  const Event model = he.events[0];
+  for (std::uint64_t i = 0; i < 60000; ++i) {
+    Event e = model;
+    e.record_id = 1'000'000 + i;
+    e.time += static_cast<Instant>(i) * kSecond;
+    terminal_server.evidence.push_back(e.ref());
+    he.events.push_back(std::move(e));
+  }
+  ScratchDir dir;
+  const std::string path = (dir.path() / "evidence.sqlite").string();
+  sqlite3_memory_highwater(1);  // measure this write alone
+  write_evidence_store(r, path);
+  const sqlite3_int64 sqlite_peak = sqlite3_memory_highwater(1);
+  const auto store_bytes = static_cast<std::int64_t>(std::filesystem::file_size(path));
+  INFO("store " << store_bytes << " bytes, sqlite peak " << sqlite_peak << " bytes");
+  REQUIRE(sqlite_peak > 0);                  // sqlite counts its memory in this build
+  CHECK(store_bytes > 8 * (1 << 20));        // a store larger than the bound below...
+  CHECK(sqlite_peak <= 6 * (1 << 20));       // ...written within it: 2 MiB cache, 2 MiB sorter runs, overhead
+}
+
 TEST_CASE("events nobody cites are not stored - the events claims rest on are", "[pack][store]") {
   ReconcileResult r = sample_result();
   HostEvents& he = r.events.hosts["ws-0042"];
@@ -405,6 +432,22 @@ TEST_CASE("the same result gives a byte-identical evidence store", "[pack][store
   write_evidence_store(r, a.string());
   write_evidence_store(r, b.string());
   CHECK(read_file(a) == read_file(b));
+}
+
+TEST_CASE("hosts holding their events packed, as a run leaves them, give the same evidence store", "[pack][store]") {
+  ReconcileResult r = sample_result();
+  ScratchDir dir;
+  const auto held = dir.path() / "held.sqlite";
+  const auto packed = dir.path() / "packed.sqlite";
+  write_evidence_store(r, held.string());
+  std::size_t events = 0;
+  for (auto& [name, host] : r.events.hosts) {
+    events += host.events.size();
+    pack_events(host);
+  }
+  REQUIRE(events > 0);
+  write_evidence_store(r, packed.string());
+  CHECK(read_file(held) == read_file(packed));
 }
 
 TEST_CASE("the sample case's store: every claim's evidence resolves to a stored row and a hashed source file",

@@ -1,0 +1,98 @@
+#include <catch2/catch.hpp>
+
+#include "flexrecon/event_store.h"
+#include "flexrecon/packed_events.h"
+
+using namespace flexrecon;
+
+namespace {
+
+// A logon as the reconstruction keeps it: the header and the read fields of a 4624.
+Event logon(std::uint64_t record_id) {
+  Event e;
+  e.source = 7;
+  e.record_id = record_id;
+  e.channel_name = "Security";
+  e.channel = Channel::Security;
+  e.provider = "Microsoft-Windows-Security-Auditing";
+  e.computer = "WS-0042.corp.example";
+  e.host = "ws-0042";
+  e.event_id = 4624;
+  e.time = 1'740'000'000'000'000 + static_cast<Instant>(record_id) * kSecond;
+  e.fields = {{"SubjectUserSid", "S-1-5-18"},
+              {"SubjectUserName", "WS-0042$"},
+              {"SubjectDomainName", "CORP"},
+              {"SubjectLogonId", "0x3e7"},
+              {"TargetUserSid", "S-1-5-21-3623811015-3361044348-30300820-5016"},
+              {"TargetUserName", "jdoe"},
+              {"TargetDomainName", "CORP"},
+              {"TargetLogonId", "0x1376d3c"},
+              {"LogonType", "10"},
+              {"TargetLinkedLogonId", "0x0"},
+              {"ElevatedToken", "%%1842"}};
+  return e;
+}
+
+void require_same(const Event& a, const Event& b) {
+  CHECK(a.source == b.source);
+  CHECK(a.line == b.line);
+  CHECK(a.ref_by_line == b.ref_by_line);
+  CHECK(a.channel_name == b.channel_name);
+  CHECK(a.channel == b.channel);
+  CHECK(a.provider == b.provider);
+  CHECK(a.computer == b.computer);
+  CHECK(a.host == b.host);
+  CHECK(a.event_id == b.event_id);
+  CHECK(a.record_id == b.record_id);
+  CHECK(a.time == b.time);
+  REQUIRE(a.fields.size() == b.fields.size());
+  for (std::size_t i = 0; i < a.fields.size(); ++i) {
+    CHECK(a.fields[i].name == b.fields[i].name);
+    CHECK(a.fields[i].value == b.fields[i].value);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("a packed event reads back equal in every member, in the order added", "[model][packed]") {
+  Event odd;  // what a SIEM export and a hostile file can give: lines, negative times, empty and binary text
+  odd.source = 4'000'000'000u;
+  odd.line = 123'456'789'012ull;
+  odd.ref_by_line = true;
+  odd.channel_name = "Microsoft-Windows-TerminalServices-LocalSessionManager/Operational";
+  odd.channel = Channel::LocalSessionManager;
+  odd.event_id = -1;
+  odd.record_id = UINT64_MAX;
+  odd.time = kMinInstant;
+  odd.fields = {{"", ""}, {"Binary", std::string("\0\xff\x80 x", 5)}, {"User", std::string(100'000, 'u')}};
+  PackedEvents packed;
+  packed.add(logon(1));
+  packed.add(odd);
+  packed.add(Event{});
+  REQUIRE(packed.size() == 3);
+  require_same(packed.at(0), logon(1));
+  require_same(packed.at(1), odd);
+  require_same(packed.at(2), Event{});
+  CHECK_THROWS(packed.at(3));
+}
+
+TEST_CASE("a host's packed events hold a bounded number of bytes each, far below the events themselves",
+          "[model][packed]") {
+  HostEvents host;
+  host.host = "ws-0042";
+  for (std::uint64_t i = 0; i < 10'000; ++i) host.events.push_back(logon(i));
+  pack_events(host);
+  CHECK(host.events.empty());
+  CHECK(host.events.capacity() == 0);
+  REQUIRE(host.packed.size() == 10'000);
+  require_same(host.packed.at(9'999), logon(9'999));
+  // Packed, an event is its text plus its lengths, numbers and offset (a few dozen bytes); as an
+  // Event it is the struct, two strings per field and the heap blocks of the long strings.
+  const Event e = logon(0);
+  std::size_t text = e.channel_name.size() + e.provider.size() + e.computer.size() + e.host.size();
+  for (const EventField& f : e.fields) text += f.name.size() + f.value.size();
+  const std::size_t per_event = host.packed.memory_bytes() / host.packed.size();
+  INFO("text " << text << " bytes, packed " << per_event << " bytes per event, sizeof(Event) " << sizeof(Event));
+  CHECK(per_event <= text + 64);
+  CHECK(2 * per_event < sizeof(Event) + e.fields.size() * sizeof(EventField));
+}
