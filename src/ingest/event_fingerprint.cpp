@@ -105,7 +105,7 @@ Fingerprint Fingerprinter::of(const Event& event) {
     put(f.name);
     put(value_of(f));
   }
-  const auto digest = sha256_bytes(buf);
+  const auto digest = sha256_.digest(buf);
   Fingerprint out{};
   std::copy_n(digest.begin(), out.size(), out.begin());
   return out;
