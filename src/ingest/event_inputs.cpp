@@ -375,7 +375,7 @@ class ParallelUnits {
         }
         changed_.notify_all();
         merger.events(*batch, base);
-        // Back to the readers with its capacity: batches are allocated once, not per 4096 events.
+        // Back to the readers with its capacity: batches are allocated once, not per handoff.
         batch->clear();
         std::lock_guard<std::mutex> lock(mutex_);
         spare_.push_back(std::move(batch));
@@ -386,7 +386,6 @@ class ParallelUnits {
   }
 
  private:
-  static constexpr std::size_t kBatch = 4096;
   static constexpr std::size_t kMaxQueuedBatches = 16;
 
   struct Slot {
@@ -424,7 +423,7 @@ class ParallelUnits {
       // of the cost per event after parsing, and the merge runs on one thread.
       std::function<void(Event&&)> deliver = [&](Event&& e) {
         batch->add(std::move(e), fingerprinter);
-        if (batch->size() >= kBatch) push();
+        if (batch->full()) push();
       };
       UnitResult result;
       try {
@@ -476,7 +475,7 @@ void read_event_inputs(const std::vector<std::string>& paths, const EventReadOpt
       // Batched as under --jobs, so both paths store the same records the same way.
       const std::function<void(Event&&)> deliver = [&](Event&& e) {
         batch.add(std::move(e), fingerprinter);
-        if (batch.size() >= 4096) {
+        if (batch.full()) {
           merger.events(batch, base);
           batch.clear();
         }

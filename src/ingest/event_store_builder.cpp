@@ -11,8 +11,8 @@
 
 namespace flexrecon {
 
-std::uint32_t PreparedBatch::put(std::string_view s) {
-  const auto at = static_cast<std::uint32_t>(bytes_.size());
+std::size_t PreparedBatch::put(std::string_view s) {
+  const std::size_t at = bytes_.size();
   bytes_.append(s);
   return at;
 }
@@ -30,17 +30,17 @@ void PreparedBatch::add(Event&& event, Fingerprinter& fingerprinter) {
   h.line = event.line;
   h.time = event.time;
   r.host_at = put(event.host);
-  r.host_size = static_cast<std::uint32_t>(event.host.size());
+  r.host_size = event.host.size();
   r.channel_at = put(event.channel_name);
-  r.channel_size = static_cast<std::uint32_t>(event.channel_name.size());
+  r.channel_size = event.channel_name.size();
   // Only the header travels on for the others: host and channel (for the counts and the dedup key),
   // the record id, time and source (for coverage and references).
   if (is_relevant_event(event)) {
     h.event = 0;  // any value but kNoEvent: the spill stores the content
     keep_read_fields(event);
-    r.content_at = static_cast<std::uint32_t>(bytes_.size());
+    r.content_at = bytes_.size();
     RecordSpill::encode_content(event, bytes_);
-    r.content_size = static_cast<std::uint32_t>(bytes_.size() - r.content_at);
+    r.content_size = bytes_.size() - r.content_at;
   }
   records_.push_back(r);
 }

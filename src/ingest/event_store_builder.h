@@ -29,6 +29,9 @@ class PreparedBatch {
  public:
   void add(Event&& event, Fingerprinter& fingerprinter);
   std::size_t size() const { return records_.size(); }
+  // Time to hand the batch on: enough records to make the handoff cheap per event, or enough bytes
+  // (a few large used events) that holding more would cost memory for nothing.
+  bool full() const { return records_.size() >= 4096 || bytes_.size() >= (8u << 20); }
   bool empty() const { return records_.empty(); }
   // Keeps the capacity: a reader's batches cost no allocation once warm.
   void clear() {
@@ -40,14 +43,14 @@ class PreparedBatch {
   friend class EventStoreBuilder;
   struct Record {
     SpilledRecord head;  // seq, host and channel are given when merged
-    std::uint32_t host_at = 0, host_size = 0;        // in bytes_: the normalised host name
-    std::uint32_t channel_at = 0, channel_size = 0;  // the channel name as written
-    std::uint32_t content_at = 0, content_size = 0;  // RecordSpill::encode_content, used events only
-    std::string_view text(const std::string& bytes, std::uint32_t at, std::uint32_t n) const {
+    std::size_t host_at = 0, host_size = 0;        // in bytes_: the normalised host name
+    std::size_t channel_at = 0, channel_size = 0;  // the channel name as written
+    std::size_t content_at = 0, content_size = 0;  // RecordSpill::encode_content, used events only
+    std::string_view text(const std::string& bytes, std::size_t at, std::size_t n) const {
       return std::string_view(bytes).substr(at, n);
     }
   };
-  std::uint32_t put(std::string_view s);
+  std::size_t put(std::string_view s);
   std::vector<Record> records_;
   std::string bytes_;
 };
