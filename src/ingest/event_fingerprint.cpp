@@ -15,7 +15,9 @@ namespace {
 // scripts (UTF-8 sequences) pass unchanged, as std::tolower in the "C" locale leaves them.
 char fold(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c; }
 
-void append_number(std::string& out, std::uint64_t n) {
+// Decimal, as std::to_string writes it (a sign for negatives), without the temporary string.
+template <typename Integer>
+void append_number(std::string& out, Integer n) {
   char digits[24];
   const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
   out.append(digits, end);
@@ -39,7 +41,7 @@ void append_canonical(std::string_view value, std::string& out) {
     if (value.size() >= 19 && value[4] == '-') {
       if (auto t = parse_timestamp(value)) {
         out += '@';
-        out += std::to_string(*t / kSecond);  // signed: times before 1970 exist in damaged logs
+        append_number(out, *t / kSecond);  // signed: times before 1970 exist in damaged logs
         return;
       }
     }
@@ -73,10 +75,13 @@ Fingerprint Fingerprinter::of(const Event& event) {
   const auto value_of = [this](const Field& f) { return std::string_view(canonical_).substr(f.offset, f.size); };
   // Fields in (name, value) order: a SIEM export writes them in its own order (Winlogbeat's
   // event_data, NXLog's flat keys), not the event's.
-  std::sort(fields_.begin(), fields_.end(), [&](const Field& a, const Field& b) {
+  // Most events come with their fields already in order (or none out of it): checking is one pass,
+  // sorting is many comparisons and moves.
+  const auto before = [&](const Field& a, const Field& b) {
     if (a.name != b.name) return a.name < b.name;
     return value_of(a) < value_of(b);
-  });
+  };
+  if (!std::is_sorted(fields_.begin(), fields_.end(), before)) std::sort(fields_.begin(), fields_.end(), before);
 
   std::string& buf = buffer_;
   buf.clear();
@@ -85,8 +90,14 @@ Fingerprint Fingerprinter::of(const Event& event) {
     buf += ':';
     buf += s;
   };
-  put(std::to_string(event.event_id));
-  put(std::to_string(event.time / kSecond));
+  // Numbers as their decimal text, written straight into the buffer (same bytes as std::to_string).
+  const auto put_number = [&](auto n) {
+    char digits[24];
+    const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
+    put(std::string_view(digits, static_cast<std::size_t>(end - digits)));
+  };
+  put_number(event.event_id);
+  put_number(event.time / kSecond);
   const std::size_t provider_at = buf.size();
   put(event.provider);
   for (std::size_t i = provider_at; i < buf.size(); ++i) buf[i] = fold(buf[i]);
@@ -94,7 +105,7 @@ Fingerprint Fingerprinter::of(const Event& event) {
     put(f.name);
     put(value_of(f));
   }
-  const auto digest = sha256_bytes(buf);
+  const auto digest = sha256_.digest(buf);
   Fingerprint out{};
   std::copy_n(digest.begin(), out.size(), out.begin());
   return out;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "flexrecon/event.h"
+#include "util/sha256.h"
 
 namespace flexrecon {
 
@@ -29,6 +30,7 @@ class Fingerprinter {
   std::string buffer_;     // what is hashed
   std::string canonical_;  // every field's canonical value, back to back
   std::vector<Field> fields_;
+  Sha256Digester sha256_;
 };
 
 }  // namespace flexrecon

@@ -5,6 +5,7 @@
 #include <deque>
 #include <exception>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <filesystem>
@@ -319,10 +320,7 @@ class UnitMerger {
   // The id the unit's local source 0 will get: sources are appended when the unit completes.
   SourceId base() const { return static_cast<SourceId>(sources_.all().size()); }
 
-  void event(PreparedEvent&& e, SourceId base) {
-    e.event.source += base;
-    builder_.add(std::move(e));
-  }
+  void events(const PreparedBatch& batch, SourceId base) { builder_.add(batch, base); }
 
   void complete(UnitResult&& r, const InputUnit& unit) {
     for (auto& s : r.sources) sources_.add(std::move(s));
@@ -367,21 +365,20 @@ class ParallelUnits {
     for (std::size_t u = 0; u < units_.size(); ++u) {
       const SourceId base = merger.base();
       while (true) {
-        std::vector<PreparedEvent> batch;
-        bool finished = false;
+        std::unique_ptr<PreparedBatch> batch;
         {
           std::unique_lock<std::mutex> lock(mutex_);
           changed_.wait(lock, [&] { return !slots_[u].batches.empty() || slots_[u].done; });
-          if (!slots_[u].batches.empty()) {
-            batch = std::move(slots_[u].batches.front());
-            slots_[u].batches.pop_front();
-          } else {
-            finished = true;
-          }
+          if (slots_[u].batches.empty()) break;
+          batch = std::move(slots_[u].batches.front());
+          slots_[u].batches.pop_front();
         }
         changed_.notify_all();
-        if (finished) break;
-        for (auto& e : batch) merger.event(std::move(e), base);
+        merger.events(*batch, base);
+        // Back to the readers with its capacity: batches are allocated once, not per handoff.
+        batch->clear();
+        std::lock_guard<std::mutex> lock(mutex_);
+        spare_.push_back(std::move(batch));
       }
       if (slots_[u].failure) std::rethrow_exception(slots_[u].failure);
       merger.complete(std::move(slots_[u].result), units_[u]);
@@ -389,11 +386,10 @@ class ParallelUnits {
   }
 
  private:
-  static constexpr std::size_t kBatch = 4096;
   static constexpr std::size_t kMaxQueuedBatches = 16;
 
   struct Slot {
-    std::deque<std::vector<PreparedEvent>> batches;
+    std::deque<std::unique_ptr<PreparedBatch>> batches;
     UnitResult result;
     std::exception_ptr failure;
     bool done = false;
@@ -409,26 +405,30 @@ class ParallelUnits {
         u = next_++;
       }
       Slot& slot = slots_[u];
-      std::vector<PreparedEvent> batch;
+      std::unique_ptr<PreparedBatch> batch = std::make_unique<PreparedBatch>();
       auto push = [&] {
         std::unique_lock<std::mutex> lock(mutex_);
         changed_.wait(lock, [&] { return stopping_ || slot.batches.size() < kMaxQueuedBatches; });
         if (stopping_) throw Error::internal("event reading stopped");
         slot.batches.push_back(std::move(batch));
-        batch.clear();
+        if (!spare_.empty()) {
+          batch = std::move(spare_.back());
+          spare_.pop_back();
+        }
         lock.unlock();
         changed_.notify_all();
+        if (!batch) batch = std::make_unique<PreparedBatch>();
       };
-      // The fingerprint is taken here, on the reader's thread: it is most of the cost per event
-      // after parsing, and the merge runs on one thread.
+      // The fingerprint and the spill encoding are done here, on the reader's thread: they are most
+      // of the cost per event after parsing, and the merge runs on one thread.
       std::function<void(Event&&)> deliver = [&](Event&& e) {
-        batch.push_back(prepare_event(std::move(e), fingerprinter));
-        if (batch.size() >= kBatch) push();
+        batch->add(std::move(e), fingerprinter);
+        if (batch->full()) push();
       };
       UnitResult result;
       try {
         UnitReader(options_, result, deliver).read(units_[u]);
-        if (!batch.empty()) push();
+        if (!batch->empty()) push();
       } catch (...) {
         std::lock_guard<std::mutex> lock(mutex_);
         slot.failure = std::current_exception();
@@ -445,6 +445,7 @@ class ParallelUnits {
   const std::vector<InputUnit>& units_;
   const EventReadOptions& options_;
   std::vector<Slot> slots_;
+  std::vector<std::unique_ptr<PreparedBatch>> spare_;  // merged batches, emptied, for the readers to refill
   std::vector<std::thread> workers_;
   std::mutex mutex_;
   std::condition_variable changed_;
@@ -467,13 +468,26 @@ void read_event_inputs(const std::vector<std::string>& paths, const EventReadOpt
   UnitMerger merger(options, sources, events.builder(), rejects);
   if (options.jobs <= 1 || walk.units.size() <= 1) {
     Fingerprinter fingerprinter;
+    PreparedBatch batch;
     for (const auto& unit : walk.units) {
       const SourceId base = merger.base();
       UnitResult result;
+      // Batched as under --jobs, so both paths store the same records the same way.
       const std::function<void(Event&&)> deliver = [&](Event&& e) {
-        merger.event(prepare_event(std::move(e), fingerprinter), base);
+        batch.add(std::move(e), fingerprinter);
+        if (batch.full()) {
+          merger.events(batch, base);
+          batch.clear();
+        }
       };
-      UnitReader(options, result, deliver).read(unit);
+      try {
+        UnitReader(options, result, deliver).read(unit);
+      } catch (...) {
+        batch.clear();
+        throw;
+      }
+      merger.events(batch, base);
+      batch.clear();
       merger.complete(std::move(result), unit);
     }
   } else {

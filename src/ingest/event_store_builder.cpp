@@ -11,22 +11,38 @@
 
 namespace flexrecon {
 
-PreparedEvent prepare_event(Event&& event, Fingerprinter& fingerprinter) {
-  PreparedEvent p;
+std::size_t PreparedBatch::put(std::string_view s) {
+  const std::size_t at = bytes_.size();
+  bytes_.append(s);
+  return at;
+}
+
+void PreparedBatch::add(Event&& event, Fingerprinter& fingerprinter) {
+  Record r;
+  SpilledRecord& h = r.head;
   // Events without a record id are never compared with another copy: no fingerprint needed.
-  if (event.record_id != 0) p.fingerprint = fingerprinter.of(event);
-  p.used = is_relevant_event(event);
-  if (p.used) {
+  if (event.record_id != 0) h.fingerprint = fingerprinter.of(event);
+  h.channel_kind = event.channel;
+  h.ref_by_line = event.ref_by_line;
+  h.event_id = event.event_id;
+  h.source = event.source;
+  h.record_id = event.record_id;
+  h.line = event.line;
+  h.time = event.time;
+  r.host_at = put(event.host);
+  r.host_size = event.host.size();
+  r.channel_at = put(event.channel_name);
+  r.channel_size = event.channel_name.size();
+  // Only the header travels on for the others: host and channel (for the counts and the dedup key),
+  // the record id, time and source (for coverage and references).
+  if (is_relevant_event(event)) {
+    h.event = 0;  // any value but kNoEvent: the spill stores the content
     keep_read_fields(event);
-  } else {
-    // Only the header travels on: host and channel (for the counts and the dedup key), the record id,
-    // time and source (for coverage and references).
-    std::vector<EventField>().swap(event.fields);
-    std::string().swap(event.provider);
-    std::string().swap(event.computer);
+    r.content_at = bytes_.size();
+    RecordSpill::encode_content(event, bytes_);
+    r.content_size = bytes_.size() - r.content_at;
   }
-  p.event = std::move(event);
-  return p;
+  records_.push_back(r);
 }
 
 EventStoreBuilder::EventStoreBuilder(const std::string& spill_parent)
@@ -36,19 +52,23 @@ EventStoreBuilder::EventStoreBuilder(EventStore& store) : EventStoreBuilder(std:
 
 EventStoreBuilder::~EventStoreBuilder() = default;
 
-std::uint32_t EventStoreBuilder::host_id(const std::string& host) {
+std::uint32_t EventStoreBuilder::host_id(std::string_view host) {
   // Events come in runs of one host (a file per host, an archive member per host): check the last first.
   if (!host_names_.empty() && host_names_[last_host_] == host) return last_host_;
-  const auto [it, inserted] = host_ids_.try_emplace(host, static_cast<std::uint32_t>(host_names_.size()));
-  if (inserted) host_names_.push_back(host);
+  auto it = host_ids_.find(host);
+  if (it == host_ids_.end()) {
+    it = host_ids_.emplace(std::string(host), static_cast<std::uint32_t>(host_names_.size())).first;
+    host_names_.emplace_back(host);
+  }
   return last_host_ = it->second;
 }
 
-std::uint32_t EventStoreBuilder::channel_id(const std::string& channel) {
+std::uint32_t EventStoreBuilder::channel_id(std::string_view channel) {
   if (!channel_names_.empty() && channel_names_[last_channel_] == channel) return last_channel_;
-  const auto [it, inserted] = channel_ids_.try_emplace(channel, static_cast<std::uint32_t>(channel_names_.size()));
-  if (inserted) {
-    channel_names_.push_back(channel);
+  auto it = channel_ids_.find(channel);
+  if (it == channel_ids_.end()) {
+    it = channel_ids_.emplace(std::string(channel), static_cast<std::uint32_t>(channel_names_.size())).first;
+    channel_names_.emplace_back(channel);
     // Channels compare case-insensitively: `Security` and `SECURITY` hold the same records.
     const auto key = channel_key_ids_.try_emplace(to_lower(channel), static_cast<std::uint32_t>(channel_key_ids_.size()));
     channel_keys_.push_back(key.first->second);
@@ -64,12 +84,17 @@ std::uint64_t& EventStoreBuilder::count_of(std::uint32_t channel, int event_id) 
   return *it->second;
 }
 
-void EventStoreBuilder::add(PreparedEvent&& p) {
-  const Event& e = p.event;
-  const std::uint32_t channel = channel_id(e.channel_name);
-  ++counts_.read;
-  ++count_of(channel, e.event_id);
-  spill_->add(seq_++, host_id(e.host), channel, p.fingerprint, e, p.used);
+void EventStoreBuilder::add(const PreparedBatch& batch, SourceId source_base) {
+  const std::string& bytes = batch.bytes_;
+  for (const PreparedBatch::Record& r : batch.records_) {
+    SpilledRecord head = r.head;
+    head.source += source_base;
+    const std::uint32_t channel = channel_id(r.text(bytes, r.channel_at, r.channel_size));
+    ++counts_.read;
+    ++count_of(channel, head.event_id);
+    spill_->add(seq_++, host_id(r.text(bytes, r.host_at, r.host_size)), channel, head,
+                r.text(bytes, r.content_at, r.content_size));
+  }
 }
 
 // What assembling one bucket found besides the hosts' lists.

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -19,17 +20,40 @@
 
 namespace flexrecon {
 
-// An event ready for the store: its fingerprint taken over the whole content, then reduced to what
-// is read downstream (keep_read_fields when used; the header alone otherwise).
-struct PreparedEvent {
-  Event event;
-  Fingerprint fingerprint{};
-  bool used = false;  // of the kinds SPEC 1.2 uses (is_relevant_event)
+// Events ready for the store, prepared on the thread that parsed them (so fingerprints and encoding
+// run in parallel under --jobs): each reduced to its spill record (header and fingerprint taken over
+// the whole content) and, when it is of the kinds SPEC 1.2 uses (is_relevant_event), its read fields
+// (keep_read_fields) already encoded for the spill. No Event crosses to the merging thread: only
+// these records and one byte buffer, reused from batch to batch.
+class PreparedBatch {
+ public:
+  void add(Event&& event, Fingerprinter& fingerprinter);
+  std::size_t size() const { return records_.size(); }
+  // Time to hand the batch on: enough records to make the handoff cheap per event, or enough bytes
+  // (a few large used events) that holding more would cost memory for nothing.
+  bool full() const { return records_.size() >= 4096 || bytes_.size() >= (8u << 20); }
+  bool empty() const { return records_.empty(); }
+  // Keeps the capacity: a reader's batches cost no allocation once warm.
+  void clear() {
+    records_.clear();
+    bytes_.clear();
+  }
+
+ private:
+  friend class EventStoreBuilder;
+  struct Record {
+    SpilledRecord head;  // seq, host and channel are given when merged
+    std::size_t host_at = 0, host_size = 0;        // in bytes_: the normalised host name
+    std::size_t channel_at = 0, channel_size = 0;  // the channel name as written
+    std::size_t content_at = 0, content_size = 0;  // RecordSpill::encode_content, used events only
+    std::string_view text(const std::string& bytes, std::size_t at, std::size_t n) const {
+      return std::string_view(bytes).substr(at, n);
+    }
+  };
+  std::size_t put(std::string_view s);
+  std::vector<Record> records_;
+  std::string bytes_;
 };
-
-// Runs on the thread that parsed the event, so fingerprints are taken in parallel under --jobs.
-PreparedEvent prepare_event(Event&& event, Fingerprinter& fingerprinter);
-
 class EventStoreBuilder {
  public:
   // Spills under `spill_parent` (TMPDIR, or /tmp, when empty).
@@ -41,8 +65,13 @@ class EventStoreBuilder {
   // Counts the event and spills it. Events without an EventRecordID (0) cannot be told apart from
   // copies, so they are never treated as duplicates, and they leave no SecurityMark (coverage
   // reasons from record ids).
-  void add(PreparedEvent&& event);
-  void add(Event&& event) { add(prepare_event(std::move(event), fingerprinter_)); }
+  // A batch's records in order; their source ids are local to their unit and get `source_base` added.
+  void add(const PreparedBatch& batch, SourceId source_base);
+  void add(Event&& event) {
+    single_.clear();
+    single_.add(std::move(event), fingerprinter_);
+    add(single_, 0);
+  }
   EventCounts& counts() { return counts_; }
   const EventCounts& counts() const { return counts_; }
 
@@ -62,23 +91,29 @@ class EventStoreBuilder {
   const RecordSpill& spill() const { return *spill_; }
 
  private:
+  // Looks names up by string_view without building a std::string first.
+  struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
   struct BucketResult;
   void assemble_bucket(std::uint32_t bucket, BucketResult& out, const std::function<void(HostEvents&&)>& visit) const;
-  std::uint32_t host_id(const std::string& host);
-  std::uint32_t channel_id(const std::string& channel);
+  std::uint32_t host_id(std::string_view host);
+  std::uint32_t channel_id(std::string_view channel);
   std::uint64_t& count_of(std::uint32_t channel, int event_id);
 
   EventStore* target_ = nullptr;
   std::unique_ptr<RecordSpill> spill_;
   Fingerprinter fingerprinter_;
+  PreparedBatch single_;  // for add(Event&&)
   EventCounts counts_;
   std::vector<DuplicateConflict> conflicts_;
   std::uint64_t seq_ = 0;
   // Names travel through the spill as indexes. Lookup only, never iterated into output: unordered is
   // safe for determinism here (indexes are given in first-seen order).
-  std::unordered_map<std::string, std::uint32_t> host_ids_;
+  std::unordered_map<std::string, std::uint32_t, NameHash, std::equal_to<>> host_ids_;
   std::vector<std::string> host_names_;
-  std::unordered_map<std::string, std::uint32_t> channel_ids_;  // as written
+  std::unordered_map<std::string, std::uint32_t, NameHash, std::equal_to<>> channel_ids_;  // as written
   std::vector<std::string> channel_names_;
   std::vector<std::uint32_t> channel_keys_;                     // channel id -> id of its lower-cased name
   std::unordered_map<std::string, std::uint32_t> channel_key_ids_;

@@ -105,29 +105,32 @@ RecordSpill::~RecordSpill() {
   std::filesystem::remove_all(folder_, ec);
 }
 
-void RecordSpill::add(std::uint64_t seq, std::uint32_t host, std::uint32_t channel, const Fingerprint& fingerprint,
-                      const Event& event, bool used) {
+void RecordSpill::encode_content(const Event& event, std::string& out) {
+  put_text(out, event.provider);
+  put_text(out, event.computer);
+  put_varint(out, event.fields.size());
+  for (const EventField& f : event.fields) {
+    put_text(out, f.name);
+    put_text(out, f.value);
+  }
+}
+
+void RecordSpill::add(std::uint64_t seq, std::uint32_t host, std::uint32_t channel, const SpilledRecord& head,
+                      std::string_view content) {
+  const bool used = head.event != SpilledRecord::kNoEvent;
   const std::uint32_t b = bucket_of(host);
   std::string& out = buckets_[b].buffer;
-  out.push_back(static_cast<char>((used ? 1 : 0) | (event.ref_by_line ? 2 : 0) | static_cast<int>(event.channel) << 2));
+  out.push_back(static_cast<char>((used ? 1 : 0) | (head.ref_by_line ? 2 : 0) | static_cast<int>(head.channel_kind) << 2));
   put_varint(out, seq);
   put_varint(out, host);
   put_varint(out, channel);
-  put_signed(out, event.event_id);
-  put_varint(out, event.source);
-  put_varint(out, event.record_id);
-  put_varint(out, event.line);
-  put_signed(out, event.time);
-  out.append(reinterpret_cast<const char*>(fingerprint.data()), fingerprint.size());
-  if (used) {
-    put_text(out, event.provider);
-    put_text(out, event.computer);
-    put_varint(out, event.fields.size());
-    for (const EventField& f : event.fields) {
-      put_text(out, f.name);
-      put_text(out, f.value);
-    }
-  }
+  put_signed(out, head.event_id);
+  put_varint(out, head.source);
+  put_varint(out, head.record_id);
+  put_varint(out, head.line);
+  put_signed(out, head.time);
+  out.append(reinterpret_cast<const char*>(head.fingerprint.data()), head.fingerprint.size());
+  if (used) out.append(content);
   if (out.size() >= kFlushBytes) flush(b);
 }
 

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "flexrecon/event.h"
@@ -46,10 +47,14 @@ class RecordSpill {
 
   static std::uint32_t bucket_of(std::uint32_t host) { return host % kBuckets; }
 
-  // `event` is kept whole when `used` (its fields already reduced), else only its header. The
-  // strings that identify host and channel travel as indexes; the caller keeps their names.
-  void add(std::uint64_t seq, std::uint32_t host, std::uint32_t channel, const Fingerprint& fingerprint,
-           const Event& event, bool used);
+  // The content a used event keeps in the spill (provider, computer, fields), encoded as add()
+  // stores it. Run on the reader's thread, so the merging thread only copies bytes.
+  static void encode_content(const Event& event, std::string& out);
+  // One record: `head` says everything but seq, host and channel (the strings that identify host
+  // and channel travel as indexes; the caller keeps their names). `content` is encode_content's
+  // bytes for a used event (head.event != kNoEvent), empty otherwise.
+  void add(std::uint64_t seq, std::uint32_t host, std::uint32_t channel, const SpilledRecord& head,
+           std::string_view content);
   // Flushes and closes the files; call once, before reading.
   void finish_writing();
   // Every record of one bucket, in input order; used events are appended to `events` with only

@@ -85,6 +85,9 @@ void read_xml_events(ByteSource& utf8, const std::string& source_name, SourceId 
   RawEvent raw;
   std::string why;
   bool yielded = false;  // an event, or a reject naming why there is none
+  // One Event for the whole file: parse() sets every member it reads, so its field list keeps its
+  // capacity from event to event instead of an allocation each.
+  Event event;
   while (splitter.next(raw)) {
     yielded = true;
     // Spelled out only for a reject, not for each of the millions of accepted events.
@@ -93,13 +96,13 @@ void read_xml_events(ByteSource& utf8, const std::string& source_name, SourceId 
       rejects.push_back({source_name, location(), raw.broken});
       continue;
     }
-    Event event;
     if (!parser.parse(raw.text, event, why, raw.markup_starts)) {
       rejects.push_back({source_name, location(), why});
       continue;
     }
     event.source = source;
     event.line = raw.line;
+    event.ref_by_line = false;  // parse() does not set it; a consumer may have moved from the event
     deliver(std::move(event));
   }
   // The head looked like event XML, yet not one event start followed (an <Events> root holding only

@@ -239,3 +239,35 @@ TEST_CASE("a spill folder that cannot be made stops the run with a message namin
     CHECK(std::string(e.what()).find("TMPDIR") != std::string::npos);
   }
 }
+
+TEST_CASE("a reader's batch is handed on by bytes as well as by count, and its records arrive whole") {
+  // A few events with large read fields must not make a reader hold thousands of them: the batch
+  // says it is full once its bytes pass the bound, long before its record count does.
+  Fingerprinter fingerprinter;
+  PreparedBatch batch;
+  const std::string long_name(1 << 20, 'u');
+  std::size_t added = 0;
+  while (!batch.full() && added < 4096) {
+    Event e = make("ws-1", Channel::Security, 4624, added + 1, 1000 + static_cast<Instant>(added));
+    e.fields = {{"TargetUserName", long_name}, {"LogonType", "2"}};
+    batch.add(std::move(e), fingerprinter);
+    ++added;
+  }
+  CHECK(batch.full());
+  CHECK(added <= 9);
+
+  EventStore store;
+  EventStoreBuilder builder(store);
+  builder.add(batch, 0);
+  builder.finish();
+  CHECK(store.counts.read == added);
+  REQUIRE(store.hosts.count("ws-1") == 1);
+  const HostEvents& host = store.hosts.at("ws-1");
+  REQUIRE(host.events.size() == added);
+  CHECK(host.events.front().field("TargetUserName") == long_name);
+  CHECK(host.events.back().field("LogonType") == "2");
+
+  batch.clear();
+  CHECK(batch.empty());
+  CHECK_FALSE(batch.full());
+}

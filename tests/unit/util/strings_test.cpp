@@ -31,6 +31,18 @@ TEST_CASE("sha256 of known text") {
   CHECK(sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
+TEST_CASE("a reused SHA-256 digester gives each buffer its own digest, the same as the one-shot call") {
+  Sha256Digester digester;
+  const std::string long_text(1000, 'x');  // more than one 64-byte block
+  for (int round = 0; round < 2; ++round) {
+    for (const std::string_view text : {std::string_view("abc"), std::string_view(""), std::string_view(long_text)})
+      CHECK(digester.digest(text) == sha256_bytes(text));
+  }
+  const auto abc = digester.digest("abc");
+  CHECK(abc[0] == 0xba);
+  CHECK(abc[31] == 0xad);
+}
+
 TEST_CASE("text that is not UTF-8 is made UTF-8: Windows-1252 CSV cells and broken bytes") {
   CHECK(is_valid_utf8("M\xC3\xBCller"));
   CHECK_FALSE(is_valid_utf8("M\xFCller"));
