@@ -282,18 +282,28 @@ TEST_CASE("an event's read fields are columns named as in the event, with the va
   CHECK(rows_of(path, "SELECT value FROM meta WHERE key = 'schema_version'").at(0).at("value") == "2");
 }
 
-TEST_CASE("a store of many thousands of cited events is written in one pass", "[pack][store]") {
+namespace {
+
+// The sample result with `n` more events cited by one session of ws-0042 (record ids from 1,000,000).
+ReconcileResult sample_with_cited_events(std::uint64_t n) {
   ReconcileResult r = sample_result();
   HostEvents& he = r.events.hosts["ws-0042"];
   Session& terminal_server = r.timelines.hosts["ws-0042"].sessions[0];
   const Event model = he.events[0];
-  for (std::uint64_t i = 0; i < 50000; ++i) {
+  for (std::uint64_t i = 0; i < n; ++i) {
     Event e = model;
     e.record_id = 1'000'000 + i;
     e.time += static_cast<Instant>(i) * kSecond;
     terminal_server.evidence.push_back(e.ref());
     he.events.push_back(std::move(e));
   }
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("a store of many thousands of cited events is written in one pass", "[pack][store]") {
+  ReconcileResult r = sample_with_cited_events(50000);
   ScratchDir dir;
   const std::string path = (dir.path() / "evidence.sqlite").string();
   write_evidence_store(r, path);
@@ -306,17 +316,7 @@ TEST_CASE("a store of many thousands of cited events is written in one pass", "[
 TEST_CASE("writing a store of many thousands of cited events keeps sqlite's memory under a fixed bound", "[pack][store]") {
   // The page cache and the index sorter are capped (write_evidence_store): the store's own memory
   // must not grow with the case, whose events and findings already fill the run's peak.
-  ReconcileResult r = sample_result();
-  HostEvents& he = r.events.hosts["ws-0042"];
-  Session& terminal_server = r.timelines.hosts["ws-0042"].sessions[0];
-  const Event model = he.events[0];
-  for (std::uint64_t i = 0; i < 60000; ++i) {
-    Event e = model;
-    e.record_id = 1'000'000 + i;
-    e.time += static_cast<Instant>(i) * kSecond;
-    terminal_server.evidence.push_back(e.ref());
-    he.events.push_back(std::move(e));
-  }
+  ReconcileResult r = sample_with_cited_events(60000);
   ScratchDir dir;
   const std::string path = (dir.path() / "evidence.sqlite").string();
   sqlite3_memory_highwater(1);  // measure this write alone
