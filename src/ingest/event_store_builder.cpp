@@ -20,15 +20,9 @@ std::size_t PreparedBatch::put(std::string_view s) {
 void PreparedBatch::add(Event&& event, Fingerprinter& fingerprinter) {
   Record r;
   SpilledRecord& h = r.head;
+  h = SpilledRecord::header_of(event);
   // Events without a record id are never compared with another copy: no fingerprint needed.
   if (event.record_id != 0) h.fingerprint = fingerprinter.of(event);
-  h.channel_kind = event.channel;
-  h.ref_by_line = event.ref_by_line;
-  h.event_id = event.event_id;
-  h.source = event.source;
-  h.record_id = event.record_id;
-  h.line = event.line;
-  h.time = event.time;
   r.host_at = put(event.host);
   r.host_size = event.host.size();
   r.channel_at = put(event.channel_name);

@@ -62,10 +62,10 @@ class EventStoreBuilder {
   explicit EventStoreBuilder(EventStore& store);
   ~EventStoreBuilder();
 
-  // Counts the event and spills it. Events without an EventRecordID (0) cannot be told apart from
+  // Counts a batch's records and spills them, in order; their source ids are local to their unit
+  // and get `source_base` added. Events without an EventRecordID (0) cannot be told apart from
   // copies, so they are never treated as duplicates, and they leave no SecurityMark (coverage
   // reasons from record ids).
-  // A batch's records in order; their source ids are local to their unit and get `source_base` added.
   void add(const PreparedBatch& batch, SourceId source_base);
   void add(Event&& event) {
     single_.clear();

@@ -98,6 +98,30 @@ RecordSpill::RecordSpill(const std::string& parent) : buckets_(kBuckets) {
   folder_ = templ;
 }
 
+SpilledRecord SpilledRecord::header_of(const Event& e) {
+  SpilledRecord r;
+  r.channel_kind = e.channel;
+  r.ref_by_line = e.ref_by_line;
+  r.event_id = e.event_id;
+  r.source = e.source;
+  r.record_id = e.record_id;
+  r.line = e.line;
+  r.time = e.time;
+  return r;
+}
+
+Event SpilledRecord::header_event() const {
+  Event e;
+  e.channel = channel_kind;
+  e.ref_by_line = ref_by_line;
+  e.event_id = event_id;
+  e.source = source;
+  e.record_id = record_id;
+  e.line = line;
+  e.time = time;
+  return e;
+}
+
 RecordSpill::~RecordSpill() {
   for (Bucket& b : buckets_)
     if (b.fd >= 0) ::close(b.fd);
@@ -202,14 +226,7 @@ void RecordSpill::read_bucket(std::uint32_t bucket, std::vector<SpilledRecord>& 
     r.time = in.signed_varint();
     in.bytes(r.fingerprint.data(), r.fingerprint.size());
     if (flags & 1) {
-      Event e;
-      e.source = r.source;
-      e.line = r.line;
-      e.ref_by_line = r.ref_by_line;
-      e.channel = r.channel_kind;
-      e.event_id = r.event_id;
-      e.record_id = r.record_id;
-      e.time = r.time;
+      Event e = r.header_event();
       e.provider = in.text();
       e.computer = in.text();
       const std::uint64_t n = in.varint();
@@ -225,12 +242,6 @@ void RecordSpill::read_bucket(std::uint32_t bucket, std::vector<SpilledRecord>& 
     }
     records.push_back(r);
   }
-}
-
-std::uint64_t RecordSpill::largest_bucket_bytes() const {
-  std::uint64_t most = 0;
-  for (const Bucket& b : buckets_) most = std::max(most, b.size);
-  return most;
 }
 
 std::size_t RecordSpill::memory_bytes() const {

@@ -33,6 +33,10 @@ struct SpilledRecord {
   std::uint32_t event = kNoEvent;
 
   EvidenceRef ref() const { return ref_by_line ? EvidenceRef{source, line, true} : EvidenceRef{source, record_id, false}; }
+
+  // The header both ways: what a record keeps of an event, and an Event holding only that header.
+  static SpilledRecord header_of(const Event& e);
+  Event header_event() const;
 };
 
 class RecordSpill {
@@ -62,10 +66,8 @@ class RecordSpill {
   void read_bucket(std::uint32_t bucket, std::vector<SpilledRecord>& records, std::vector<Event>& events) const;
 
   std::uint64_t bytes_written() const { return bytes_written_; }
-  std::uint64_t largest_bucket_bytes() const;
   // What the spill holds in memory: its write buffers, whatever the number of events.
   std::size_t memory_bytes() const;
-  const std::string& folder() const { return folder_; }
 
  private:
   struct Bucket {
