@@ -219,7 +219,7 @@ TEST_CASE("copies of one record in two stores count once, and a differing copy i
   }
 }
 
-TEST_CASE("a second ingest of the same files skips each one and adds nothing; a file added later is read") {
+TEST_CASE("a second ingest of the same files skips each one and adds nothing, and a file added later is read") {
   const Case c = sample_case();
   TempDir dir;
   const std::string store = dir.file("case.store");
