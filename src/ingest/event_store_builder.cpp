@@ -53,6 +53,7 @@ std::uint32_t EventStoreBuilder::host_id(std::string_view host) {
   if (it == host_ids_.end()) {
     it = host_ids_.emplace(std::string(host), static_cast<std::uint32_t>(host_names_.size())).first;
     host_names_.emplace_back(host);
+    host_buckets_.push_back(RecordSpill::bucket_of(host));
   }
   return last_host_ = it->second;
 }
@@ -79,16 +80,37 @@ std::uint64_t& EventStoreBuilder::count_of(std::uint32_t channel, int event_id) 
 }
 
 void EventStoreBuilder::add(const PreparedBatch& batch, SourceId source_base) {
-  const std::string& bytes = batch.bytes_;
-  for (const PreparedBatch::Record& r : batch.records_) {
+  const std::string& bytes = batch.bytes();
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    const PreparedBatch::Record& r = batch.record(i);
     SpilledRecord head = r.head;
     head.source += source_base;
     const std::uint32_t channel = channel_id(r.text(bytes, r.channel_at, r.channel_size));
     ++counts_.read;
     ++count_of(channel, head.event_id);
-    spill_->add(seq_++, host_id(r.text(bytes, r.host_at, r.host_size)), channel, head,
-                r.text(bytes, r.content_at, r.content_size));
+    const std::uint32_t host = host_id(r.text(bytes, r.host_at, r.host_size));
+    spill_->add(seq_++, host, host_buckets_[host], channel, head, r.text(bytes, r.content_at, r.content_size));
   }
+}
+
+void EventStoreBuilder::add_stored(const StoredUnits& store, const StoredUnit& unit, SourceId source_base) {
+  auto in_run = std::find_if(stores_.begin(), stores_.end(), [&](const StoreInRun& s) { return s.store == &store; });
+  if (in_run == stores_.end()) {
+    StoreInRun s;
+    s.store = &store;
+    for (const std::string& host : store.host_names()) s.hosts.push_back(host_id(host));
+    for (const std::string& channel : store.channel_names()) s.channels.push_back(channel_id(channel));
+    stores_.push_back(std::move(s));
+    in_run = stores_.end() - 1;
+  }
+  RecordSpill::Renumbering place;
+  place.seq_base = seq_;
+  place.source_base = source_base;
+  in_run->units[unit.id] = place;
+  // The seq numbers the unit's records had when read: they keep their place among the run's.
+  seq_ += unit.records;
+  counts_.read += unit.records;
+  for (const auto& [kind, n] : unit.by_channel_and_id) counts_.by_channel_and_id[kind] += n;
 }
 
 // What assembling one bucket found besides the hosts' lists.
@@ -100,9 +122,46 @@ struct EventStoreBuilder::BucketResult {
 
 void EventStoreBuilder::assemble_bucket(std::uint32_t bucket, BucketResult& out,
                                         const std::function<void(HostEvents&&)>& visit) const {
-  std::vector<SpilledRecord> records;
-  std::vector<Event> events;
-  spill_->read_bucket(bucket, records, events);
+  // The bucket's bytes from the run's spill and from every store: compact, held while its hosts are
+  // decoded.
+  const std::string own = spill_->bucket_bytes(bucket);
+  struct Stored {
+    const StoreInRun* in_run;
+    RecordSpill::Renumbering place;
+    std::string what;
+    std::string bytes;
+  };
+  std::vector<Stored> stored;
+  for (const StoreInRun& in_run : stores_) {
+    for (auto& [unit, bytes] : in_run.store->blobs(bucket)) {
+      const auto place = in_run.units.find(unit);
+      if (place == in_run.units.end()) continue;  // added to the store after the run listed its units
+      stored.push_back({&in_run, place->second, "the case store " + in_run.store->path() + " (unit " + std::to_string(unit) + ")",
+                        std::move(bytes)});
+    }
+  }
+  std::vector<std::uint32_t> hosts;
+  for (std::uint32_t h = 0; h < host_buckets_.size(); ++h)
+    if (host_buckets_[h] == bucket) hosts.push_back(h);
+  // A bucket shared by several hosts (the bucket is a hash of the name) is decoded once per host, so
+  // memory holds one host's records and events, as when each host has a bucket of its own.
+  for (const std::uint32_t host : hosts) {
+    const std::uint32_t only = hosts.size() == 1 ? RecordSpill::kAllHosts : host;
+    std::vector<SpilledRecord> records;
+    std::vector<Event> events;
+    RecordSpill::decode_records(own, spill_->bucket_name(bucket), ErrorKind::Internal, nullptr, only, records, events);
+    for (const Stored& s : stored) {
+      RecordSpill::Renumbering renumber = s.place;
+      renumber.hosts = &s.in_run->hosts;
+      renumber.channels = &s.in_run->channels;
+      RecordSpill::decode_records(s.bytes, s.what, ErrorKind::InputUnusable, &renumber, only, records, events);
+    }
+    assemble_records(records, events, out, visit);
+  }
+}
+
+void EventStoreBuilder::assemble_records(std::vector<SpilledRecord>& records, std::vector<Event>& events, BucketResult& out,
+                                         const std::function<void(HostEvents&&)>& visit) const {
   // Grouped by host, then copies of one (channel, record id) together, first in input order first.
   std::sort(records.begin(), records.end(), [this](const SpilledRecord& a, const SpilledRecord& b) {
     return std::make_tuple(a.host, channel_keys_[a.channel], a.record_id, a.seq) <

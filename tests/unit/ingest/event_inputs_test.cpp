@@ -8,6 +8,7 @@
 #include <atomic>
 #include <filesystem>
 
+#include "ingest/input_units.h"
 #include "ingest_test_support.h"
 #include "util/sha256.h"
 
@@ -153,23 +154,41 @@ TEST_CASE("missing, empty and unrecognised files are rejected as files and the r
   const auto junk = dir.write("notes.txt", "just some notes, not events\n");
   const auto good = dir.write("good.xml", two_events(1));
   const auto r = read_inputs({dir.file("missing.xml"), empty, junk, good});
+  // Read in canonical path order (empty, good, missing, notes), whatever the command line's order.
   REQUIRE(r.rejects.size() == 3);
-  CHECK(r.rejects[0].source == dir.file("missing.xml"));
+  CHECK(r.rejects[0].source == empty);
   CHECK(r.rejects[0].location == "file");
-  CHECK(r.rejects[0].reason == "no such file or directory");
-  CHECK(r.rejects[1].reason == "empty file");
+  CHECK(r.rejects[0].reason == "empty file");
+  CHECK(r.rejects[1].source == dir.file("missing.xml"));
+  CHECK(r.rejects[1].reason == "no such file or directory");
   CHECK(r.rejects[2].reason == "not a recognised event format");
   CHECK(r.store.counts.files_rejected == 3);
   CHECK(r.store.counts.files == 1);
   CHECK(r.store.counts.read == 2);
   // Every file given stays in the chain of custody: hashed when readable, with the reason.
-  CHECK(source_names(r) == std::vector<std::string>{dir.file("missing.xml"), empty, junk, good});
-  CHECK(r.sources.at(0).sha256.empty());
-  CHECK(r.sources.at(0).error == "no such file or directory");
-  CHECK(r.sources.at(1).sha256 == sha256_hex(""));
-  CHECK(r.sources.at(2).sha256 == sha256_hex("just some notes, not events\n"));
-  CHECK(r.sources.at(2).error == "not a recognised event format");
-  CHECK(r.sources.at(3).error.empty());
+  CHECK(source_names(r) == std::vector<std::string>{empty, good, dir.file("missing.xml"), junk});
+  CHECK(r.sources.at(0).sha256 == sha256_hex(""));
+  CHECK(r.sources.at(1).error.empty());
+  CHECK(r.sources.at(2).sha256.empty());
+  CHECK(r.sources.at(2).error == "no such file or directory");
+  CHECK(r.sources.at(3).sha256 == sha256_hex("just some notes, not events\n"));
+  CHECK(r.sources.at(3).error == "not a recognised event format");
+}
+
+TEST_CASE("inputs are read in path order component by component, whatever order the command line names them in") {
+  TempDir dir;
+  // A folder `a` sorts before the file `a.xml` (component `a` < `a.xml`), although the string
+  // "a/x.xml" sorts after "a.xml" ('/' > '.'): the order a walk of the parent folder yields.
+  const auto in_folder = dir.write("a/x.xml", two_events(1));
+  const auto beside = dir.write("a.xml", two_events(3));
+  const auto last = dir.write("b.xml", two_events(5));
+  const std::vector<std::string> expected = {in_folder, beside, last};
+  CHECK(source_names(read_inputs({last, beside, dir.file("a")})) == expected);
+  CHECK(source_names(read_inputs({dir.file("a"), last, beside})) == expected);
+  CHECK(source_names(read_inputs({dir.path().string()})) == expected);
+  CHECK(unit_path_less("a/x.xml", "a.xml"));
+  CHECK_FALSE(unit_path_less("a.xml", "a/x.xml"));
+  CHECK(unit_path_less("logs/ws-1/Security.xml", "logs/ws-1/System.xml"));
 }
 
 TEST_CASE("FIFOs and sockets in a walked directory are reported, never opened") {
@@ -231,7 +250,8 @@ TEST_CASE("tar, tar.gz and a bare .gz are read in place, detected by content not
   const auto gz = dir.write("security.xml.gz", make_archive(ArchiveKind::Gz, {{"x", two_events(7)}}));
   const auto r = read_inputs({tgz, tar, gz});
   for (const auto& rej : r.rejects) FAIL_CHECK(rej.source << ": " << rej.reason);
-  CHECK(source_names(r) == std::vector<std::string>{tgz, tgz + "!a.xml", tgz + "!b.xml", tar, tar + "!c.xml", gz,
+  // Canonical path order: export.dat, export.tgz, security.xml.gz; members in archive order.
+  CHECK(source_names(r) == std::vector<std::string>{tar, tar + "!c.xml", tgz, tgz + "!a.xml", tgz + "!b.xml", gz,
                                                     gz + "!security.xml"});
   CHECK(r.store.counts.read == 8);
 }
