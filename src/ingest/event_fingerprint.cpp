@@ -46,8 +46,34 @@ void append_canonical(std::string_view value, std::string& out) {
       }
     }
   }
-  for (char c : value)
-    if (c != '\r') out.push_back(fold(c));
+  // Copied whole, then folded in place: a byte loop the compiler can run many bytes at a time.
+  const std::size_t at = out.size();
+  out.append(value);
+  for (auto it = out.begin() + static_cast<std::ptrdiff_t>(at); it != out.end(); ++it) *it = fold(*it);
+  if (value.find('\r') != std::string_view::npos)
+    out.erase(std::remove(out.begin() + static_cast<std::ptrdiff_t>(at), out.end(), '\r'), out.end());
+}
+
+// A length as four little-endian bytes: fixed width, so it can be written after what it measures.
+void put_length(std::string& out, std::size_t at, std::size_t n) {
+  const auto v = static_cast<std::uint32_t>(n);
+  for (int i = 0; i < 4; ++i) out[at + static_cast<std::size_t>(i)] = static_cast<char>((v >> (8 * i)) & 0xff);
+}
+
+// Appends `s` as its length then its bytes: field boundaries cannot shift between two events.
+void put_counted(std::string& out, std::string_view s) {
+  const std::size_t at = out.size();
+  out.append(4, '\0');
+  put_length(out, at, s.size());
+  out.append(s);
+}
+
+// Appends `value` canonical (append_canonical), counted like put_counted.
+void put_counted_canonical(std::string& out, std::string_view value) {
+  const std::size_t at = out.size();
+  out.append(4, '\0');
+  append_canonical(value, out);
+  put_length(out, at, out.size() - at - 4);
 }
 
 }  // namespace
@@ -62,48 +88,57 @@ Fingerprint Fingerprinter::of(const Event& event) {
   // identical copy. So times count to the second (python-evtx loses microseconds through a float,
   // and a microsecond error can cross any finer boundary), values in their canonical form (above),
   // and empty fields not at all (one tool omits what another writes empty). Values `-` count as
-  // written: every tool writes them alike.
-  canonical_.clear();
+  // written: every tool writes them alike. Fields count in (name, canonical value) order: a SIEM
+  // export writes them in its own order (Winlogbeat's event_data, NXLog's flat keys), not the event's.
   fields_.clear();
   for (const auto& f : event.fields) {
     const std::string_view value = trim(f.value);
-    if (value.empty()) continue;
-    const auto offset = static_cast<std::uint32_t>(canonical_.size());
-    append_canonical(value, canonical_);
-    fields_.push_back({f.name, offset, static_cast<std::uint32_t>(canonical_.size() - offset)});
+    if (!value.empty()) fields_.push_back({f.name, value});
   }
-  const auto value_of = [this](const Field& f) { return std::string_view(canonical_).substr(f.offset, f.size); };
-  // Fields in (name, value) order: a SIEM export writes them in its own order (Winlogbeat's
-  // event_data, NXLog's flat keys), not the event's.
-  // Most events come with their fields already in order (or none out of it): checking is one pass,
-  // sorting is many comparisons and moves.
-  const auto before = [&](const Field& a, const Field& b) {
-    if (a.name != b.name) return a.name < b.name;
-    return value_of(a) < value_of(b);
-  };
-  if (!std::is_sorted(fields_.begin(), fields_.end(), before)) std::sort(fields_.begin(), fields_.end(), before);
-
   std::string& buf = buffer_;
   buf.clear();
-  const auto put = [&](std::string_view s) {
-    append_number(buf, s.size());
-    buf += ':';
-    buf += s;
-  };
-  // Numbers as their decimal text, written straight into the buffer (same bytes as std::to_string).
   const auto put_number = [&](auto n) {
     char digits[24];
     const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
-    put(std::string_view(digits, static_cast<std::size_t>(end - digits)));
+    put_counted(buf, std::string_view(digits, static_cast<std::size_t>(end - digits)));
   };
   put_number(event.event_id);
   put_number(event.time / kSecond);
-  const std::size_t provider_at = buf.size();
-  put(event.provider);
-  for (std::size_t i = provider_at; i < buf.size(); ++i) buf[i] = fold(buf[i]);
-  for (const Field& f : fields_) {
-    put(f.name);
-    put(value_of(f));
+  {  // the provider, lower-cased (tools differ in its case)
+    const std::size_t at = buf.size();
+    buf.append(4, '\0');
+    put_length(buf, at, event.provider.size());
+    for (char c : event.provider) buf.push_back(fold(c));
+  }
+  // Nearly every event has its names strictly in order (EventData as Windows writes it sorts, or
+  // the SIEM's keys do): then names alone decide the order and each value is made canonical
+  // straight into the buffer. Otherwise (a name out of order, or twice) the values are made
+  // canonical first and the fields sorted by (name, canonical value).
+  const auto names_in_order = std::adjacent_find(fields_.begin(), fields_.end(), [](const Field& a, const Field& b) {
+                                return !(a.name < b.name);
+                              }) == fields_.end();
+  if (names_in_order) {
+    for (const Field& f : fields_) {
+      put_counted(buf, f.name);
+      put_counted_canonical(buf, f.value);
+    }
+  } else {
+    canonical_.clear();
+    sorted_.clear();
+    for (const Field& f : fields_) {
+      const auto offset = static_cast<std::uint32_t>(canonical_.size());
+      append_canonical(f.value, canonical_);
+      sorted_.push_back({f.name, offset, static_cast<std::uint32_t>(canonical_.size() - offset)});
+    }
+    const auto value_of = [this](const CanonicalField& f) { return std::string_view(canonical_).substr(f.offset, f.size); };
+    std::sort(sorted_.begin(), sorted_.end(), [&](const CanonicalField& a, const CanonicalField& b) {
+      if (a.name != b.name) return a.name < b.name;
+      return value_of(a) < value_of(b);
+    });
+    for (const CanonicalField& f : sorted_) {
+      put_counted(buf, f.name);
+      put_counted(buf, value_of(f));
+    }
   }
   const auto digest = sha256_.digest(buf);
   Fingerprint out{};

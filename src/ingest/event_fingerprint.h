@@ -24,12 +24,18 @@ class Fingerprinter {
  private:
   struct Field {
     std::string_view name;
+    std::string_view value;  // trimmed, not yet canonical
+  };
+  struct CanonicalField {
+    std::string_view name;
     std::uint32_t offset;  // of the canonical value in canonical_
     std::uint32_t size;
   };
   std::string buffer_;     // what is hashed
-  std::string canonical_;  // every field's canonical value, back to back
   std::vector<Field> fields_;
+  // Only for fields whose names are not strictly in order: their canonical values, back to back.
+  std::string canonical_;
+  std::vector<CanonicalField> sorted_;
   Sha256Digester sha256_;
 };
 

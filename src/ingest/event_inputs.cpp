@@ -422,7 +422,7 @@ class ParallelUnits {
       // The fingerprint and the spill encoding are done here, on the reader's thread: they are most
       // of the cost per event after parsing, and the merge runs on one thread.
       std::function<void(Event&&)> deliver = [&](Event&& e) {
-        batch->add(std::move(e), fingerprinter);
+        batch->add(e, fingerprinter);
         if (batch->full()) push();
       };
       UnitResult result;
@@ -474,7 +474,7 @@ void read_event_inputs(const std::vector<std::string>& paths, const EventReadOpt
       UnitResult result;
       // Batched as under --jobs, so both paths store the same records the same way.
       const std::function<void(Event&&)> deliver = [&](Event&& e) {
-        batch.add(std::move(e), fingerprinter);
+        batch.add(e, fingerprinter);
         if (batch.full()) {
           merger.events(batch, base);
           batch.clear();
