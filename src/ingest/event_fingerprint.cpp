@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 
 #include "util/sha256.h"
 #include "util/strings.h"
@@ -15,66 +16,84 @@ namespace {
 // scripts (UTF-8 sequences) pass unchanged, as std::tolower in the "C" locale leaves them.
 char fold(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c; }
 
-// Decimal, as std::to_string writes it (a sign for negatives), without the temporary string.
-template <typename Integer>
-void append_number(std::string& out, Integer n) {
-  char digits[24];
-  const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
-  out.append(digits, end);
-}
-
-// Appends `value` in a form every export tool agrees on: hex numbers as `#<decimal>`
-// (`0x3e7` = `0x00000000000003e7`), timestamps as `@<seconds>`, anything else lower-cased
-// (GUIDs) without carriage returns.
-void append_canonical(std::string_view value, std::string& out) {
-  if (!value.empty() && value[0] >= '0' && value[0] <= '9') {
-    if (value.size() > 2 && value.size() <= 18 && value[0] == '0' && (value[1] == 'x' || value[1] == 'X')) {
-      const std::string_view digits = value.substr(2);
-      std::uint64_t n = 0;
-      const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n, 16);
-      if (ec == std::errc() && end == digits.data() + digits.size()) {
-        out += '#';
-        append_number(out, n);
-        return;
-      }
-    }
-    if (value.size() >= 19 && value[4] == '-') {
-      if (auto t = parse_timestamp(value)) {
-        out += '@';
-        append_number(out, *t / kSecond);  // signed: times before 1970 exist in damaged logs
-        return;
-      }
-    }
+// Writes the bytes that are hashed, through a cursor into a buffer sized up front: millions of
+// events, a dozen fields each, make a per-append capacity check on a std::string a visible cost.
+class HashedBytes {
+ public:
+  // `most`: an upper bound on what will be written (Fingerprinter::of works it out).
+  HashedBytes(std::string& buffer, std::size_t most) : buffer_(buffer) {
+    buffer_.resize(most);
+    at_ = buffer_.data();
   }
-  // Copied whole, then folded in place: a byte loop the compiler can run many bytes at a time.
-  const std::size_t at = out.size();
-  out.append(value);
-  for (auto it = out.begin() + static_cast<std::ptrdiff_t>(at); it != out.end(); ++it) *it = fold(*it);
-  if (value.find('\r') != std::string_view::npos)
-    out.erase(std::remove(out.begin() + static_cast<std::ptrdiff_t>(at), out.end(), '\r'), out.end());
-}
+  std::string_view done() const { return std::string_view(buffer_.data(), static_cast<std::size_t>(at_ - buffer_.data())); }
 
-// A length as four little-endian bytes: fixed width, so it can be written after what it measures.
-void put_length(std::string& out, std::size_t at, std::size_t n) {
-  const auto v = static_cast<std::uint32_t>(n);
-  for (int i = 0; i < 4; ++i) out[at + static_cast<std::size_t>(i)] = static_cast<char>((v >> (8 * i)) & 0xff);
-}
+  // `s` as its length (four little-endian bytes) then its bytes: field boundaries cannot shift.
+  void counted(std::string_view s) {
+    length(at_, s.size());
+    std::memcpy(at_ + 4, s.data(), s.size());
+    at_ += 4 + s.size();
+  }
+  // `s` lower-cased (ASCII), counted.
+  void counted_folded(std::string_view s) {
+    char* out = at_ + 4;
+    for (const char c : s) *out++ = fold(c);
+    length(at_, s.size());
+    at_ = out;
+  }
+  // `value` in a form every export tool agrees on, counted: hex numbers as `#<decimal>`
+  // (`0x3e7` = `0x00000000000003e7`), timestamps as `@<seconds>`, anything else lower-cased
+  // (GUIDs) without carriage returns. Never more than value.size() + kCanonicalGrowth bytes.
+  void counted_canonical(std::string_view value) {
+    char* const start = at_ + 4;
+    char* out = start;
+    if (!value.empty() && value[0] >= '0' && value[0] <= '9') {
+      if (value.size() > 2 && value.size() <= 18 && value[0] == '0' && (value[1] == 'x' || value[1] == 'X')) {
+        const std::string_view digits = value.substr(2);
+        std::uint64_t n = 0;
+        const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n, 16);
+        if (ec == std::errc() && end == digits.data() + digits.size()) {
+          *out++ = '#';
+          out = std::to_chars(out, out + 20, n).ptr;
+          finish(start, out);
+          return;
+        }
+      }
+      if (value.size() >= 19 && value[4] == '-') {
+        if (auto t = parse_timestamp(value)) {
+          *out++ = '@';
+          out = std::to_chars(out, out + 20, *t / kSecond).ptr;  // signed: damaged logs hold times before 1970
+          finish(start, out);
+          return;
+        }
+      }
+    }
+    for (const char c : value)
+      if (c != '\r') *out++ = fold(c);
+    finish(start, out);
+  }
+  // A number as its decimal text, counted.
+  template <typename Integer>
+  void counted_number(Integer n) {
+    char* const start = at_ + 4;
+    finish(start, std::to_chars(start, start + 24, n).ptr);
+  }
 
-// Appends `s` as its length then its bytes: field boundaries cannot shift between two events.
-void put_counted(std::string& out, std::string_view s) {
-  const std::size_t at = out.size();
-  out.append(4, '\0');
-  put_length(out, at, s.size());
-  out.append(s);
-}
+  // `#` and at most 20 digits for the 18 bytes of `0x` and 16 hex digits.
+  static constexpr std::size_t kCanonicalGrowth = 3;
+  static constexpr std::size_t kNumber = 4 + 24;
 
-// Appends `value` canonical (append_canonical), counted like put_counted.
-void put_counted_canonical(std::string& out, std::string_view value) {
-  const std::size_t at = out.size();
-  out.append(4, '\0');
-  append_canonical(value, out);
-  put_length(out, at, out.size() - at - 4);
-}
+ private:
+  static void length(char* at, std::size_t n) {
+    const auto v = static_cast<std::uint32_t>(n);
+    for (int i = 0; i < 4; ++i) at[i] = static_cast<char>((v >> (8 * i)) & 0xff);
+  }
+  void finish(char* start, char* end) {
+    length(at_, static_cast<std::size_t>(end - start));
+    at_ = end;
+  }
+  std::string& buffer_;
+  char* at_;
+};
 
 }  // namespace
 
@@ -95,21 +114,12 @@ Fingerprint Fingerprinter::of(const Event& event) {
     const std::string_view value = trim(f.value);
     if (!value.empty()) fields_.push_back({f.name, value});
   }
-  std::string& buf = buffer_;
-  buf.clear();
-  const auto put_number = [&](auto n) {
-    char digits[24];
-    const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
-    put_counted(buf, std::string_view(digits, static_cast<std::size_t>(end - digits)));
-  };
-  put_number(event.event_id);
-  put_number(event.time / kSecond);
-  {  // the provider, lower-cased (tools differ in its case)
-    const std::size_t at = buf.size();
-    buf.append(4, '\0');
-    put_length(buf, at, event.provider.size());
-    for (char c : event.provider) buf.push_back(fold(c));
-  }
+  std::size_t most = 2 * HashedBytes::kNumber + 4 + event.provider.size();
+  for (const Field& f : fields_) most += 8 + f.name.size() + f.value.size() + HashedBytes::kCanonicalGrowth;
+  HashedBytes buf(buffer_, most);
+  buf.counted_number(event.event_id);
+  buf.counted_number(event.time / kSecond);
+  buf.counted_folded(event.provider);  // tools differ in its case
   // Nearly every event has its names strictly in order (EventData as Windows writes it sorts, or
   // the SIEM's keys do): then names alone decide the order and each value is made canonical
   // straight into the buffer. Otherwise (a name out of order, or twice) the values are made
@@ -119,28 +129,32 @@ Fingerprint Fingerprinter::of(const Event& event) {
                               }) == fields_.end();
   if (names_in_order) {
     for (const Field& f : fields_) {
-      put_counted(buf, f.name);
-      put_counted_canonical(buf, f.value);
+      buf.counted(f.name);
+      buf.counted_canonical(f.value);
     }
   } else {
-    canonical_.clear();
+    // Each canonical value is made by the same code, into a scratch buffer, and then ordered.
+    std::size_t scratch_most = 0;
+    for (const Field& f : fields_) scratch_most += 4 + f.value.size() + HashedBytes::kCanonicalGrowth;
+    HashedBytes scratch(canonical_, scratch_most);
     sorted_.clear();
     for (const Field& f : fields_) {
-      const auto offset = static_cast<std::uint32_t>(canonical_.size());
-      append_canonical(f.value, canonical_);
-      sorted_.push_back({f.name, offset, static_cast<std::uint32_t>(canonical_.size() - offset)});
+      const std::size_t before = scratch.done().size();
+      scratch.counted_canonical(f.value);
+      sorted_.push_back({f.name, static_cast<std::uint32_t>(before + 4), static_cast<std::uint32_t>(scratch.done().size() - before - 4)});
     }
-    const auto value_of = [this](const CanonicalField& f) { return std::string_view(canonical_).substr(f.offset, f.size); };
+    const std::string_view canonical = scratch.done();
+    const auto value_of = [&](const CanonicalField& f) { return canonical.substr(f.offset, f.size); };
     std::sort(sorted_.begin(), sorted_.end(), [&](const CanonicalField& a, const CanonicalField& b) {
       if (a.name != b.name) return a.name < b.name;
       return value_of(a) < value_of(b);
     });
     for (const CanonicalField& f : sorted_) {
-      put_counted(buf, f.name);
-      put_counted(buf, value_of(f));
+      buf.counted(f.name);
+      buf.counted(value_of(f));
     }
   }
-  const auto digest = sha256_.digest(buf);
+  const auto digest = sha256_.digest(buf.done());
   Fingerprint out{};
   std::copy_n(digest.begin(), out.size(), out.begin());
   return out;
