@@ -56,8 +56,10 @@ std::optional<std::string_view> event_meaning(const Event& e);
 // fields), the rules, the dossier and the evidence store. Once an event's fingerprint is taken, the
 // other fields are dropped: they are most of an event's bytes and nothing asks for them.
 bool is_read_field(std::string_view name);
-// Drops the fields nothing reads: keeps the read ones and the first four (the dossier shows those of
-// an event that has none of the read ones).
+// The fields kept of a used event: the read ones and the first four (the dossier shows those of an
+// event that has none of the read ones).
+bool is_kept_field(const Event& e, std::size_t index);
+// Drops the fields that are not kept (is_kept_field).
 void keep_read_fields(Event& e);
 
 // `WS-0042.corp.example` -> `ws-0042`; `\\WS-0042` -> `ws-0042`.

@@ -15,8 +15,12 @@ struct PackOptions {
   std::string out;            // final folder
   bool force = false;         // replace an existing folder
   std::string templates_dir;  // dossier templates
-  // Optional, for a progress display: called after each of pack_file_names() is written.
+  // Optional, for a progress display: called after each of pack_file_names() is written (with
+  // jobs > 1), may be called from two threads at once.
   std::function<void(const std::string& file)> on_file_written;
+  // More than 1: the evidence store, the longest file to write, is written on a thread of its own
+  // while the others are written (the manifest waits for both). The files are the same either way.
+  int jobs = 1;
 };
 
 // Throws Error::usage when `out` exists (a folder, a file or a dangling link) and !force. The CLI

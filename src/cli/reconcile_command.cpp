@@ -56,7 +56,7 @@ int run_reconcile_command(const std::vector<std::string>& args, const std::vecto
       ("token-price", po::value(&token_price), "negotiated price of one token (USD)")
       ("list-price", po::value(&list_price), "list price of one token (USD); audit findings are priced at list")
       ("as-of", po::value(&o.as_of), "the date of the report (recorded in the manifest and dossier); no wall clock is ever used")
-      ("jobs", po::value(&o.jobs)->default_value(1), "event files parsed, and hosts rebuilt, in parallel")
+      ("jobs", po::value(&o.jobs)->default_value(1), "event files parsed, hosts rebuilt, and the evidence store written beside the other pack files, in parallel")
       ("spill-dir", po::value(&o.spill_dir)->value_name("DIR"),
        "where events read wait on disk for their host's turn (default: $TMPDIR, else /tmp); about a tenth "
        "of the event bytes read, removed at the end")
@@ -109,6 +109,7 @@ int run_reconcile_command(const std::vector<std::string>& args, const std::vecto
   pack.force = o.force;
   pack.templates_dir = default_templates_dir();
   pack.on_file_written = report_pack_files(progress);
+  pack.jobs = o.jobs;
   progress.begin("writing the evidence pack", "wrote the evidence pack", "files");
   progress.plan(pack_file_names().size());
   write_pack(result, pack);

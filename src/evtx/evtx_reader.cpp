@@ -64,15 +64,19 @@ bool parse_uint(std::string_view text, T& out) {
 // handling), control characters that XML cannot carry dropped (Windows writes stray 0x02 / 0x0F
 // bytes in some Security fields; python-evtx and a repairing XML reader drop them too), surrounding
 // whitespace trimmed. So EVTX and XML inputs give equal values.
-std::string field_text(std::string_view raw) {
+// Written into `out` (its capacity reused).
+void assign_field_text(std::string_view raw, std::string& out) {
   // Nearly every value has no CR and no control character: then only the trim applies, and the
   // value is copied once.
   const bool plain = std::none_of(raw.begin(), raw.end(), [](char ch) {
     const auto c = static_cast<unsigned char>(ch);
     return (c < 0x20 && c != '\t' && c != '\n') || c == 0x7f;
   });
-  if (plain) return std::string(trim(raw));
-  std::string out;
+  if (plain) {
+    out.assign(trim(raw));
+    return;
+  }
+  out.clear();
   out.reserve(raw.size());
   for (std::size_t i = 0; i < raw.size(); ++i) {
     const auto c = static_cast<unsigned char>(raw[i]);
@@ -85,7 +89,11 @@ std::string field_text(std::string_view raw) {
       out += static_cast<char>(c);
     }
   }
-  return std::string(trim(out));
+  const std::string_view trimmed = trim(out);
+  const auto begin = static_cast<std::size_t>(trimmed.data() - out.data());
+  const std::size_t size = trimmed.size();
+  out.erase(begin + size);
+  out.erase(0, begin);
 }
 
 // One element of a decoded record, as collect_event_fields (model/event_fields.h) walks it.
@@ -101,7 +109,7 @@ struct DecodedTree {
   }
   static std::string_view name(const TreeNode& node) { return node.tree->node(node.index).name; }
   static std::string_view name_attribute(const TreeNode& node) { return node.tree->attribute(node.index, "Name"); }
-  static std::string text(const TreeNode& node) { return field_text(node.tree->node(node.index).text); }
+  static void assign_text(const TreeNode& node, std::string& out) { assign_field_text(node.tree->node(node.index).text, out); }
 };
 
 // Builds the Event from a decoded record; false (with `why`) when the System header is unusable.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 
 #include "util/sha256.h"
 #include "util/strings.h"
@@ -15,40 +16,84 @@ namespace {
 // scripts (UTF-8 sequences) pass unchanged, as std::tolower in the "C" locale leaves them.
 char fold(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c; }
 
-// Decimal, as std::to_string writes it (a sign for negatives), without the temporary string.
-template <typename Integer>
-void append_number(std::string& out, Integer n) {
-  char digits[24];
-  const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
-  out.append(digits, end);
-}
-
-// Appends `value` in a form every export tool agrees on: hex numbers as `#<decimal>`
-// (`0x3e7` = `0x00000000000003e7`), timestamps as `@<seconds>`, anything else lower-cased
-// (GUIDs) without carriage returns.
-void append_canonical(std::string_view value, std::string& out) {
-  if (!value.empty() && value[0] >= '0' && value[0] <= '9') {
-    if (value.size() > 2 && value.size() <= 18 && value[0] == '0' && (value[1] == 'x' || value[1] == 'X')) {
-      const std::string_view digits = value.substr(2);
-      std::uint64_t n = 0;
-      const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n, 16);
-      if (ec == std::errc() && end == digits.data() + digits.size()) {
-        out += '#';
-        append_number(out, n);
-        return;
-      }
-    }
-    if (value.size() >= 19 && value[4] == '-') {
-      if (auto t = parse_timestamp(value)) {
-        out += '@';
-        append_number(out, *t / kSecond);  // signed: times before 1970 exist in damaged logs
-        return;
-      }
-    }
+// Writes the bytes that are hashed, through a cursor into a buffer sized up front: millions of
+// events, a dozen fields each, make a per-append capacity check on a std::string a visible cost.
+class HashedBytes {
+ public:
+  // `most`: an upper bound on what will be written (Fingerprinter::of works it out).
+  HashedBytes(std::string& buffer, std::size_t most) : buffer_(buffer) {
+    buffer_.resize(most);
+    at_ = buffer_.data();
   }
-  for (char c : value)
-    if (c != '\r') out.push_back(fold(c));
-}
+  std::string_view done() const { return std::string_view(buffer_.data(), static_cast<std::size_t>(at_ - buffer_.data())); }
+
+  // `s` as its length (four little-endian bytes) then its bytes: field boundaries cannot shift.
+  void counted(std::string_view s) {
+    length(at_, s.size());
+    std::memcpy(at_ + 4, s.data(), s.size());
+    at_ += 4 + s.size();
+  }
+  // `s` lower-cased (ASCII), counted.
+  void counted_folded(std::string_view s) {
+    char* out = at_ + 4;
+    for (const char c : s) *out++ = fold(c);
+    length(at_, s.size());
+    at_ = out;
+  }
+  // `value` in a form every export tool agrees on, counted: hex numbers as `#<decimal>`
+  // (`0x3e7` = `0x00000000000003e7`), timestamps as `@<seconds>`, anything else lower-cased
+  // (GUIDs) without carriage returns. Never more than value.size() + kCanonicalGrowth bytes.
+  void counted_canonical(std::string_view value) {
+    char* const start = at_ + 4;
+    char* out = start;
+    if (!value.empty() && value[0] >= '0' && value[0] <= '9') {
+      if (value.size() > 2 && value.size() <= 18 && value[0] == '0' && (value[1] == 'x' || value[1] == 'X')) {
+        const std::string_view digits = value.substr(2);
+        std::uint64_t n = 0;
+        const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n, 16);
+        if (ec == std::errc() && end == digits.data() + digits.size()) {
+          *out++ = '#';
+          out = std::to_chars(out, out + 20, n).ptr;
+          finish(start, out);
+          return;
+        }
+      }
+      if (value.size() >= 19 && value[4] == '-') {
+        if (auto t = parse_timestamp(value)) {
+          *out++ = '@';
+          out = std::to_chars(out, out + 20, *t / kSecond).ptr;  // signed: damaged logs hold times before 1970
+          finish(start, out);
+          return;
+        }
+      }
+    }
+    for (const char c : value)
+      if (c != '\r') *out++ = fold(c);
+    finish(start, out);
+  }
+  // A number as its decimal text, counted.
+  template <typename Integer>
+  void counted_number(Integer n) {
+    char* const start = at_ + 4;
+    finish(start, std::to_chars(start, start + 24, n).ptr);
+  }
+
+  // `#` and at most 20 digits for the 18 bytes of `0x` and 16 hex digits.
+  static constexpr std::size_t kCanonicalGrowth = 3;
+  static constexpr std::size_t kNumber = 4 + 24;
+
+ private:
+  static void length(char* at, std::size_t n) {
+    const auto v = static_cast<std::uint32_t>(n);
+    for (int i = 0; i < 4; ++i) at[i] = static_cast<char>((v >> (8 * i)) & 0xff);
+  }
+  void finish(char* start, char* end) {
+    length(at_, static_cast<std::size_t>(end - start));
+    at_ = end;
+  }
+  std::string& buffer_;
+  char* at_;
+};
 
 }  // namespace
 
@@ -62,53 +107,81 @@ Fingerprint Fingerprinter::of(const Event& event) {
   // identical copy. So times count to the second (python-evtx loses microseconds through a float,
   // and a microsecond error can cross any finer boundary), values in their canonical form (above),
   // and empty fields not at all (one tool omits what another writes empty). Values `-` count as
-  // written: every tool writes them alike.
-  canonical_.clear();
+  // written: every tool writes them alike. Fields count in (name, canonical value) order: a SIEM
+  // export writes them in its own order (Winlogbeat's event_data, NXLog's flat keys), not the event's.
+  current_event_id_ = event.event_id;
   fields_.clear();
   for (const auto& f : event.fields) {
     const std::string_view value = trim(f.value);
-    if (value.empty()) continue;
-    const auto offset = static_cast<std::uint32_t>(canonical_.size());
-    append_canonical(value, canonical_);
-    fields_.push_back({f.name, offset, static_cast<std::uint32_t>(canonical_.size() - offset)});
+    if (!value.empty()) fields_.push_back({f.name, value});
   }
-  const auto value_of = [this](const Field& f) { return std::string_view(canonical_).substr(f.offset, f.size); };
-  // Fields in (name, value) order: a SIEM export writes them in its own order (Winlogbeat's
-  // event_data, NXLog's flat keys), not the event's.
-  // Most events come with their fields already in order (or none out of it): checking is one pass,
-  // sorting is many comparisons and moves.
-  const auto before = [&](const Field& a, const Field& b) {
-    if (a.name != b.name) return a.name < b.name;
-    return value_of(a) < value_of(b);
-  };
-  if (!std::is_sorted(fields_.begin(), fields_.end(), before)) std::sort(fields_.begin(), fields_.end(), before);
-
-  std::string& buf = buffer_;
-  buf.clear();
-  const auto put = [&](std::string_view s) {
-    append_number(buf, s.size());
-    buf += ':';
-    buf += s;
-  };
-  // Numbers as their decimal text, written straight into the buffer (same bytes as std::to_string).
-  const auto put_number = [&](auto n) {
-    char digits[24];
-    const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
-    put(std::string_view(digits, static_cast<std::size_t>(end - digits)));
-  };
-  put_number(event.event_id);
-  put_number(event.time / kSecond);
-  const std::size_t provider_at = buf.size();
-  put(event.provider);
-  for (std::size_t i = provider_at; i < buf.size(); ++i) buf[i] = fold(buf[i]);
-  for (const Field& f : fields_) {
-    put(f.name);
-    put(value_of(f));
+  std::size_t most = 2 * HashedBytes::kNumber + 4 + event.provider.size();
+  for (const Field& f : fields_) most += 8 + f.name.size() + f.value.size() + HashedBytes::kCanonicalGrowth;
+  HashedBytes buf(buffer_, most);
+  buf.counted_number(event.event_id);
+  buf.counted_number(event.time / kSecond);
+  buf.counted_folded(event.provider);  // tools differ in its case
+  // Fields go in name order; when two share a name, canonical values break the tie.
+  if (const std::vector<std::uint32_t>* order = order_by_name()) {
+    for (const std::uint32_t i : *order) {
+      buf.counted(fields_[i].name);
+      buf.counted_canonical(fields_[i].value);
+    }
+  } else {
+    // Each canonical value is made by the same code, into a scratch buffer, and then ordered.
+    std::size_t scratch_most = 0;
+    for (const Field& f : fields_) scratch_most += 4 + f.value.size() + HashedBytes::kCanonicalGrowth;
+    HashedBytes scratch(canonical_, scratch_most);
+    sorted_.clear();
+    for (const Field& f : fields_) {
+      const std::size_t before = scratch.done().size();
+      scratch.counted_canonical(f.value);
+      sorted_.push_back({f.name, static_cast<std::uint32_t>(before + 4), static_cast<std::uint32_t>(scratch.done().size() - before - 4)});
+    }
+    const std::string_view canonical = scratch.done();
+    const auto value_of = [&](const CanonicalField& f) { return canonical.substr(f.offset, f.size); };
+    std::sort(sorted_.begin(), sorted_.end(), [&](const CanonicalField& a, const CanonicalField& b) {
+      if (a.name != b.name) return a.name < b.name;
+      return value_of(a) < value_of(b);
+    });
+    for (const CanonicalField& f : sorted_) {
+      buf.counted(f.name);
+      buf.counted(value_of(f));
+    }
   }
-  const auto digest = sha256_.digest(buf);
+  const auto digest = sha256_.digest(buf.done());
   Fingerprint out{};
   std::copy_n(digest.begin(), out.size(), out.begin());
   return out;
+}
+
+const std::vector<std::uint32_t>* Fingerprinter::order_by_name() {
+  // Events of one kind come with the same names in the same (Windows's, not alphabetical) order, so
+  // the order found for the last event of an id is checked name by name and reused: n comparisons
+  // of equal names instead of a sort's n log n comparisons of different ones.
+  const auto same_names = [&](const NameOrder& known) {
+    if (known.names.size() != fields_.size()) return false;
+    for (std::size_t i = 0; i < fields_.size(); ++i)
+      if (known.names[i] != fields_[i].name) return false;
+    return true;
+  };
+  const std::uint64_t key = static_cast<std::uint64_t>(static_cast<std::uint32_t>(current_event_id_));
+  if (const auto it = orders_.find(key); it != orders_.end() && same_names(it->second)) return &it->second.order;
+
+  NameOrder found;
+  found.order.resize(fields_.size());
+  for (std::uint32_t i = 0; i < found.order.size(); ++i) found.order[i] = i;
+  std::sort(found.order.begin(), found.order.end(),
+            [&](std::uint32_t a, std::uint32_t b) { return fields_[a].name < fields_[b].name; });
+  for (std::size_t i = 1; i < found.order.size(); ++i)
+    if (fields_[found.order[i - 1]].name == fields_[found.order[i]].name) return nullptr;  // a name twice
+  found.names.reserve(fields_.size());
+  for (const Field& f : fields_) found.names.emplace_back(f.name);
+  // Bounded whatever the input: a hostile file with every event id there is only refills it.
+  if (orders_.size() >= kMaxRememberedOrders) orders_.clear();
+  auto& slot = orders_[key];
+  slot = std::move(found);
+  return &slot.order;
 }
 
 }  // namespace flexrecon

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "flexrecon/event.h"
@@ -24,12 +25,30 @@ class Fingerprinter {
  private:
   struct Field {
     std::string_view name;
+    std::string_view value;  // trimmed, not yet canonical
+  };
+  struct CanonicalField {
+    std::string_view name;
     std::uint32_t offset;  // of the canonical value in canonical_
     std::uint32_t size;
   };
+  struct NameOrder {
+    std::vector<std::string> names;     // fields_' names, as the event had them
+    std::vector<std::uint32_t> order;   // indexes into fields_, by name
+  };
+  // The indexes of fields_ in name order, or nullptr when a name comes twice (then canonical values
+  // decide the order too).
+  const std::vector<std::uint32_t>* order_by_name();
+  static constexpr std::size_t kMaxRememberedOrders = 1024;
+
   std::string buffer_;     // what is hashed
-  std::string canonical_;  // every field's canonical value, back to back
   std::vector<Field> fields_;
+  // Only for fields whose names are not strictly in order: their canonical values, back to back.
+  std::string canonical_;
+  std::vector<CanonicalField> sorted_;
+  int current_event_id_ = 0;
+  // The last name order seen per event id (order_by_name).
+  std::unordered_map<std::uint64_t, NameOrder> orders_;
   Sha256Digester sha256_;
 };
 

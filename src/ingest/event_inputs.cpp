@@ -405,7 +405,7 @@ class ParallelUnits {
       // The fingerprint and the spill encoding are done here, on the reader's thread: they are most
       // of the cost per event after parsing, and the merge runs on one thread.
       std::function<void(Event&&)> deliver = [&](Event&& e) {
-        batch->add(std::move(e), fingerprinter);
+        batch->add(e, fingerprinter);
         if (batch->full()) push();
       };
       UnitResult result;
@@ -549,7 +549,7 @@ void read_units(const std::vector<InputUnit>& units, const EventReadOptions& opt
     UnitResult result;
     // Batched as under --jobs, so both paths store the same records the same way.
     const std::function<void(Event&&)> deliver = [&](Event&& e) {
-      batch.add(std::move(e), fingerprinter);
+      batch.add(e, fingerprinter);
       if (batch.full()) {
         sink.events(batch, base);
         batch.clear();

@@ -17,7 +17,7 @@ std::size_t PreparedBatch::put(std::string_view s) {
   return at;
 }
 
-void PreparedBatch::add(Event&& event, Fingerprinter& fingerprinter) {
+void PreparedBatch::add(const Event& event, Fingerprinter& fingerprinter) {
   Record r;
   SpilledRecord& h = r.head;
   h = SpilledRecord::header_of(event);
@@ -31,7 +31,6 @@ void PreparedBatch::add(Event&& event, Fingerprinter& fingerprinter) {
   // the record id, time and source (for coverage and references).
   if (is_relevant_event(event)) {
     h.event = 0;  // any value but kNoEvent: the spill stores the content
-    keep_read_fields(event);
     r.content_at = bytes_.size();
     RecordSpill::encode_content(event, bytes_);
     r.content_size = bytes_.size() - r.content_at;

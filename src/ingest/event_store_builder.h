@@ -23,11 +23,12 @@ namespace flexrecon {
 // Events ready for the store, prepared on the thread that parsed them (so fingerprints and encoding
 // run in parallel under --jobs): each reduced to its spill record (header and fingerprint taken over
 // the whole content) and, when it is of the kinds SPEC 1.2 uses (is_relevant_event), its read fields
-// (keep_read_fields) already encoded for the spill. No Event crosses to the merging thread: only
+// (is_kept_field) already encoded for the spill. No Event crosses to the merging thread: only
 // these records and one byte buffer, reused from batch to batch.
 class PreparedBatch {
  public:
-  void add(Event&& event, Fingerprinter& fingerprinter);
+  // Leaves `event` as it was: a reader reuses its Event, and the strings in it, for the next one.
+  void add(const Event& event, Fingerprinter& fingerprinter);
   std::size_t size() const { return records_.size(); }
   // Time to hand the batch on: enough records to make the handoff cheap per event, or enough bytes
   // (a few large used events) that holding more would cost memory for nothing.
@@ -72,7 +73,7 @@ class EventStoreBuilder {
   void add(const PreparedBatch& batch, SourceId source_base);
   void add(Event&& event) {
     single_.clear();
-    single_.add(std::move(event), fingerprinter_);
+    single_.add(event, fingerprinter_);
     add(single_, 0);
   }
   // A case store's unit, in its place in input order: its records are read from the store when their

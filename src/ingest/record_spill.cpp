@@ -139,11 +139,20 @@ RecordSpill::~RecordSpill() {
 void RecordSpill::encode_content(const Event& event, std::string& out) {
   put_text(out, event.provider);
   put_text(out, event.computer);
-  put_varint(out, event.fields.size());
-  for (const EventField& f : event.fields) {
-    put_text(out, f.name);
-    put_text(out, f.value);
+  // The count goes before the fields but is known after them: one byte is kept for it (fewer than
+  // 128 fields, nearly always) and widened in place in the rare other case.
+  const std::size_t count_at = out.size();
+  out.push_back('\0');
+  std::uint64_t kept = 0;
+  for (std::size_t i = 0; i < event.fields.size(); ++i) {
+    if (!is_kept_field(event, i)) continue;
+    put_text(out, event.fields[i].name);
+    put_text(out, event.fields[i].value);
+    ++kept;
   }
+  std::string count;
+  put_varint(count, kept);
+  out.replace(count_at, 1, count);
 }
 
 std::uint32_t RecordSpill::bucket_of(std::string_view host) {

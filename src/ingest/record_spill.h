@@ -77,8 +77,9 @@ class RecordSpill {
                              const Renumbering* renumber, std::uint32_t only, std::vector<SpilledRecord>& records,
                              std::vector<Event>& events);
 
-  // The content a used event keeps in the spill (provider, computer, fields), encoded as add()
-  // stores it. Run on the reader's thread, so the merging thread only copies bytes.
+  // The content a used event keeps in the spill (provider, computer, the fields is_kept_field keeps:
+  // the others are dropped here), encoded as add() stores it. Run on the reader's thread, so the
+  // merging thread only copies bytes.
   static void encode_content(const Event& event, std::string& out);
   // One record: `head` says everything but seq, host and channel (the strings that identify host
   // and channel travel as indexes; the caller keeps their names). `content` is encode_content's

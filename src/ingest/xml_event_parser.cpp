@@ -179,7 +179,7 @@ struct PugiTree {
   }
   static std::string_view name(const pugi::xml_node& node) { return node.name(); }
   static std::string_view name_attribute(const pugi::xml_node& node) { return node.attribute("Name").value(); }
-  static std::string text(const pugi::xml_node& node) { return text_of(node); }
+  static void assign_text(const pugi::xml_node& node, std::string& out) { out.assign(trim(node.text().get())); }
 };
 
 }  // namespace
@@ -239,12 +239,17 @@ bool XmlEventParser::parse(std::string& text, Event& out, std::string& why, std:
     return false;
   }
   out.time = *time;
-  out.computer = text_of(system.computer);
-  if (out.computer.empty()) {
+  // Events of a file nearly always name one computer: its normalised name is worked out once, not
+  // for every event (`out` is the reader's Event, reused from event to event).
+  const std::string_view computer = trim(system.computer.text().get());
+  if (computer.empty()) {
     why = "missing Computer";
     return false;
   }
-  out.host = normalize_host(out.computer);
+  if (computer != out.computer || out.host.empty()) {
+    out.computer.assign(computer);
+    out.host = normalize_host(out.computer);
+  }
   out.record_id = 0;
   if (system.record_id) {
     if (!parse_integer(system.record_id.text().get(), out.record_id)) {
@@ -252,11 +257,12 @@ bool XmlEventParser::parse(std::string& text, Event& out, std::string& why, std:
       return false;
     }
   }
-  out.channel_name = text_of(system.channel);
-  out.channel = channel_from_name(out.channel_name);
-  out.provider = system.provider.attribute("Name").value();
-  out.fields.clear();
-  out.fields.reserve(16);
+  const std::string_view channel = trim(system.channel.text().get());
+  if (channel != out.channel_name || out.channel_name.empty()) {
+    out.channel_name.assign(channel);
+    out.channel = channel_from_name(out.channel_name);
+  }
+  out.provider.assign(system.provider.attribute("Name").value());
   collect_event_fields<PugiTree>(event, out.fields);
   return true;
 }

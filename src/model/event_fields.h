@@ -14,7 +14,11 @@
 //   static void for_each_child(const Node&, F)         element children only, in document order
 //   static std::string_view name(const Node&)          qualified element name
 //   static std::string_view name_attribute(const Node&) the Name attribute, empty when absent
-//   static std::string text(const Node&)               the element's text, trimmed, as XML reads it
+//   static void assign_text(const Node&, std::string&) the element's text, trimmed, as XML reads it
+//
+// The fields are written over `fields`' entries, which is then cut to the count: a reader that keeps
+// one Event from record to record reuses every name and value string instead of allocating them anew
+// for each of the millions of fields of an archive.
 #pragma once
 
 #include <string>
@@ -33,6 +37,11 @@ inline std::string_view local_element_name(std::string_view qualified) {
 
 template <typename Tree, typename Node>
 void collect_event_fields(const Node& event, std::vector<EventField>& fields) {
+  std::size_t used = 0;
+  const auto next_field = [&]() -> EventField& {
+    if (used == fields.size()) fields.emplace_back();
+    return fields[used++];
+  };
   bool seen_event_data = false;
   bool seen_user_data = false;
   Tree::for_each_child(event, [&](const Node& section) {
@@ -43,24 +52,30 @@ void collect_event_fields(const Node& event, std::vector<EventField>& fields) {
       int unnamed = 0;
       Tree::for_each_child(section, [&](const Node& item) {
         const std::string_view item_name = local_element_name(Tree::name(item));
-        std::string name;
+        EventField& field = next_field();
         if (item_name == "Data") {
-          name = std::string(Tree::name_attribute(item));
-          if (name.empty()) name = "Data" + std::to_string(++unnamed);
+          field.name.assign(Tree::name_attribute(item));
+          if (field.name.empty()) {
+            field.name.assign("Data");
+            field.name += std::to_string(++unnamed);
+          }
         } else {
-          name = std::string(item_name);
+          field.name.assign(item_name);
         }
-        fields.push_back(EventField{std::move(name), Tree::text(item)});
+        Tree::assign_text(item, field.value);
       });
     } else if (section_name == "UserData" && !seen_user_data) {
       seen_user_data = true;
       Tree::for_each_child(section, [&](const Node& wrapper) {
         Tree::for_each_child(wrapper, [&](const Node& item) {
-          fields.push_back(EventField{std::string(local_element_name(Tree::name(item))), Tree::text(item)});
+          EventField& field = next_field();
+          field.name.assign(local_element_name(Tree::name(item)));
+          Tree::assign_text(item, field.value);
         });
       });
     }
   });
+  fields.resize(used);
 }
 
 }  // namespace flexrecon

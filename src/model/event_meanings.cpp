@@ -3,6 +3,7 @@
 // reader of the dossier. An event listed here is kept; an event kept is described.
 #include <algorithm>
 #include <array>
+#include <vector>
 
 #include "flexrecon/event.h"
 #include "flexrecon/event_store.h"
@@ -68,19 +69,29 @@ bool is_relevant_event(const Event& e) { return event_meaning(e).has_value(); }
 bool is_read_field(std::string_view name) {
   // SPEC 1.2's fields, plus what the power history reads of 6008 (Data1/Data2: the date and time of
   // the last shutdown, Binary: the SYSTEMTIME) and 1074 (Param1..: process, reason), and the clearing
-  // account of 1102/104 (SubjectUserName). Sorted: binary search.
+  // account of 1102/104 (SubjectUserName).
   static constexpr std::array<std::string_view, 27> kRead = {
       "AccountName", "Address", "Binary", "Data1", "Data2", "ElevatedToken", "LogonID", "LogonType",
       "NewTime", "Param1", "Param2", "Param3", "Param4", "Param5", "PreviousTime", "Session", "SessionID",
       "SessionName", "SubjectUserName", "TargetDomainName", "TargetLinkedLogonId", "TargetLogonId",
       "TargetSession", "TargetUserName", "TargetUserSid", "User", "UserData"};
-  return std::binary_search(kRead.begin(), kRead.end(), name);
+  // Asked for every field of every used event: names are looked up among those of their length.
+  static const auto by_length = [] {
+    std::array<std::vector<std::string_view>, 32> table;
+    for (const auto read : kRead) table.at(read.size()).push_back(read);
+    return table;
+  }();
+  if (name.size() >= by_length.size()) return false;
+  const auto& same_length = by_length[name.size()];
+  return std::find(same_length.begin(), same_length.end(), name) != same_length.end();
 }
+
+bool is_kept_field(const Event& e, std::size_t index) { return index < 4 || is_read_field(e.fields[index].name); }
 
 void keep_read_fields(Event& e) {
   std::size_t kept = 0;
   for (std::size_t i = 0; i < e.fields.size(); ++i) {
-    if (i < 4 || is_read_field(e.fields[i].name)) {
+    if (is_kept_field(e, i)) {
       if (kept != i) e.fields[kept] = std::move(e.fields[i]);
       ++kept;
     }

@@ -250,7 +250,7 @@ TEST_CASE("a reader's batch is handed on by bytes as well as by count, and its r
   while (!batch.full() && added < 4096) {
     Event e = make("ws-1", Channel::Security, 4624, added + 1, 1000 + static_cast<Instant>(added));
     e.fields = {{"TargetUserName", long_name}, {"LogonType", "2"}};
-    batch.add(std::move(e), fingerprinter);
+    batch.add(e, fingerprinter);
     ++added;
   }
   CHECK(batch.full());

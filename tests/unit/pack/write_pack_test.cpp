@@ -210,10 +210,12 @@ TEST_CASE("the manifest lists archives, rejected and unreadable inputs: a hash, 
   CHECK(verify_pack(out.string()).ok());
 }
 
-TEST_CASE("the same result written twice gives byte-identical packs, every dossier page included", "[pack][write]") {
+TEST_CASE("the same result written twice gives byte-identical packs, every dossier page included, whatever --jobs", "[pack][write]") {
   ScratchDir dir;
   write_pack(sample_result(), options_for(dir.path() / "a"));
-  write_pack(sample_result(), options_for(dir.path() / "b"));
+  PackOptions beside = options_for(dir.path() / "b");
+  beside.jobs = 2;  // the evidence store on a thread of its own
+  write_pack(sample_result(), beside);
   const std::vector<std::string> files = files_in(dir.path() / "a");
   CHECK(files == files_in(dir.path() / "b"));
   CHECK(files.size() == kPackFiles.size() + 2);  // and the two exhibit pages
@@ -264,6 +266,11 @@ TEST_CASE("a failure while writing leaves neither a pack nor a temporary folder"
   ScratchDir dir;
   PackOptions o = options_for(dir.path() / "pack");
   o.templates_dir = (dir.path() / "no-such-templates").string();
+  CHECK_THROWS_AS(write_pack(sample_result(), o), Error);
+  CHECK(names_in(dir.path()).empty());
+  // The same while the evidence store is being written on its own thread: it is waited for, then
+  // the temporary folder goes.
+  o.jobs = 2;
   CHECK_THROWS_AS(write_pack(sample_result(), o), Error);
   CHECK(names_in(dir.path()).empty());
 }

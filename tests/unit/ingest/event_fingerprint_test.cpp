@@ -1,0 +1,77 @@
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "ingest/event_fingerprint.h"
+
+using namespace flexrecon;
+
+namespace {
+
+Event logon(std::vector<EventField> fields, int id = 4624) {
+  Event e;
+  e.event_id = id;
+  e.time = 1'700'000'000 * kSecond;
+  e.provider = "Microsoft-Windows-Security-Auditing";
+  e.fields = std::move(fields);
+  return e;
+}
+
+// 4624's fields in the order Windows writes them: not alphabetical.
+std::vector<EventField> windows_order() {
+  return {{"SubjectUserSid", "S-1-5-18"}, {"SubjectUserName", "WS-1$"}, {"TargetUserName", "jdoe"},
+          {"TargetLogonId", "0x3e7"},     {"LogonType", "2"},           {"IpAddress", "-"}};
+}
+
+}  // namespace
+
+TEST_CASE("a fingerprint does not depend on the order the fields come in") {
+  Fingerprinter fingerprinter;
+  const Fingerprint windows = fingerprinter.of(logon(windows_order()));
+  std::vector<EventField> reversed = windows_order();
+  std::reverse(reversed.begin(), reversed.end());
+  CHECK(fingerprinter.of(logon(reversed)) == windows);
+  // Asked again in Windows's order after another order was seen for the same id.
+  CHECK(fingerprinter.of(logon(windows_order())) == windows);
+  // A fresh fingerprinter (another reader thread) agrees.
+  Fingerprinter other;
+  CHECK(other.of(logon(reversed)) == windows);
+}
+
+TEST_CASE("a fingerprint changes with any value, name or id, and with a field more") {
+  Fingerprinter fingerprinter;
+  const Fingerprint base = fingerprinter.of(logon(windows_order()));
+  std::vector<EventField> changed_value = windows_order();
+  changed_value[2].value = "jdoe2";
+  CHECK(fingerprinter.of(logon(changed_value)) != base);
+  std::vector<EventField> changed_name = windows_order();
+  changed_name[4].name = "LogonTypeX";
+  CHECK(fingerprinter.of(logon(changed_name)) != base);
+  CHECK(fingerprinter.of(logon(windows_order(), 4625)) != base);
+  std::vector<EventField> more = windows_order();
+  more.push_back({"ElevatedToken", "%%1842"});
+  CHECK(fingerprinter.of(logon(more)) != base);
+  // Back to the first form: the remembered order of another shape must not leak into it.
+  CHECK(fingerprinter.of(logon(windows_order())) == base);
+}
+
+TEST_CASE("fields that share a name are ordered by their values, so their order does not count either") {
+  Fingerprinter fingerprinter;
+  const Fingerprint a = fingerprinter.of(logon({{"Binary", "0A"}, {"Data", "x"}, {"Data", "y"}}));
+  CHECK(fingerprinter.of(logon({{"Data", "y"}, {"Binary", "0A"}, {"Data", "x"}})) == a);
+  CHECK(fingerprinter.of(logon({{"Data", "y"}, {"Binary", "0A"}, {"Data", "z"}})) != a);
+}
+
+TEST_CASE("values count in the form every export tool agrees on") {
+  Fingerprinter fingerprinter;
+  const auto with = [&](std::string logon_id, std::string guid) {
+    return fingerprinter.of(logon({{"TargetLogonId", std::move(logon_id)}, {"LogonGuid", std::move(guid)}, {"Empty", ""}}));
+  };
+  const Fingerprint base = with("0x3e7", "{ABCDEF01-0000-0000-0000-000000000000}");
+  CHECK(with("0x00000000000003e7", "{abcdef01-0000-0000-0000-000000000000}") == base);
+  CHECK(with("0x3E7", "{ABCDEF01-0000-0000-0000-000000000000}\r") == base);
+  CHECK(fingerprinter.of(logon({{"TargetLogonId", "0x3e7"}, {"LogonGuid", "{ABCDEF01-0000-0000-0000-000000000000}"}})) == base);
+  CHECK(with("0x3e8", "{ABCDEF01-0000-0000-0000-000000000000}") != base);
+}
