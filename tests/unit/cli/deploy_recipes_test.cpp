@@ -1,0 +1,297 @@
+// The deploy/ recipes (deploy/README.md) run for real on the sample case: the split, the GNU parallel
+// recipe on one machine, the Slurm array task and reconcile scripts with SLURM_ARRAY_TASK_ID set by
+// hand, and the Kubernetes Indexed Job's per-pod command with JOB_COMPLETION_INDEX set by hand. A
+// sharded run must write the direct run's findings.csv byte for byte, whatever the split.
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <map>
+#include <regex>
+#include <set>
+
+#include "support/run_binary.h"
+
+using namespace flexrecon::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kSource = FLEXRECON_SOURCE_DIR;
+const std::string kSamples = kSource + "/samples";
+const std::string kDeploy = kSource + "/deploy";
+
+// Runs one shell command line in `cwd` with flexrecon as $FLEXRECON, as a user's shell would.
+RunResult run_shell(const std::string& line, const fs::path& cwd) {
+  static int counter = 0;
+  const auto log = fs::temp_directory_path() /
+                   ("flexrecon-deploy-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".log");
+  const std::string cmd = "cd " + shell_quote(cwd.string()) + " && FLEXRECON=" + shell_quote(FLEXRECON_BINARY) +
+                          " bash -c " + shell_quote(line) + " > " + shell_quote(log.string()) + " 2>&1 < /dev/null";
+  const int status = std::system(cmd.c_str());
+  RunResult r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = read_file(log);
+  fs::remove(log);
+  return r;
+}
+
+std::string quoted(const std::vector<std::string>& args) {
+  std::string s;
+  for (const auto& a : args) s += " " + shell_quote(a);
+  return s;
+}
+
+// The sample case's reconcile options other than its event inputs (the sample case test's).
+std::vector<std::string> reconcile_options(const fs::path& out) {
+  return {"--metering", kSamples + "/metering.csv", "--inventory", kSamples + "/inventory.csv",
+          "--identities", kSamples + "/identities.csv", "--rates", kSamples + "/contract-rates.csv",
+          "--entitlement", "120", "--as-of", "2026-11-30", "--quiet", "--out", out.string()};
+}
+
+// findings.csv of the direct run over samples/events, written once for the whole file.
+const std::string& direct_findings() {
+  static const std::string text = [] {
+    const auto out = fresh_dir("deploy-direct-pack");
+    auto args = reconcile_options(out);
+    args.insert(args.begin(), {"reconcile", "--events", kSamples + "/events"});
+    const auto r = run_flexrecon(args);
+    INFO(r.out);
+    REQUIRE(r.exit_code == 0);
+    return read_file(out / "findings.csv");
+  }();
+  return text;
+}
+
+std::vector<std::string> lines_of(const fs::path& p) {
+  std::vector<std::string> lines;
+  std::istringstream in(read_file(p));
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+RunResult split(const fs::path& case_dir, int shares, const std::string& inputs) {
+  return run_shell(kDeploy + "/split-inputs --shares " + std::to_string(shares) + " --out " +
+                       shell_quote((case_dir / "shares").string()) + " " + shell_quote(inputs),
+                   case_dir);
+}
+
+// A number set in a manifest, e.g. "completions: 4".
+int yaml_number(const std::string& text, const std::string& key) {
+  std::smatch m;
+  REQUIRE(std::regex_search(text, m, std::regex("\\n\\s*" + key + ":\\s*(\\d+)")));
+  return std::stoi(m[1]);
+}
+
+}  // namespace
+
+TEST_CASE("split-inputs deals every sample event file to exactly one share, the same lists on every run") {
+  TempDir a, b;
+  const auto first = split(a.path(), 3, kSamples + "/events");
+  INFO(first.out);
+  REQUIRE(first.exit_code == 0);
+  REQUIRE(split(b.path(), 3, kSamples + "/events").exit_code == 0);
+
+  std::multiset<std::string> dealt;
+  std::vector<std::uint64_t> share_bytes;
+  for (int k = 0; k < 3; ++k) {
+    const std::string name = "shares/share-" + std::to_string(k) + ".txt";
+    CHECK(read_file(a.path() / name) == read_file(b.path() / name));
+    std::uint64_t bytes = 0;
+    for (const auto& path : lines_of(a.path() / name)) {
+      dealt.insert(path);
+      bytes += fs::file_size(path);
+    }
+    share_bytes.push_back(bytes);
+  }
+  CHECK_FALSE(fs::exists(a.path() / "shares/share-3.txt"));
+  CHECK_FALSE(fs::exists(a.path() / "shares/not-dealt.txt"));
+
+  // Exactly the files flexrecon's walk reads (archives as one file), named as it names them.
+  std::multiset<std::string> walked;
+  std::uint64_t largest = 0;
+  for (const auto& e : fs::recursive_directory_iterator(kSamples + "/events"))
+    if (e.is_regular_file()) {
+      walked.insert(e.path().string());
+      largest = std::max<std::uint64_t>(largest, e.file_size());
+    }
+  CHECK(walked.size() == 9);
+  CHECK(dealt == walked);
+  // Largest first to the lightest share: no share outweighs another by more than one file.
+  const auto [lightest, heaviest] = std::minmax_element(share_bytes.begin(), share_bytes.end());
+  CHECK(*heaviest - *lightest <= largest);
+}
+
+TEST_CASE("split-inputs lists a share in the order flexrecon's walk reads it, and more shares than files leaves some empty") {
+  TempDir case_dir;
+  const auto in = case_dir.path() / "logs";
+  for (const char* name : {"sub/a.xml", "sub-z.xml", "sub.xml", "B.xml"}) case_dir.write("logs/" + std::string(name), "x");
+  const auto r = split(case_dir.path(), 6, in.string() + "/");
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  std::vector<std::string> all;
+  int empty = 0;
+  for (int k = 0; k < 6; ++k) {
+    const auto lines = lines_of(case_dir.path() / ("shares/share-" + std::to_string(k) + ".txt"));
+    empty += lines.empty();
+    all.insert(all.end(), lines.begin(), lines.end());
+  }
+  CHECK(empty == 2);
+  // Equal sizes: dealt in walk order, share 0 first. A folder's names sort byte-wise and a
+  // subfolder is read where its name sorts ("sub" before "sub-z.xml"), as in event_inputs.cpp.
+  const std::string dir = in.string() + "/";
+  CHECK(all == std::vector<std::string>{dir + "B.xml", dir + "sub/a.xml", dir + "sub-z.xml", dir + "sub.xml"});
+}
+
+TEST_CASE("split-inputs never deals what flexrecon's walk refuses, and lists it with the walk's reason") {
+  TempDir case_dir;
+  const auto in = case_dir.path() / "logs";
+  case_dir.write("logs/Security.xml", "<Event/>");
+  case_dir.write("elsewhere/System.xml", "<Event/>");
+  REQUIRE(::mkfifo((in / "pipe").c_str(), 0600) == 0);
+  fs::create_directory_symlink(case_dir.path() / "elsewhere", in / "linked-folder");
+  fs::create_symlink(case_dir.path() / "gone.xml", in / "dangling.xml");
+  const auto r = split(case_dir.path(), 2, in.string());
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  std::vector<std::string> dealt;
+  for (int k = 0; k < 2; ++k)
+    for (const auto& line : lines_of(case_dir.path() / ("shares/share-" + std::to_string(k) + ".txt"))) dealt.push_back(line);
+  CHECK(dealt == std::vector<std::string>{(in / "Security.xml").string()});
+  CHECK(lines_of(case_dir.path() / "shares/not-dealt.txt") ==
+        std::vector<std::string>{(in / "dangling.xml").string() + "\tbroken symbolic link",
+                                 (in / "linked-folder").string() + "\tsymbolic link to a directory not followed",
+                                 (in / "pipe").string() + "\tskipped: FIFO"});
+  CHECK(r.out.find("not dealt: " + (in / "pipe").string()) != std::string::npos);
+}
+
+TEST_CASE("split-inputs refuses a missing input and a folder that already holds share lists") {
+  TempDir case_dir;
+  auto r = split(case_dir.path(), 2, (case_dir.path() / "no-such-logs").string());
+  CHECK(r.exit_code == 3);
+  CHECK(r.out.find("no such file or directory") != std::string::npos);
+  REQUIRE(split(case_dir.path(), 2, kSamples + "/events").exit_code == 0);
+  r = split(case_dir.path(), 3, kSamples + "/events");
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find("already holds share lists") != std::string::npos);
+}
+
+TEST_CASE("the GNU parallel recipe, 3 shares on one machine, writes the direct run's findings.csv byte for byte") {
+  TempDir work;
+  const auto case_dir = work.path() / "case";
+  const auto pack = work.path() / "pack";
+  const auto r = run_shell(kDeploy + "/parallel/shard-reconcile --shares 3 --jobs 3 --case " +
+                               shell_quote(case_dir.string()) + " --events " + shell_quote(kSamples + "/events") +
+                               " --" + quoted(reconcile_options(pack)),
+                           work.path());
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  for (int k = 0; k < 3; ++k) CHECK(fs::exists(case_dir / ("stores/shard-" + std::to_string(k) + ".sqlite")));
+  CHECK(read_file(pack / "findings.csv") == direct_findings());
+}
+
+TEST_CASE("the Slurm array task run by hand for each SLURM_ARRAY_TASK_ID, then the reconcile job, gives the direct run's findings.csv") {
+  TempDir work;
+  const auto case_dir = work.path() / "case";
+  fs::create_directories(case_dir);
+  REQUIRE(split(case_dir, 3, kSamples + "/events").exit_code == 0);
+  // As Slurm runs them: from the submission folder, with the array index and the exported case.
+  const std::string env = "FLEXRECON_CASE=" + shell_quote(case_dir.string()) + " SLURM_SUBMIT_DIR=" + shell_quote(kSource) +
+                          " SLURM_CPUS_PER_TASK=2 ";
+  for (int k = 0; k < 3; ++k) {
+    const auto task = run_shell(env + "SLURM_ARRAY_TASK_ID=" + std::to_string(k) + " " +
+                                    shell_quote(kDeploy + "/slurm/ingest-array.sbatch"), kSource);
+    INFO(task.out);
+    REQUIRE(task.exit_code == 0);
+  }
+  const auto pack = work.path() / "pack";
+  const auto r = run_shell(env + shell_quote(kDeploy + "/slurm/reconcile.sbatch") + quoted(reconcile_options(pack)), kSource);
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  CHECK(read_file(pack / "findings.csv") == direct_findings());
+}
+
+TEST_CASE("the Kubernetes Indexed Job's pod command run locally for each JOB_COMPLETION_INDEX gives the direct run's findings.csv") {
+  // The manifests as a cluster would get them: the split's share count is the Job's completions,
+  // and each pod runs ingest-index.sh from the image's copy of deploy/ (deploy/Dockerfile).
+  const std::string split_job = read_file(kDeploy + "/kubernetes/split-job.yaml");
+  const std::string ingest_job = read_file(kDeploy + "/kubernetes/ingest-job.yaml");
+  std::smatch m;
+  REQUIRE(std::regex_search(split_job, m, std::regex("\"--shares\", \"(\\d+)\"")));
+  const int shares = std::stoi(m[1]);
+  CHECK(yaml_number(ingest_job, "completions") == shares);
+  CHECK(ingest_job.find("completionMode: Indexed") != std::string::npos);
+  CHECK(ingest_job.find("command: [\"/opt/flexrecon/deploy/kubernetes/ingest-index.sh\"]") != std::string::npos);
+  CHECK(read_file(kDeploy + "/Dockerfile").find("cp -r /src/flexrecon/deploy /opt/flexrecon/deploy") != std::string::npos);
+
+  TempDir work;
+  const auto case_dir = work.path() / "case";
+  fs::create_directories(case_dir);
+  REQUIRE(split(case_dir, shares, kSamples + "/events").exit_code == 0);
+  for (int k = 0; k < shares; ++k) {
+    const auto pod = run_shell("FLEXRECON_CASE=" + shell_quote(case_dir.string()) + " JOB_COMPLETION_INDEX=" +
+                                   std::to_string(k) + " " + shell_quote(kDeploy + "/kubernetes/ingest-index.sh") + " --jobs 2",
+                               case_dir);
+    INFO(pod.out);
+    REQUIRE(pod.exit_code == 0);
+  }
+  const auto pack = work.path() / "pack";
+  const auto r = run_shell(shell_quote(kDeploy + "/reconcile-shards") + quoted({(case_dir / "shares").string(), (case_dir / "stores").string()}) +
+                               quoted(reconcile_options(pack)),
+                           case_dir);
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  CHECK(read_file(pack / "findings.csv") == direct_findings());
+}
+
+TEST_CASE("reconcile-shards refuses when a share's ingest did not run or the shares were split again, and writes nothing") {
+  TempDir work;
+  const auto case_dir = work.path() / "case";
+  fs::create_directories(case_dir);
+  REQUIRE(split(case_dir, 3, kSamples + "/events").exit_code == 0);
+  const auto ingest = [&](int k) {
+    return run_shell(shell_quote(kDeploy + "/ingest-share") +
+                         quoted({(case_dir / "shares").string(), std::to_string(k), (case_dir / "stores").string(), "--quiet"}),
+                     case_dir);
+  };
+  REQUIRE(ingest(0).exit_code == 0);
+  REQUIRE(ingest(2).exit_code == 0);
+  const auto pack = work.path() / "pack";
+  const auto reconcile = [&] {
+    return run_shell(shell_quote(kDeploy + "/reconcile-shards") + quoted({(case_dir / "shares").string(), (case_dir / "stores").string()}) +
+                         quoted(reconcile_options(pack)),
+                     case_dir);
+  };
+  auto r = reconcile();
+  CHECK(r.exit_code == 3);
+  CHECK(r.out.find("share 1 (") != std::string::npos);
+  CHECK_FALSE(fs::exists(pack));
+
+  // A worker index the split did not write is refused, not taken as an empty share.
+  const auto beyond = ingest(3);
+  CHECK(beyond.exit_code == 2);
+  CHECK(beyond.out.find("has 3 shares") != std::string::npos);
+
+  // Share 1's list changed after share 1 was ingested: its store no longer answers for the list.
+  REQUIRE(ingest(1).exit_code == 0);
+  {
+    std::ofstream list(case_dir / "shares/share-1.txt", std::ios::app);
+    list << kSamples << "/metering.csv\n";
+  }
+  r = reconcile();
+  CHECK(r.exit_code == 3);
+  CHECK(r.out.find("split again since") != std::string::npos);
+  CHECK_FALSE(fs::exists(pack));
+}
+
+TEST_CASE("every deploy script parses as bash") {
+  for (const char* script : {"split-inputs", "ingest-share", "reconcile-shards", "parallel/shard-reconcile",
+                             "slurm/ingest-array.sbatch", "slurm/reconcile.sbatch", "slurm/submit",
+                             "kubernetes/ingest-index.sh"}) {
+    INFO(script);
+    const auto r = run_shell("bash -n " + shell_quote(kDeploy + "/" + script), kSource);
+    INFO(r.out);
+    CHECK(r.exit_code == 0);
+  }
+}
