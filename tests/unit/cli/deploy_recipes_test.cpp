@@ -223,6 +223,7 @@ TEST_CASE("the Kubernetes Indexed Job's pod command run locally for each JOB_COM
   CHECK(yaml_number(ingest_job, "completions") == shares);
   CHECK(ingest_job.find("completionMode: Indexed") != std::string::npos);
   CHECK(ingest_job.find("command: [\"/opt/flexrecon/deploy/kubernetes/ingest-index.sh\"]") != std::string::npos);
+  CHECK(ingest_job.find("{name: FLEXRECON_SCRATCH, value: /tmp/store}") != std::string::npos);
   CHECK(read_file(kDeploy + "/Dockerfile").find("cp -r /src/flexrecon/deploy /opt/flexrecon/deploy") != std::string::npos);
 
   TempDir work;
@@ -230,11 +231,15 @@ TEST_CASE("the Kubernetes Indexed Job's pod command run locally for each JOB_COM
   fs::create_directories(case_dir);
   REQUIRE(split(case_dir, shares, kSamples + "/events").exit_code == 0);
   for (int k = 0; k < shares; ++k) {
-    const auto pod = run_shell("FLEXRECON_CASE=" + shell_quote(case_dir.string()) + " JOB_COMPLETION_INDEX=" +
+    // As ingest-job.yaml sets them: the case, and a scratch folder (the pod's emptyDir) for the store.
+    const auto pod = run_shell("FLEXRECON_CASE=" + shell_quote(case_dir.string()) + " FLEXRECON_SCRATCH=" +
+                                   shell_quote((work.path() / "pod-tmp/store").string()) + " JOB_COMPLETION_INDEX=" +
                                    std::to_string(k) + " " + shell_quote(kDeploy + "/kubernetes/ingest-index.sh") + " --jobs 2",
                                case_dir);
     INFO(pod.out);
     REQUIRE(pod.exit_code == 0);
+    CHECK(fs::exists(case_dir / ("stores/shard-" + std::to_string(k) + ".sqlite")));
+    CHECK_FALSE(fs::exists(work.path() / ("pod-tmp/store/shard-" + std::to_string(k) + ".sqlite")));
   }
   const auto pack = work.path() / "pack";
   const auto r = run_shell(shell_quote(kDeploy + "/reconcile-shards") + quoted({(case_dir / "shares").string(), (case_dir / "stores").string()}) +
