@@ -14,8 +14,9 @@ allowed() {
     model) echo "model util" ;;
     evtx) echo "evtx model util" ;;
     ingest) echo "ingest evtx model util" ;;
+    store) echo "store ingest evtx model util" ;;
     tables | sessions | challenges | pack) echo "$1 model util" ;;
-    cli) echo "cli pack challenges sessions tables ingest evtx model util" ;;
+    cli) echo "cli pack challenges sessions tables store ingest evtx model util" ;;
     *) echo "" ;;
   esac
 }

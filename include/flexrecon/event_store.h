@@ -98,6 +98,35 @@ struct EventReadOptions {
 
 class EventStoreBuilder;
 
+// A unit (a top-level event input file, an archive with all its members) read earlier into a case
+// store (`flexrecon ingest`, src/store): what reading it gave, replayed in its place in the run's
+// order instead of reading the file again (docs/evidence-store.md, "The case store").
+struct StoredUnit {
+  std::int64_t id = 0;         // in its store
+  std::string path;            // as the walk yielded it at ingest: ranks it among the run's units
+  std::string sha256;          // of its bytes: orders two units of one path with different content
+  std::uint64_t records = 0;   // well-formed events it holds, each copy included
+  std::vector<SourceFile> sources;  // its custody entries in reading order: the file, then members
+  Rejects rejects;
+  std::uint64_t files = 0;
+  std::uint64_t files_rejected = 0;
+  std::uint64_t events_rejected = 0;
+  std::map<std::pair<std::string, int>, std::uint64_t> by_channel_and_id;
+};
+
+// A case store as a run reads it: its units and, a bucket at a time, their records.
+class StoredUnits {
+ public:
+  virtual ~StoredUnits() = default;
+  virtual const std::string& path() const = 0;
+  virtual const std::vector<std::string>& host_names() const = 0;     // by the store's host id
+  virtual const std::vector<std::string>& channel_names() const = 0;  // by the store's channel id
+  virtual const std::vector<StoredUnit>& units() const = 0;
+  // Every record blob of host bucket `bucket` (RecordSpill::bucket_of), with its unit's id, in unit
+  // and part order; ids in them are the store's. Called from several assembling threads at once.
+  virtual std::vector<std::pair<std::int64_t, std::string>> blobs(std::uint32_t bucket) const = 0;
+};
+
 // Everything read from the event inputs, waiting on disk for its host's turn: memory holds host and
 // channel names, counts and write buffers, never a key per event (docs/scale.md).
 class IngestedEvents {
@@ -130,6 +159,12 @@ class IngestedEvents {
 // on. Never throws for bad content.
 void read_event_inputs(const std::vector<std::string>& paths, const EventReadOptions& options,
                        SourceTable& sources, IngestedEvents& events, Rejects& rejects);
+// The same, with units kept in case stores beside the paths: every unit, read or stored, takes its
+// place in one canonical order (by path, component by component; one path in two stores with
+// different content by SHA-256), so the run is the same whatever the split of the files.
+void read_event_inputs(const std::vector<std::string>& paths, const std::vector<const StoredUnits*>& stores,
+                       const EventReadOptions& options, SourceTable& sources, IngestedEvents& events,
+                       Rejects& rejects);
 // The same, with every host's lists assembled in memory: for small inputs (inspect, tests). A run
 // over an archive uses IngestedEvents and keeps per host only what its timeline cites.
 void read_event_inputs(const std::vector<std::string>& paths, const EventReadOptions& options,

@@ -16,6 +16,7 @@ namespace flexrecon {
 struct ReconcileOptions {
   std::vector<std::string> metering;
   std::vector<std::string> events;
+  std::vector<std::string> stores;  // --store: case stores written by `flexrecon ingest`
   std::vector<std::string> inventory;
   std::string identities;
   std::string rules_dir;       // empty: the shipped rules/ folder

@@ -24,7 +24,8 @@ struct Subcommand {
 
 const Subcommand kSubcommands[] = {
     {"reconcile", "line metering records up against Windows evidence and write a dispute evidence pack", run_reconcile_command},
-    {"inspect", "say what each input is: format, events per channel and id, hosts, time span, sessions, coverage, rejects", run_inspect_command},
+    {"ingest", "read event logs once into a case store (SQLite), to reconcile from with `reconcile --store`", run_ingest_command},
+    {"inspect", "say what each input (or case store) is: format, events per channel and id, hosts, time span, sessions, coverage, rejects", run_inspect_command},
     {"verify", "re-check an evidence pack against its manifest (hashes, completeness)", run_verify_command},
 };
 

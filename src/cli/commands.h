@@ -7,6 +7,7 @@
 
 namespace flexrecon {
 int run_reconcile_command(const std::vector<std::string>& args, const std::vector<std::string>& argv);
+int run_ingest_command(const std::vector<std::string>& args, const std::vector<std::string>& argv);
 int run_inspect_command(const std::vector<std::string>& args, const std::vector<std::string>& argv);
 int run_verify_command(const std::vector<std::string>& args, const std::vector<std::string>& argv);
 }  // namespace flexrecon

@@ -10,6 +10,7 @@
 #include "cli/commands.h"
 #include "cli/progress.h"
 #include "cli/progress_hooks.h"
+#include "flexrecon/case_store.h"
 #include "flexrecon/error.h"
 #include "flexrecon/event_store.h"
 #include "flexrecon/metering.h"
@@ -149,16 +150,61 @@ void inspect_events(const std::string& path, const Settings& settings, EventRead
   for (const auto& r : rejects) std::cout << "  rejected " << r.source << " " << r.location << ": " << r.reason << "\n";
 }
 
+// SQLite's own header: a case store, or a file `inspect` explains as not one (an evidence.sqlite).
+bool looks_like_sqlite(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string head(16, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  return in.gcount() == 16 && head == std::string("SQLite format 3\0", 16);
+}
+
+// `inspect STORE`: what the store holds, without reconciling anything.
+void inspect_store(const std::string& path) {
+  const auto store = CaseStore::open(path);
+  std::uint64_t records = 0, files = 0, rejected = 0;
+  for (const StoredUnit& u : store->units()) records += u.records, files += u.files, rejected += u.files_rejected;
+  std::cout << path << ": flexrecon case store, schema " << store->schema_version() << " (created by "
+            << store->created_by() << "); " << store->units().size() << " input files, " << files << " event files ("
+            << rejected << " rejected), " << records << " events, " << store->host_names().size() << " hosts\n";
+  for (const StoredUnit& u : store->units()) {
+    std::cout << "  input " << u.path << ": " << u.records << " events, sha256 " << u.sha256 << "\n";
+    for (const SourceFile& f : u.sources) {
+      std::cout << "    file " << f.name << ": ";
+      if (f.sha256.empty()) std::cout << "not read: " << f.error << "\n";
+      else
+        std::cout << (f.format.empty() ? "not a recognised event format" : f.format) << ", " << f.size << " bytes, sha256 "
+                  << f.sha256 << (f.error.empty() || f.format.empty() ? "" : " (" + f.error + ")") << "\n";
+    }
+  }
+  std::cout << "  hosts: " << join(std::vector<std::string>(store->host_names().begin(), store->host_names().end()), " ") << "\n";
+  for (const StoredChannelCoverage& c : stored_coverage(*store)) {
+    std::cout << "  host " << c.host << " " << c.channel << ": " << c.records << " records";
+    if (c.distinct)
+      std::cout << ", EventRecordID " << c.first_record << " .. " << c.last_record << " (" << c.distinct << " distinct, "
+                << c.gaps.size() << (c.gaps.size() == 1 ? " gap" : " gaps") << ")";
+    if (c.duplicates) std::cout << ", " << c.duplicates << " duplicates (" << c.conflicts << " conflicting)";
+    std::cout << ", " << format_utc(c.first_time) << " .. " << format_utc(c.last_time) << "\n";
+    for (const auto& [first, last] : c.gaps)
+      std::cout << "    gap: records " << first << (first == last ? "" : " .. " + std::to_string(last)) << " missing\n";
+  }
+  for (const StoredUnit& u : store->units())
+    for (const Reject& r : u.rejects) std::cout << "  rejected " << r.source << " " << r.location << ": " << r.reason << "\n";
+}
+
 }  // namespace
 
 int run_inspect_command(const std::vector<std::string>& args, const std::vector<std::string>&) {
   if (args.empty() || args[0] == "--help" || args[0] == "-h") {
     (args.empty() ? std::cerr : std::cout)
-        << "usage: flexrecon inspect [--events-tz ZONE] [--quiet] PATH...\n\n"
+        << "usage: flexrecon inspect [--events-tz ZONE] [--quiet] PATH...\n"
+           "       flexrecon inspect STORE\n\n"
            "Says what each input is before any rule runs: for event logs (XML, .evtx, folders, archives) the\n"
            "detected format of each file, events per channel and EventID, hosts and time span, and per host\n"
            "the sessions, idle and power spans, covered spans and coverage gaps flexrecon rebuilds; for a\n"
            "metering CSV its variant, rows, charges, users, hosts and time span; and every rejected item.\n"
+           "For a case store (`flexrecon ingest`): its schema, every input file and member with SHA-256 and\n"
+           "size, its hosts, per host and channel the EventRecordIDs held (first, last, gaps, duplicates),\n"
+           "and its rejects. A SQLite file that is not a case store is refused, saying what it is.\n"
            "--events-tz ZONE: the IANA zone of SIEM event times written without one (NXLog EventTime).\n"
            "--quiet: no progress display. Without it, when stderr is a terminal, reading event logs and\n"
            "rebuilding sessions show their progress there as `reconcile` does (never in a pipe or file).\n";
@@ -185,6 +231,10 @@ int run_inspect_command(const std::vector<std::string>& args, const std::vector<
   for (const auto& path : paths) {
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) throw Error::input(path + ": no such file or directory");
+    if (std::filesystem::is_regular_file(path, ec) && looks_like_sqlite(path)) {
+      inspect_store(path);
+      continue;
+    }
     if (std::filesystem::is_regular_file(path, ec) && looks_like_text_table(path) && inspect_as_metering(path, rules))
       continue;
     inspect_events(path, rules.settings, event_options, progress);

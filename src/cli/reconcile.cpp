@@ -10,6 +10,7 @@
 
 #include "cli/progress.h"
 #include "cli/progress_hooks.h"
+#include "flexrecon/case_store.h"
 #include "flexrecon/error.h"
 #include "util/sha256.h"
 
@@ -134,7 +135,11 @@ ReconcileResult reconcile(const ReconcileOptions& options, ProgressReporter* rep
   event_options.max_member_bytes = r.rules.settings.max_archive_member_bytes;
   progress.begin("reading event logs", "read event logs", "files");
   IngestedEvents events(options.spill_dir);
-  read_event_inputs(options.events, event_options, r.sources, events, r.rejects);
+  // Case stores: their units take their places among the files read, as if read here.
+  std::vector<std::unique_ptr<CaseStore>> stores;
+  std::vector<const StoredUnits*> stored;
+  for (const auto& path : options.stores) stored.push_back(stores.emplace_back(CaseStore::open(path)).get());
+  read_event_inputs(options.events, stored, event_options, r.sources, events, r.rejects);
   progress.end();
   // The reader threads' allocator arenas hold the freed parse buffers of every file read: give them
   // back, so the peak is set by what the run keeps, not by what it read.

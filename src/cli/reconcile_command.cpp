@@ -30,7 +30,8 @@ double positive_number(const std::string& option, const std::string& text) {
 
 int run_reconcile_command(const std::vector<std::string>& args, const std::vector<std::string>& argv) {
   po::options_description desc(
-      "usage: flexrecon reconcile --metering FILE... --events PATH... --out DIR [options]\n\n"
+      "usage: flexrecon reconcile --metering FILE... --events PATH... --out DIR [options]\n"
+      "       flexrecon reconcile --metering FILE... --store STORE... [--events PATH...] --out DIR [options]\n\n"
       "Reads the audit's metering export and the customer's Windows evidence, rebuilds interactive\n"
       "sessions and log coverage per host, applies the challenge rules in order (background,\n"
       "short-session, misclassification / rate-mismatch / version-mismatch, midnight-split /\n"
@@ -41,6 +42,7 @@ int run_reconcile_command(const std::vector<std::string>& args, const std::vecto
       ("help,h", "show this help")
       ("metering", po::value(&o.metering)->multitoken(), "metering CSV export(s) (Token Flex, snake_case or Account \"Token Usage\"); repeatable")
       ("events", po::value(&o.events)->multitoken(), "event logs: XML exports, .evtx, SIEM exports (Winlogbeat, NXLog, Splunk JSON/CSV), directories (walked recursively), .zip/.tar/.tar.gz/.tgz/.gz archives; repeatable")
+      ("store", po::value(&o.stores)->multitoken()->value_name("STORE"), "case store(s) written by `flexrecon ingest`, read beside or instead of --events; any split of the files gives the same findings; repeatable")
       ("inventory", po::value(&o.inventory)->multitoken(), "deployment inventory CSV(s) (ITAM, SCCM, Intune); repeatable")
       ("identities", po::value(&o.identities), "identity map CSV metering_user,windows_account")
       ("rules", po::value(&o.rules_dir), "rules folder replacing the shipped one (products.csv, rates.csv, settings.ini)")
@@ -75,7 +77,8 @@ int run_reconcile_command(const std::vector<std::string>& args, const std::vecto
   }
   po::notify(vm);
   if (o.metering.empty()) throw Error::usage("reconcile needs --metering FILE (see `flexrecon reconcile --help`)");
-  if (o.events.empty()) throw Error::usage("reconcile needs --events PATH (see `flexrecon reconcile --help`)");
+  if (o.events.empty() && o.stores.empty())
+    throw Error::usage("reconcile needs --events PATH or --store STORE (see `flexrecon reconcile --help`)");
   if (o.out.empty()) throw Error::usage("reconcile needs --out DIR (see `flexrecon reconcile --help`)");
   // Before any input is read: a run of hours that cannot be saved must not start at all.
   refuse_existing_out(o.out, o.force);

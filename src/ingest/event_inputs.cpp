@@ -16,6 +16,8 @@
 #include "ingest/byte_sources.h"
 #include "ingest/event_store_builder.h"
 #include "ingest/event_stream.h"
+#include "ingest/input_units.h"
+#include "util/sha256.h"
 
 namespace flexrecon {
 
@@ -32,14 +34,6 @@ const char* special_kind(fs::file_type type) {
     default: return "special file";
   }
 }
-
-// One thing to read, found by walking the command line's paths: a file (plain or archive) or a
-// refusal decided by the walk itself (a FIFO, a link to a directory...).
-struct InputUnit {
-  std::string path;
-  std::string refusal;     // non-empty: reject the path with this reason, read nothing
-  std::uint64_t bytes = 0;  // size on disk (stat), for the progress plan
-};
 
 std::uint64_t size_on_disk(const std::string& path) {
   std::error_code ec;
@@ -108,17 +102,6 @@ class InputWalk {
       }
     }
   }
-};
-
-// What reading one unit produced besides its events. Source ids in events are local to the unit
-// (0, 1, ... in `sources` order) until the unit is merged into the run's SourceTable.
-struct UnitResult {
-  std::vector<SourceFile> sources;
-  Rejects rejects;
-  std::uint64_t files = 0;
-  std::uint64_t files_rejected = 0;
-  std::uint64_t events_rejected = 0;
-  std::uint64_t bytes_read = 0;  // from disk: the file itself, compressed when an archive
 };
 
 // Counts the bytes read from disk and passes them on to on_bytes_read about every MiB, so a display
@@ -310,34 +293,6 @@ class UnitReader {
   const std::function<void(Event&&)>& deliver_;
 };
 
-// Folds finished units into the run, strictly in unit order, so the store, the source table and
-// the rejects are the same whatever the number of jobs.
-class UnitMerger {
- public:
-  UnitMerger(const EventReadOptions& options, SourceTable& sources, EventStoreBuilder& builder, Rejects& rejects)
-      : options_(options), sources_(sources), builder_(builder), rejects_(rejects) {}
-
-  // The id the unit's local source 0 will get: sources are appended when the unit completes.
-  SourceId base() const { return static_cast<SourceId>(sources_.all().size()); }
-
-  void events(const PreparedBatch& batch, SourceId base) { builder_.add(batch, base); }
-
-  void complete(UnitResult&& r, const InputUnit& unit) {
-    for (auto& s : r.sources) sources_.add(std::move(s));
-    rejects_.insert(rejects_.end(), std::make_move_iterator(r.rejects.begin()), std::make_move_iterator(r.rejects.end()));
-    EventCounts& counts = builder_.counts();
-    counts.files += r.files;
-    counts.files_rejected += r.files_rejected;
-    counts.rejected += r.events_rejected;
-    if (options_.on_progress) options_.on_progress(unit.path, r.bytes_read);
-  }
-
- private:
-  const EventReadOptions& options_;
-  SourceTable& sources_;
-  EventStoreBuilder& builder_;
-  Rejects& rejects_;
-};
 
 // --jobs N: units are read by N worker threads; their events come back in batches through a bounded
 // queue per unit and are merged in unit order by the calling thread. A unit's worker waits when its
@@ -345,8 +300,8 @@ class UnitMerger {
 // handed out in order), so the wait always ends.
 class ParallelUnits {
  public:
-  ParallelUnits(const std::vector<InputUnit>& units, const EventReadOptions& options, int jobs)
-      : units_(units), options_(options), slots_(units.size()) {
+  ParallelUnits(const std::vector<InputUnit>& units, const EventReadOptions& options, UnitSink& sink, int jobs)
+      : units_(units), options_(options), sink_(sink), slots_(units.size()) {
     const int n = std::max(1, std::min<int>(jobs, static_cast<int>(units.size())));
     for (int i = 0; i < n; ++i) workers_.emplace_back([this] { work(); });
   }
@@ -361,9 +316,18 @@ class ParallelUnits {
   }
 
   // Merges every unit in order; rethrows a worker's failure.
-  void merge_all(UnitMerger& merger) {
+  void merge_all() {
     for (std::size_t u = 0; u < units_.size(); ++u) {
-      const SourceId base = merger.base();
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        changed_.wait(lock, [&] { return slots_[u].decided; });
+      }
+      if (slots_[u].skipped) {
+        sink_.skipped(u, units_[u]);
+        if (options_.on_progress) options_.on_progress(units_[u].path, units_[u].bytes);
+        continue;
+      }
+      const SourceId base = sink_.begin(u, units_[u]);
       while (true) {
         std::unique_ptr<PreparedBatch> batch;
         {
@@ -374,14 +338,16 @@ class ParallelUnits {
           slots_[u].batches.pop_front();
         }
         changed_.notify_all();
-        merger.events(*batch, base);
+        sink_.events(*batch, base);
         // Back to the readers with its capacity: batches are allocated once, not per handoff.
         batch->clear();
         std::lock_guard<std::mutex> lock(mutex_);
         spare_.push_back(std::move(batch));
       }
       if (slots_[u].failure) std::rethrow_exception(slots_[u].failure);
-      merger.complete(std::move(slots_[u].result), units_[u]);
+      const std::uint64_t bytes = slots_[u].result.bytes_read;
+      sink_.complete(u, units_[u], std::move(slots_[u].result));
+      if (options_.on_progress) options_.on_progress(units_[u].path, bytes);
     }
   }
 
@@ -392,6 +358,8 @@ class ParallelUnits {
     std::deque<std::unique_ptr<PreparedBatch>> batches;
     UnitResult result;
     std::exception_ptr failure;
+    bool decided = false;  // wanted() has answered
+    bool skipped = false;
     bool done = false;
   };
 
@@ -405,6 +373,21 @@ class ParallelUnits {
         u = next_++;
       }
       Slot& slot = slots_[u];
+      bool want = true;
+      try {
+        want = sink_.wanted(u, units_[u]);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        slot.failure = std::current_exception();
+      }
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        slot.decided = true;
+        slot.skipped = !want;
+        if (!want || slot.failure) slot.done = true;
+      }
+      changed_.notify_all();
+      if (!want || slot.done) continue;
       std::unique_ptr<PreparedBatch> batch = std::make_unique<PreparedBatch>();
       auto push = [&] {
         std::unique_lock<std::mutex> lock(mutex_);
@@ -444,6 +427,7 @@ class ParallelUnits {
 
   const std::vector<InputUnit>& units_;
   const EventReadOptions& options_;
+  UnitSink& sink_;
   std::vector<Slot> slots_;
   std::vector<std::unique_ptr<PreparedBatch>> spare_;  // merged batches, emptied, for the readers to refill
   std::vector<std::thread> workers_;
@@ -453,46 +437,186 @@ class ParallelUnits {
   bool stopping_ = false;
 };
 
+// The key a unit is ranked by: its path's components, then (only between units of one path) the
+// SHA-256 of its content.
+std::vector<std::string_view> path_components(std::string_view path) {
+  std::vector<std::string_view> parts;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t slash = path.find('/', start);
+    parts.push_back(path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start));
+    if (slash == std::string_view::npos) return parts;
+    start = slash + 1;
+  }
+}
+
+// A run's own sink: units read go to the builder's spill and the run's tables; units of case stores
+// are replayed in their place, before the first unit read that ranks after them.
+class RunMerger : public UnitSink {
+ public:
+  // `stored[k]`: the stored units to replay before read unit k (k = units read: after the last).
+  RunMerger(SourceTable& sources, EventStoreBuilder& builder, Rejects& rejects,
+            std::vector<std::vector<std::pair<const StoredUnits*, const StoredUnit*>>> stored)
+      : sources_(sources), builder_(builder), rejects_(rejects), stored_(std::move(stored)) {}
+
+  SourceId begin(std::size_t index, const InputUnit&) override {
+    replay_before(index);
+    return static_cast<SourceId>(sources_.all().size());
+  }
+  void events(const PreparedBatch& batch, SourceId base) override { builder_.add(batch, base); }
+  void complete(std::size_t, const InputUnit&, UnitResult&& r) override {
+    for (auto& s : r.sources) sources_.add(std::move(s));
+    rejects_.insert(rejects_.end(), std::make_move_iterator(r.rejects.begin()), std::make_move_iterator(r.rejects.end()));
+    EventCounts& counts = builder_.counts();
+    counts.files += r.files;
+    counts.files_rejected += r.files_rejected;
+    counts.rejected += r.events_rejected;
+  }
+  void skipped(std::size_t index, const InputUnit&) override { replay_before(index); }
+  // The stored units ranked after every unit read.
+  void finish() { replay_before(stored_.size() - 1); }
+
+ private:
+  // Everything reading the unit gave, as reading it would have added it.
+  void replay_before(std::size_t index) {
+    for (const auto& [store, unit] : stored_[index]) {
+      const auto base = static_cast<SourceId>(sources_.all().size());
+      for (const SourceFile& s : unit->sources) sources_.add(s);
+      rejects_.insert(rejects_.end(), unit->rejects.begin(), unit->rejects.end());
+      builder_.add_stored(*store, *unit, base);
+      EventCounts& counts = builder_.counts();
+      counts.files += unit->files;
+      counts.files_rejected += unit->files_rejected;
+      counts.rejected += unit->events_rejected;
+    }
+    stored_[index].clear();
+  }
+
+  SourceTable& sources_;
+  EventStoreBuilder& builder_;
+  Rejects& rejects_;
+  std::vector<std::vector<std::pair<const StoredUnits*, const StoredUnit*>>> stored_;
+};
+
+// The SHA-256 of a unit read directly, for ranking it against a stored unit of the same path ("" when
+// it cannot be read: it then ranks first, and reading it reports why).
+std::string content_hash(const InputUnit& unit) {
+  if (!unit.refusal.empty()) return "";
+  try {
+    return sha256_file(unit.path);
+  } catch (const std::exception&) {
+    return "";
+  }
+}
+
 }  // namespace
+
+bool unit_path_less(std::string_view a, std::string_view b) {
+  const auto pa = path_components(a);
+  const auto pb = path_components(b);
+  return std::lexicographical_compare(pa.begin(), pa.end(), pb.begin(), pb.end());
+}
+
+std::vector<InputUnit> walk_event_inputs(const std::vector<std::string>& paths) {
+  InputWalk walk;
+  for (const auto& path : paths) walk.top_level(path);
+  std::stable_sort(walk.units.begin(), walk.units.end(),
+                   [](const InputUnit& a, const InputUnit& b) { return unit_path_less(a.path, b.path); });
+  return std::move(walk.units);
+}
+
+void read_units(const std::vector<InputUnit>& units, const EventReadOptions& options, UnitSink& sink) {
+  if (options.on_plan) {
+    EventInputPlan plan;
+    plan.files = units.size();
+    for (const auto& unit : units) plan.bytes += unit.bytes;
+    options.on_plan(plan);
+  }
+  if (options.jobs > 1 && units.size() > 1) {
+    ParallelUnits(units, options, sink, options.jobs).merge_all();
+    return;
+  }
+  Fingerprinter fingerprinter;
+  PreparedBatch batch;
+  for (std::size_t u = 0; u < units.size(); ++u) {
+    const InputUnit& unit = units[u];
+    if (!sink.wanted(u, unit)) {
+      sink.skipped(u, unit);
+      if (options.on_progress) options.on_progress(unit.path, unit.bytes);
+      continue;
+    }
+    const SourceId base = sink.begin(u, unit);
+    UnitResult result;
+    // Batched as under --jobs, so both paths store the same records the same way.
+    const std::function<void(Event&&)> deliver = [&](Event&& e) {
+      batch.add(std::move(e), fingerprinter);
+      if (batch.full()) {
+        sink.events(batch, base);
+        batch.clear();
+      }
+    };
+    try {
+      UnitReader(options, result, deliver).read(unit);
+    } catch (...) {
+      batch.clear();
+      throw;
+    }
+    sink.events(batch, base);
+    batch.clear();
+    const std::uint64_t bytes = result.bytes_read;
+    sink.complete(u, unit, std::move(result));
+    if (options.on_progress) options.on_progress(unit.path, bytes);
+  }
+}
+
+void read_event_inputs(const std::vector<std::string>& paths, const std::vector<const StoredUnits*>& stores,
+                       const EventReadOptions& options, SourceTable& sources, IngestedEvents& events,
+                       Rejects& rejects) {
+  std::vector<InputUnit> units = walk_event_inputs(paths);
+
+  // Rank every stored unit among the units read: (path components, SHA-256). A unit read needs its
+  // hash only when a stored unit has its path (the same file named again, or changed since).
+  struct Ranked {
+    std::string_view path;
+    std::string_view sha256;
+    const StoredUnits* store;
+    const StoredUnit* unit;
+  };
+  std::vector<Ranked> stored;
+  for (const StoredUnits* store : stores)
+    for (const StoredUnit& unit : store->units()) stored.push_back({unit.path, unit.sha256, store, &unit});
+  const auto ranked_less = [](std::string_view pa, std::string_view sa, std::string_view pb, std::string_view sb) {
+    if (unit_path_less(pa, pb)) return true;
+    if (unit_path_less(pb, pa)) return false;
+    return sa < sb;
+  };
+  std::stable_sort(stored.begin(), stored.end(),
+                   [&](const Ranked& a, const Ranked& b) { return ranked_less(a.path, a.sha256, b.path, b.sha256); });
+  std::vector<std::string> hashes(units.size());
+  std::vector<std::vector<std::pair<const StoredUnits*, const StoredUnit*>>> before(units.size() + 1);
+  std::size_t k = 0;
+  for (const Ranked& s : stored) {
+    // The first unit read that ranks after s (a tie of path and hash: the stored copy goes after).
+    while (k < units.size()) {
+      const InputUnit& u = units[k];
+      if (unit_path_less(s.path, u.path)) break;
+      if (!unit_path_less(u.path, s.path)) {
+        if (hashes[k].empty()) hashes[k] = content_hash(u);
+        if (s.sha256 < hashes[k]) break;
+      }
+      ++k;
+    }
+    before[k].emplace_back(s.store, s.unit);
+  }
+
+  RunMerger merger(sources, events.builder(), rejects, std::move(before));
+  read_units(units, options, merger);
+  merger.finish();
+}
 
 void read_event_inputs(const std::vector<std::string>& paths, const EventReadOptions& options,
                        SourceTable& sources, IngestedEvents& events, Rejects& rejects) {
-  InputWalk walk;
-  for (const auto& path : paths) walk.top_level(path);
-  if (options.on_plan) {
-    EventInputPlan plan;
-    plan.files = walk.units.size();
-    for (const auto& unit : walk.units) plan.bytes += unit.bytes;
-    options.on_plan(plan);
-  }
-  UnitMerger merger(options, sources, events.builder(), rejects);
-  if (options.jobs <= 1 || walk.units.size() <= 1) {
-    Fingerprinter fingerprinter;
-    PreparedBatch batch;
-    for (const auto& unit : walk.units) {
-      const SourceId base = merger.base();
-      UnitResult result;
-      // Batched as under --jobs, so both paths store the same records the same way.
-      const std::function<void(Event&&)> deliver = [&](Event&& e) {
-        batch.add(std::move(e), fingerprinter);
-        if (batch.full()) {
-          merger.events(batch, base);
-          batch.clear();
-        }
-      };
-      try {
-        UnitReader(options, result, deliver).read(unit);
-      } catch (...) {
-        batch.clear();
-        throw;
-      }
-      merger.events(batch, base);
-      batch.clear();
-      merger.complete(std::move(result), unit);
-    }
-  } else {
-    ParallelUnits(walk.units, options, options.jobs).merge_all(merger);
-  }
+  read_event_inputs(paths, {}, options, sources, events, rejects);
 }
 
 void read_event_inputs(const std::vector<std::string>& paths, const EventReadOptions& options,

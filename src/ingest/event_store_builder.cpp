@@ -53,6 +53,7 @@ std::uint32_t EventStoreBuilder::host_id(std::string_view host) {
   if (it == host_ids_.end()) {
     it = host_ids_.emplace(std::string(host), static_cast<std::uint32_t>(host_names_.size())).first;
     host_names_.emplace_back(host);
+    host_buckets_.push_back(RecordSpill::bucket_of(host));
   }
   return last_host_ = it->second;
 }
@@ -79,16 +80,37 @@ std::uint64_t& EventStoreBuilder::count_of(std::uint32_t channel, int event_id) 
 }
 
 void EventStoreBuilder::add(const PreparedBatch& batch, SourceId source_base) {
-  const std::string& bytes = batch.bytes_;
-  for (const PreparedBatch::Record& r : batch.records_) {
+  const std::string& bytes = batch.bytes();
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    const PreparedBatch::Record& r = batch.record(i);
     SpilledRecord head = r.head;
     head.source += source_base;
     const std::uint32_t channel = channel_id(r.text(bytes, r.channel_at, r.channel_size));
     ++counts_.read;
     ++count_of(channel, head.event_id);
-    spill_->add(seq_++, host_id(r.text(bytes, r.host_at, r.host_size)), channel, head,
-                r.text(bytes, r.content_at, r.content_size));
+    const std::uint32_t host = host_id(r.text(bytes, r.host_at, r.host_size));
+    spill_->add(seq_++, host, host_buckets_[host], channel, head, r.text(bytes, r.content_at, r.content_size));
   }
+}
+
+void EventStoreBuilder::add_stored(const StoredUnits& store, const StoredUnit& unit, SourceId source_base) {
+  auto in_run = std::find_if(stores_.begin(), stores_.end(), [&](const StoreInRun& s) { return s.store == &store; });
+  if (in_run == stores_.end()) {
+    StoreInRun s;
+    s.store = &store;
+    for (const std::string& host : store.host_names()) s.hosts.push_back(host_id(host));
+    for (const std::string& channel : store.channel_names()) s.channels.push_back(channel_id(channel));
+    stores_.push_back(std::move(s));
+    in_run = stores_.end() - 1;
+  }
+  RecordSpill::Renumbering place;
+  place.seq_base = seq_;
+  place.source_base = source_base;
+  in_run->units[unit.id] = place;
+  // The seq numbers the unit's records had when read: they keep their place among the run's.
+  seq_ += unit.records;
+  counts_.read += unit.records;
+  for (const auto& [kind, n] : unit.by_channel_and_id) counts_.by_channel_and_id[kind] += n;
 }
 
 // What assembling one bucket found besides the hosts' lists.
@@ -103,6 +125,17 @@ void EventStoreBuilder::assemble_bucket(std::uint32_t bucket, BucketResult& out,
   std::vector<SpilledRecord> records;
   std::vector<Event> events;
   spill_->read_bucket(bucket, records, events);
+  for (const StoreInRun& in_run : stores_) {
+    for (auto& [unit, bytes] : in_run.store->blobs(bucket)) {
+      const auto place = in_run.units.find(unit);
+      if (place == in_run.units.end()) continue;  // added to the store after the run listed its units
+      RecordSpill::Renumbering renumber = place->second;
+      renumber.hosts = &in_run.hosts;
+      renumber.channels = &in_run.channels;
+      RecordSpill::decode_records(bytes, "the case store " + in_run.store->path() + " (unit " + std::to_string(unit) + ")",
+                                  ErrorKind::InputUnusable, &renumber, records, events);
+    }
+  }
   // Grouped by host, then copies of one (channel, record id) together, first in input order first.
   std::sort(records.begin(), records.end(), [this](const SpilledRecord& a, const SpilledRecord& b) {
     return std::make_tuple(a.host, channel_keys_[a.channel], a.record_id, a.seq) <

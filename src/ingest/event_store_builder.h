@@ -39,8 +39,6 @@ class PreparedBatch {
     bytes_.clear();
   }
 
- private:
-  friend class EventStoreBuilder;
   struct Record {
     SpilledRecord head;  // seq, host and channel are given when merged
     std::size_t host_at = 0, host_size = 0;        // in bytes_: the normalised host name
@@ -50,6 +48,11 @@ class PreparedBatch {
       return std::string_view(bytes).substr(at, n);
     }
   };
+  // What a sink stores: record i, and the bytes its offsets point into.
+  const Record& record(std::size_t i) const { return records_[i]; }
+  const std::string& bytes() const { return bytes_; }
+
+ private:
   std::size_t put(std::string_view s);
   std::vector<Record> records_;
   std::string bytes_;
@@ -72,6 +75,11 @@ class EventStoreBuilder {
     single_.add(std::move(event), fingerprinter_);
     add(single_, 0);
   }
+  // A case store's unit, in its place in input order: its records are read from the store when their
+  // bucket is assembled (never spilled again), its seq and source ids shifted to this place; its
+  // read count and per-kind counts are added here (files and rejects are the caller's, as for a unit
+  // read). `store` must outlive assemble().
+  void add_stored(const StoredUnits& store, const StoredUnit& unit, SourceId source_base);
   EventCounts& counts() { return counts_; }
   const EventCounts& counts() const { return counts_; }
 
@@ -98,6 +106,15 @@ class EventStoreBuilder {
   };
   struct BucketResult;
   void assemble_bucket(std::uint32_t bucket, BucketResult& out, const std::function<void(HostEvents&&)>& visit) const;
+  // A store the run reads units from: its names mapped to the run's ids, and where each of its
+  // units sits in the run.
+  struct StoreInRun {
+    const StoredUnits* store = nullptr;
+    std::vector<std::uint32_t> hosts;
+    std::vector<std::uint32_t> channels;
+    std::unordered_map<std::int64_t, RecordSpill::Renumbering> units;
+  };
+  std::vector<StoreInRun> stores_;
   std::uint32_t host_id(std::string_view host);
   std::uint32_t channel_id(std::string_view channel);
   std::uint64_t& count_of(std::uint32_t channel, int event_id);
@@ -113,6 +130,7 @@ class EventStoreBuilder {
   // safe for determinism here (indexes are given in first-seen order).
   std::unordered_map<std::string, std::uint32_t, NameHash, std::equal_to<>> host_ids_;
   std::vector<std::string> host_names_;
+  std::vector<std::uint32_t> host_buckets_;  // host id -> RecordSpill::bucket_of(its name)
   std::unordered_map<std::string, std::uint32_t, NameHash, std::equal_to<>> channel_ids_;  // as written
   std::vector<std::string> channel_names_;
   std::vector<std::uint32_t> channel_keys_;                     // channel id -> id of its lower-cased name

@@ -42,7 +42,8 @@ std::string system_error(const std::string& what, const std::string& path) {
 // record means the disk lost them, which stops the run rather than losing events silently.
 class Decoder {
  public:
-  Decoder(std::string_view bytes, const std::string& path) : p_(bytes.data()), end_(bytes.data() + bytes.size()), path_(path) {}
+  Decoder(std::string_view bytes, const std::string& what, ErrorKind kind)
+      : p_(bytes.data()), end_(bytes.data() + bytes.size()), what_(what), kind_(kind) {}
   bool done() const { return p_ == end_; }
   std::uint64_t varint() {
     std::uint64_t v = 0;
@@ -75,10 +76,11 @@ class Decoder {
   }
 
  private:
-  [[noreturn]] void corrupt() { throw Error::internal("the event spill " + path_ + " is damaged (a record is cut short)"); }
+  [[noreturn]] void corrupt() { throw Error(kind_, what_ + " is damaged (a record is cut short)"); }
   const char* p_;
   const char* end_;
-  const std::string& path_;
+  const std::string& what_;
+  ErrorKind kind_;
 };
 
 std::string bucket_path(const std::string& folder, std::uint32_t bucket) {
@@ -139,11 +141,25 @@ void RecordSpill::encode_content(const Event& event, std::string& out) {
   }
 }
 
-void RecordSpill::add(std::uint64_t seq, std::uint32_t host, std::uint32_t channel, const SpilledRecord& head,
-                      std::string_view content) {
+std::uint32_t RecordSpill::bucket_of(std::string_view host) {
+  std::uint32_t h = 2166136261u;
+  for (const char c : host) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 16777619u;
+  }
+  return h % kBuckets;
+}
+
+void RecordSpill::add(std::uint64_t seq, std::uint32_t host, std::uint32_t bucket, std::uint32_t channel,
+                      const SpilledRecord& head, std::string_view content) {
+  std::string& out = buckets_[bucket].buffer;
+  encode_record(out, seq, host, channel, head, content);
+  if (out.size() >= kFlushBytes) flush(bucket);
+}
+
+void RecordSpill::encode_record(std::string& out, std::uint64_t seq, std::uint32_t host, std::uint32_t channel,
+                                const SpilledRecord& head, std::string_view content) {
   const bool used = head.event != SpilledRecord::kNoEvent;
-  const std::uint32_t b = bucket_of(host);
-  std::string& out = buckets_[b].buffer;
   out.push_back(static_cast<char>((used ? 1 : 0) | (head.ref_by_line ? 2 : 0) | static_cast<int>(head.channel_kind) << 2));
   put_varint(out, seq);
   put_varint(out, host);
@@ -155,7 +171,6 @@ void RecordSpill::add(std::uint64_t seq, std::uint32_t host, std::uint32_t chann
   put_signed(out, head.time);
   out.append(reinterpret_cast<const char*>(head.fingerprint.data()), head.fingerprint.size());
   if (used) out.append(content);
-  if (out.size() >= kFlushBytes) flush(b);
 }
 
 void RecordSpill::flush(std::uint32_t bucket) {
@@ -209,18 +224,30 @@ void RecordSpill::read_bucket(std::uint32_t bucket, std::vector<SpilledRecord>& 
     got += static_cast<std::size_t>(n);
   }
   ::close(fd);
+  decode_records(bytes, "the event spill " + path, ErrorKind::Internal, nullptr, records, events);
+}
 
-  Decoder in(bytes, path);
+void RecordSpill::decode_records(std::string_view bytes, const std::string& what, ErrorKind kind,
+                                 const Renumbering* renumber, std::vector<SpilledRecord>& records,
+                                 std::vector<Event>& events) {
+  Decoder in(bytes, what, kind);
+  // A store's ids are checked against its name tables: a damaged blob must stop the run, not index
+  // past a vector.
+  const auto mapped = [&](const std::vector<std::uint32_t>* map, std::uint64_t id) -> std::uint32_t {
+    if (!map) return static_cast<std::uint32_t>(id);
+    if (id >= map->size()) throw Error(kind, what + " is damaged (a record names an unknown host or channel)");
+    return (*map)[id];
+  };
   while (!in.done()) {
     SpilledRecord r;
     const auto flags = static_cast<unsigned char>(in.byte());
     r.ref_by_line = flags & 2;
     r.channel_kind = static_cast<Channel>(std::min(flags >> 2, static_cast<int>(Channel::Other)));
-    r.seq = in.varint();
-    r.host = static_cast<std::uint32_t>(in.varint());
-    r.channel = static_cast<std::uint32_t>(in.varint());
+    r.seq = in.varint() + (renumber ? renumber->seq_base : 0);
+    r.host = mapped(renumber ? renumber->hosts : nullptr, in.varint());
+    r.channel = mapped(renumber ? renumber->channels : nullptr, in.varint());
     r.event_id = static_cast<int>(in.signed_varint());
-    r.source = static_cast<SourceId>(in.varint());
+    r.source = static_cast<SourceId>(in.varint() + (renumber ? renumber->source_base : 0));
     r.record_id = in.varint();
     r.line = in.varint();
     r.time = in.signed_varint();

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "flexrecon/error.h"
 #include "flexrecon/event.h"
 #include "ingest/event_fingerprint.h"
 
@@ -49,7 +50,29 @@ class RecordSpill {
   RecordSpill(const RecordSpill&) = delete;
   RecordSpill& operator=(const RecordSpill&) = delete;
 
-  static std::uint32_t bucket_of(std::uint32_t host) { return host % kBuckets; }
+  // The bucket of a host: a stable hash of its normalised name (FNV-1a), never an id given in order
+  // of appearance, so bucket b of every case store and of every run's spill holds the same hosts and
+  // a run can assemble a bucket from all of them at once.
+  static std::uint32_t bucket_of(std::string_view host);
+
+  // One record in the spill encoding (docs/evidence-store.md, "The case store"): also the encoding
+  // of a case store's record blobs, whose seq, host, channel and source are local to their unit.
+  static void encode_record(std::string& out, std::uint64_t seq, std::uint32_t host, std::uint32_t channel,
+                            const SpilledRecord& head, std::string_view content);
+  // How records written elsewhere (a case store's unit) are renumbered into this run: seq and source
+  // shifted by the unit's place in the run, host and channel mapped through the run's name tables.
+  struct Renumbering {
+    std::uint64_t seq_base = 0;
+    SourceId source_base = 0;
+    const std::vector<std::uint32_t>* hosts = nullptr;     // store host id -> run host id
+    const std::vector<std::uint32_t>* channels = nullptr;  // store channel id -> run channel id
+  };
+  // Decodes encode_record's bytes, appending to `records` and, for used events, to `events` (only
+  // provider, computer and fields set). `what` names the bytes in the error a damaged record raises
+  // (Error of `kind`).
+  static void decode_records(std::string_view bytes, const std::string& what, ErrorKind kind,
+                             const Renumbering* renumber, std::vector<SpilledRecord>& records,
+                             std::vector<Event>& events);
 
   // The content a used event keeps in the spill (provider, computer, fields), encoded as add()
   // stores it. Run on the reader's thread, so the merging thread only copies bytes.
@@ -57,8 +80,8 @@ class RecordSpill {
   // One record: `head` says everything but seq, host and channel (the strings that identify host
   // and channel travel as indexes; the caller keeps their names). `content` is encode_content's
   // bytes for a used event (head.event != kNoEvent), empty otherwise.
-  void add(std::uint64_t seq, std::uint32_t host, std::uint32_t channel, const SpilledRecord& head,
-           std::string_view content);
+  void add(std::uint64_t seq, std::uint32_t host, std::uint32_t bucket, std::uint32_t channel,
+           const SpilledRecord& head, std::string_view content);
   // Flushes and closes the files; call once, before reading.
   void finish_writing();
   // Every record of one bucket, in input order; used events are appended to `events` with only

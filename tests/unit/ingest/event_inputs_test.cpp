@@ -153,23 +153,25 @@ TEST_CASE("missing, empty and unrecognised files are rejected as files and the r
   const auto junk = dir.write("notes.txt", "just some notes, not events\n");
   const auto good = dir.write("good.xml", two_events(1));
   const auto r = read_inputs({dir.file("missing.xml"), empty, junk, good});
+  // Read in canonical path order (empty, good, missing, notes), whatever the command line's order.
   REQUIRE(r.rejects.size() == 3);
-  CHECK(r.rejects[0].source == dir.file("missing.xml"));
+  CHECK(r.rejects[0].source == empty);
   CHECK(r.rejects[0].location == "file");
-  CHECK(r.rejects[0].reason == "no such file or directory");
-  CHECK(r.rejects[1].reason == "empty file");
+  CHECK(r.rejects[0].reason == "empty file");
+  CHECK(r.rejects[1].source == dir.file("missing.xml"));
+  CHECK(r.rejects[1].reason == "no such file or directory");
   CHECK(r.rejects[2].reason == "not a recognised event format");
   CHECK(r.store.counts.files_rejected == 3);
   CHECK(r.store.counts.files == 1);
   CHECK(r.store.counts.read == 2);
   // Every file given stays in the chain of custody: hashed when readable, with the reason.
-  CHECK(source_names(r) == std::vector<std::string>{dir.file("missing.xml"), empty, junk, good});
-  CHECK(r.sources.at(0).sha256.empty());
-  CHECK(r.sources.at(0).error == "no such file or directory");
-  CHECK(r.sources.at(1).sha256 == sha256_hex(""));
-  CHECK(r.sources.at(2).sha256 == sha256_hex("just some notes, not events\n"));
-  CHECK(r.sources.at(2).error == "not a recognised event format");
-  CHECK(r.sources.at(3).error.empty());
+  CHECK(source_names(r) == std::vector<std::string>{empty, good, dir.file("missing.xml"), junk});
+  CHECK(r.sources.at(0).sha256 == sha256_hex(""));
+  CHECK(r.sources.at(1).error.empty());
+  CHECK(r.sources.at(2).sha256.empty());
+  CHECK(r.sources.at(2).error == "no such file or directory");
+  CHECK(r.sources.at(3).sha256 == sha256_hex("just some notes, not events\n"));
+  CHECK(r.sources.at(3).error == "not a recognised event format");
 }
 
 TEST_CASE("FIFOs and sockets in a walked directory are reported, never opened") {
@@ -231,7 +233,8 @@ TEST_CASE("tar, tar.gz and a bare .gz are read in place, detected by content not
   const auto gz = dir.write("security.xml.gz", make_archive(ArchiveKind::Gz, {{"x", two_events(7)}}));
   const auto r = read_inputs({tgz, tar, gz});
   for (const auto& rej : r.rejects) FAIL_CHECK(rej.source << ": " << rej.reason);
-  CHECK(source_names(r) == std::vector<std::string>{tgz, tgz + "!a.xml", tgz + "!b.xml", tar, tar + "!c.xml", gz,
+  // Canonical path order: export.dat, export.tgz, security.xml.gz; members in archive order.
+  CHECK(source_names(r) == std::vector<std::string>{tar, tar + "!c.xml", tgz, tgz + "!a.xml", tgz + "!b.xml", gz,
                                                     gz + "!security.xml"});
   CHECK(r.store.counts.read == 8);
 }

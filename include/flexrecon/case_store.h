@@ -1,0 +1,88 @@
+// The case store: event inputs read once (`flexrecon ingest`) into one SQLite file, and reconciled
+// from it as many times as needed (`flexrecon reconcile --store`), alone or with other stores and
+// direct --events. A store is a persisted spill: per input unit, its custody entries, rejects, counts
+// and its records in the spill encoding (docs/evidence-store.md, "The case store").
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "flexrecon/event_store.h"
+
+namespace flexrecon {
+
+// `PRAGMA application_id` of every case store ("FXCS"), and the schema this flexrecon reads and writes.
+constexpr std::uint32_t kCaseStoreApplicationId = 0x46584353;
+constexpr int kCaseStoreSchemaVersion = 1;
+
+// A store opened for reading. Its units are listed once, in one read transaction, so a run never
+// sees half a unit, whatever an ingest running at the same time adds.
+class CaseStore : public StoredUnits {
+ public:
+  // Throws Error::input, naming the path and what the file is, when it is not a case store this
+  // flexrecon reads (missing, not a file, not SQLite, another application's database, a pack's
+  // evidence.sqlite, a store of another schema). Never modifies the file.
+  static std::unique_ptr<CaseStore> open(const std::string& path);
+  ~CaseStore() override;
+
+  const std::string& path() const override;
+  const std::vector<std::string>& host_names() const override;
+  const std::vector<std::string>& channel_names() const override;
+  const std::vector<StoredUnit>& units() const override;
+  std::vector<std::pair<std::int64_t, std::string>> blobs(std::uint32_t bucket) const override;
+
+  int schema_version() const;
+  const std::string& created_by() const;  // "flexrecon X.Y.Z"
+
+ private:
+  struct Impl;
+  explicit CaseStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+struct IngestOptions {
+  EventReadOptions read;
+  // Another ingest holds the store: called once, then the ingest waits for it to finish.
+  std::function<void(const std::string& message)> on_wait;
+  // A unit whose content (SHA-256) the store already holds, under `stored_as`: not read again.
+  std::function<void(const std::string& path, const std::string& stored_as)> on_skip;
+  // A unit that could not be read to its end (missing, unreadable, a FIFO): nothing to keep; a
+  // later ingest tries it again. `reason` is its reject's.
+  std::function<void(const std::string& path, const std::string& reason)> on_not_stored;
+};
+
+struct IngestReport {
+  std::uint64_t units_stored = 0;
+  std::uint64_t units_skipped = 0;
+  std::uint64_t units_not_stored = 0;
+  std::uint64_t files = 0;            // event files stored (archive members one each)
+  std::uint64_t events = 0;           // well-formed events stored
+  std::uint64_t rejects = 0;          // rejects stored with their units (files and events)
+};
+
+// Reads every path into the store at `store_path`, creating it when missing: one transaction per
+// unit (kill -9 leaves the store as before the unit being read), units whose SHA-256 the store holds
+// skipped. Holds an exclusive lock on the store for the whole ingest: a second ingest waits.
+// Throws Error::input when the file is not a case store (nothing modified).
+IngestReport ingest_events(const std::string& store_path, const std::vector<std::string>& paths,
+                           const IngestOptions& options);
+
+// What `flexrecon inspect STORE` shows of one host's channel: its EventRecordIDs as stored.
+struct StoredChannelCoverage {
+  std::string host;
+  std::string channel;          // as first written
+  std::uint64_t records = 0;    // copies included
+  std::uint64_t distinct = 0;   // distinct EventRecordIDs (0 excluded)
+  std::uint64_t duplicates = 0;
+  std::uint64_t conflicts = 0;  // copies that differ from the first
+  std::uint64_t first_record = 0, last_record = 0;
+  Instant first_time = 0, last_time = 0;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> gaps;  // missing record ids, first..last inclusive
+};
+// Every host and channel of the store, by host then channel; reads the store a bucket at a time.
+std::vector<StoredChannelCoverage> stored_coverage(const CaseStore& store);
+
+}  // namespace flexrecon
