@@ -1,7 +1,7 @@
 // The deploy/ recipes (deploy/README.md) run for real on the sample case: the split, the GNU parallel
 // recipe on one machine, the Slurm array task and reconcile scripts with SLURM_ARRAY_TASK_ID set by
 // hand, and the Kubernetes Indexed Job's per-pod command with JOB_COMPLETION_INDEX set by hand. A
-// sharded run must write the direct run's findings.csv byte for byte, whatever the split.
+// sharded run must write the direct run's findings.csv (and rejects.csv) byte for byte.
 #include <catch2/catch.hpp>
 
 #include <sys/stat.h>
@@ -50,18 +50,25 @@ std::vector<std::string> reconcile_options(const fs::path& out) {
           "--entitlement", "120", "--as-of", "2026-11-30", "--quiet", "--out", out.string()};
 }
 
-// findings.csv of the direct run over samples/events, written once for the whole file.
-const std::string& direct_findings() {
-  static const std::string text = [] {
-    const auto out = fresh_dir("deploy-direct-pack");
-    auto args = reconcile_options(out);
+// The direct run over samples/events, written once for the whole file.
+const fs::path& direct_pack() {
+  static const fs::path out = [] {
+    const auto dir = fresh_dir("deploy-direct-pack");
+    auto args = reconcile_options(dir);
     args.insert(args.begin(), {"reconcile", "--events", kSamples + "/events"});
     const auto r = run_flexrecon(args);
     INFO(r.out);
     REQUIRE(r.exit_code == 0);
-    return read_file(out / "findings.csv");
+    return dir;
   }();
-  return text;
+  return out;
+}
+
+// A sharded run's pack says what the direct run's says: the same findings and the same rejects
+// (nothing the direct run reported is lost on the way through the stores), byte for byte.
+void check_same_as_direct(const fs::path& pack) {
+  CHECK(read_file(pack / "findings.csv") == read_file(direct_pack() / "findings.csv"));
+  CHECK(read_file(pack / "rejects.csv") == read_file(direct_pack() / "rejects.csv"));
 }
 
 std::vector<std::string> lines_of(const fs::path& p) {
@@ -177,7 +184,7 @@ TEST_CASE("split-inputs refuses a missing input and a folder that already holds 
   CHECK(r.out.find("already holds share lists") != std::string::npos);
 }
 
-TEST_CASE("the GNU parallel recipe, 3 shares on one machine, writes the direct run's findings.csv byte for byte") {
+TEST_CASE("the GNU parallel recipe, 3 shares on one machine, writes the direct run's findings.csv and rejects.csv byte for byte") {
   TempDir work;
   const auto case_dir = work.path() / "case";
   const auto pack = work.path() / "pack";
@@ -188,10 +195,10 @@ TEST_CASE("the GNU parallel recipe, 3 shares on one machine, writes the direct r
   INFO(r.out);
   REQUIRE(r.exit_code == 0);
   for (int k = 0; k < 3; ++k) CHECK(fs::exists(case_dir / ("stores/shard-" + std::to_string(k) + ".sqlite")));
-  CHECK(read_file(pack / "findings.csv") == direct_findings());
+  check_same_as_direct(pack);
 }
 
-TEST_CASE("the Slurm array task run by hand for each SLURM_ARRAY_TASK_ID, then the reconcile job, gives the direct run's findings.csv") {
+TEST_CASE("the Slurm array task run by hand for each SLURM_ARRAY_TASK_ID, then the reconcile job, gives the direct run's findings.csv and rejects.csv") {
   TempDir work;
   const auto case_dir = work.path() / "case";
   fs::create_directories(case_dir);
@@ -209,10 +216,10 @@ TEST_CASE("the Slurm array task run by hand for each SLURM_ARRAY_TASK_ID, then t
   const auto r = run_shell(env + shell_quote(kDeploy + "/slurm/reconcile.sbatch") + quoted(reconcile_options(pack)), kSource);
   INFO(r.out);
   REQUIRE(r.exit_code == 0);
-  CHECK(read_file(pack / "findings.csv") == direct_findings());
+  check_same_as_direct(pack);
 }
 
-TEST_CASE("the Kubernetes Indexed Job's pod command run locally for each JOB_COMPLETION_INDEX gives the direct run's findings.csv") {
+TEST_CASE("the Kubernetes Indexed Job's pod command run locally for each JOB_COMPLETION_INDEX gives the direct run's findings.csv and rejects.csv") {
   // The manifests as a cluster would get them: the split's share count is the Job's completions,
   // and each pod runs ingest-index.sh from the image's copy of deploy/ (deploy/Dockerfile).
   const std::string split_job = read_file(kDeploy + "/kubernetes/split-job.yaml");
@@ -247,7 +254,7 @@ TEST_CASE("the Kubernetes Indexed Job's pod command run locally for each JOB_COM
                            case_dir);
   INFO(r.out);
   REQUIRE(r.exit_code == 0);
-  CHECK(read_file(pack / "findings.csv") == direct_findings());
+  check_same_as_direct(pack);
 }
 
 TEST_CASE("reconcile-shards refuses when a share's ingest did not run or the shares were split again, and writes nothing") {
