@@ -93,7 +93,7 @@ int yaml_number(const std::string& text, const std::string& key) {
 
 }  // namespace
 
-TEST_CASE("split-inputs deals every sample event file to exactly one share, the same lists on every run") {
+TEST_CASE("split-inputs deals every sample event file to exactly one share, the same lists on every run", "[deploy]") {
   TempDir a, b;
   const auto first = split(a.path(), 3, kSamples + "/events");
   INFO(first.out);
@@ -130,7 +130,7 @@ TEST_CASE("split-inputs deals every sample event file to exactly one share, the 
   CHECK(*heaviest - *lightest <= largest);
 }
 
-TEST_CASE("split-inputs lists a share in the order flexrecon's walk reads it, and more shares than files leaves some empty") {
+TEST_CASE("split-inputs lists a share in the order flexrecon's walk reads it, and more shares than files leaves some empty", "[deploy]") {
   TempDir case_dir;
   const auto in = case_dir.path() / "logs";
   for (const char* name : {"sub/a.xml", "sub-z.xml", "sub.xml", "B.xml"}) case_dir.write("logs/" + std::string(name), "x");
@@ -151,7 +151,7 @@ TEST_CASE("split-inputs lists a share in the order flexrecon's walk reads it, an
   CHECK(all == std::vector<std::string>{dir + "B.xml", dir + "sub/a.xml", dir + "sub-z.xml", dir + "sub.xml"});
 }
 
-TEST_CASE("split-inputs never deals what flexrecon's walk refuses, and lists it with the walk's reason") {
+TEST_CASE("split-inputs never deals what flexrecon's walk refuses, and lists it with the walk's reason", "[deploy]") {
   TempDir case_dir;
   const auto in = case_dir.path() / "logs";
   case_dir.write("logs/Security.xml", "<Event/>");
@@ -173,7 +173,7 @@ TEST_CASE("split-inputs never deals what flexrecon's walk refuses, and lists it 
   CHECK(r.out.find("not dealt: " + (in / "pipe").string()) != std::string::npos);
 }
 
-TEST_CASE("split-inputs refuses a missing input and a folder that already holds share lists") {
+TEST_CASE("split-inputs refuses a missing input and a folder that already holds share lists", "[deploy]") {
   TempDir case_dir;
   auto r = split(case_dir.path(), 2, (case_dir.path() / "no-such-logs").string());
   CHECK(r.exit_code == 3);
@@ -184,7 +184,7 @@ TEST_CASE("split-inputs refuses a missing input and a folder that already holds 
   CHECK(r.out.find("already holds share lists") != std::string::npos);
 }
 
-TEST_CASE("the GNU parallel recipe, 3 shares on one machine, writes the direct run's findings.csv and rejects.csv byte for byte") {
+TEST_CASE("the GNU parallel recipe, 3 shares on one machine, writes the direct run's findings.csv and rejects.csv byte for byte", "[deploy]") {
   TempDir work;
   const auto case_dir = work.path() / "case";
   const auto pack = work.path() / "pack";
@@ -198,7 +198,7 @@ TEST_CASE("the GNU parallel recipe, 3 shares on one machine, writes the direct r
   check_same_as_direct(pack);
 }
 
-TEST_CASE("the Slurm array task run by hand for each SLURM_ARRAY_TASK_ID, then the reconcile job, gives the direct run's findings.csv and rejects.csv") {
+TEST_CASE("the Slurm array task run by hand for each SLURM_ARRAY_TASK_ID, then the reconcile job, gives the direct run's findings.csv and rejects.csv", "[deploy]") {
   TempDir work;
   const auto case_dir = work.path() / "case";
   fs::create_directories(case_dir);
@@ -219,7 +219,7 @@ TEST_CASE("the Slurm array task run by hand for each SLURM_ARRAY_TASK_ID, then t
   check_same_as_direct(pack);
 }
 
-TEST_CASE("the Kubernetes Indexed Job's pod command run locally for each JOB_COMPLETION_INDEX gives the direct run's findings.csv and rejects.csv") {
+TEST_CASE("the Kubernetes Indexed Job's pod command run locally for each JOB_COMPLETION_INDEX gives the direct run's findings.csv and rejects.csv", "[deploy]") {
   // The manifests as a cluster would get them: the split's share count is the Job's completions,
   // and each pod runs ingest-index.sh from the image's copy of deploy/ (deploy/Dockerfile).
   const std::string split_job = read_file(kDeploy + "/kubernetes/split-job.yaml");
@@ -257,7 +257,7 @@ TEST_CASE("the Kubernetes Indexed Job's pod command run locally for each JOB_COM
   check_same_as_direct(pack);
 }
 
-TEST_CASE("reconcile-shards refuses when a share's ingest did not run or the shares were split again, and writes nothing") {
+TEST_CASE("reconcile-shards refuses when a share's ingest did not run or the shares were split again, and writes nothing", "[deploy]") {
   TempDir work;
   const auto case_dir = work.path() / "case";
   fs::create_directories(case_dir);
@@ -297,7 +297,7 @@ TEST_CASE("reconcile-shards refuses when a share's ingest did not run or the sha
   CHECK_FALSE(fs::exists(pack));
 }
 
-TEST_CASE("every deploy script parses as bash") {
+TEST_CASE("every deploy script parses as bash", "[deploy]") {
   for (const char* script : {"split-inputs", "ingest-share", "reconcile-shards", "parallel/shard-reconcile",
                              "slurm/ingest-array.sbatch", "slurm/reconcile.sbatch", "slurm/submit",
                              "kubernetes/ingest-index.sh"}) {
