@@ -1,6 +1,6 @@
 // The deploy/ recipes (deploy/README.md) run for real on the sample case: the split, the GNU parallel
-// recipe on one machine, the Slurm array task and reconcile scripts with SLURM_ARRAY_TASK_ID set by
-// hand, and the Kubernetes Indexed Job's per-pod command with JOB_COMPLETION_INDEX set by hand. A
+// recipe on one machine, the Slurm recipe's submissions (to a stand-in sbatch) then its array task
+// and reconcile scripts with SLURM_ARRAY_TASK_ID set by hand, and the Kubernetes Indexed Job's per-pod command with JOB_COMPLETION_INDEX set by hand. A
 // sharded run must write the direct run's findings.csv (and rejects.csv) byte for byte.
 #include <catch2/catch.hpp>
 
@@ -198,22 +198,71 @@ TEST_CASE("the GNU parallel recipe, 3 shares on one machine, writes the direct r
   check_same_as_direct(pack);
 }
 
-TEST_CASE("the Slurm array task run by hand for each SLURM_ARRAY_TASK_ID, then the reconcile job, gives the direct run's findings.csv and rejects.csv", "[deploy]") {
+// A stand-in for sbatch: keeps each submission's arguments (one a line, SBATCH_LOG/1, /2...) and
+// answers as `sbatch --parsable` does with a job id, the first with a cluster name as some sites do.
+const char* const kFakeSbatch = R"(#!/bin/bash
+mkdir -p "$SBATCH_LOG"
+n=$(( $(find "$SBATCH_LOG" -type f | wc -l) + 1 ))
+printf '%s\n' "$@" > "$SBATCH_LOG/$n"
+if [ "$n" = 1 ]; then echo "4001;cluster-a"; else echo 4002; fi
+)";
+
+// "--export=ALL,A=x,B=y" as a shell prefix "A='x' B='y' ".
+std::string exported_env(const std::string& export_option) {
+  const std::string prefix = "--export=ALL,";
+  REQUIRE(export_option.rfind(prefix, 0) == 0);
+  std::string env;
+  std::istringstream items(export_option.substr(prefix.size()));
+  for (std::string item; std::getline(items, item, ',');) {
+    const auto eq = item.find('=');
+    REQUIRE(eq != std::string::npos);
+    env += item.substr(0, eq) + "=" + shell_quote(item.substr(eq + 1)) + " ";
+  }
+  return env;
+}
+
+TEST_CASE("the Slurm recipe: submit queues an array task per share and a reconcile job after them, and running them as Slurm would gives the direct run's findings.csv and rejects.csv", "[deploy]") {
   TempDir work;
   const auto case_dir = work.path() / "case";
-  fs::create_directories(case_dir);
-  REQUIRE(split(case_dir, 3, kSamples + "/events").exit_code == 0);
-  // As Slurm runs them: from the submission folder, with the array index and the exported case.
-  const std::string env = "FLEXRECON_CASE=" + shell_quote(case_dir.string()) + " SLURM_SUBMIT_DIR=" + shell_quote(kSource) +
-                          " SLURM_CPUS_PER_TASK=2 ";
+  const auto pack = work.path() / "pack";
+  fs::create_directories(work.path() / "bin");
+  const auto sbatch = work.write("bin/sbatch", kFakeSbatch);
+  fs::permissions(sbatch, fs::perms::owner_all);
+  const std::string log = (work.path() / "sbatch").string();
+  const auto submitted = run_shell("PATH=" + shell_quote((work.path() / "bin").string()) + ":$PATH SBATCH_LOG=" + shell_quote(log) + " " +
+                                       shell_quote(kDeploy + "/slurm/submit") + " --shares 3 --case " + shell_quote(case_dir.string()) +
+                                       " --events " + shell_quote(kSamples + "/events") + " --" + quoted(reconcile_options(pack)),
+                                   kSource);
+  INFO(submitted.out);
+  REQUIRE(submitted.exit_code == 0);
+  CHECK(submitted.out.find("ingest array job 4001 (3 tasks), reconcile job 4002") != std::string::npos);
+
+  // The array: one task per share, the case and deploy/ exported, the ingest script.
+  const auto array = lines_of(log + "/1");
+  REQUIRE(array.size() == 4);
+  CHECK(array[0] == "--parsable");
+  CHECK(array[1] == "--array=0-2");
+  CHECK(array[2] == "--export=ALL,FLEXRECON_CASE=" + case_dir.string() + ",FLEXRECON_DEPLOY=" + kDeploy);
+  CHECK(array[3] == kDeploy + "/slurm/ingest-array.sbatch");
+  // The reconcile job: after every task succeeded (the id without the cluster name), the reconcile
+  // options passed on as they were given.
+  const auto reconcile = lines_of(log + "/2");
+  REQUIRE(reconcile.size() == 4 + reconcile_options(pack).size());
+  CHECK(reconcile[1] == "--dependency=afterok:4001");
+  CHECK(reconcile[2] == array[2]);
+  CHECK(reconcile[3] == kDeploy + "/slurm/reconcile.sbatch");
+  CHECK(std::vector<std::string>(reconcile.begin() + 4, reconcile.end()) == reconcile_options(pack));
+  CHECK_FALSE(fs::exists(log + "/3"));
+
+  // What Slurm would then run: each array index in the submission folder with the exported
+  // variables, then the reconcile job with its arguments.
+  const std::string env = exported_env(array[2]) + "SLURM_SUBMIT_DIR=" + shell_quote(kSource) + " SLURM_CPUS_PER_TASK=2 ";
   for (int k = 0; k < 3; ++k) {
-    const auto task = run_shell(env + "SLURM_ARRAY_TASK_ID=" + std::to_string(k) + " " +
-                                    shell_quote(kDeploy + "/slurm/ingest-array.sbatch"), kSource);
+    const auto task = run_shell(env + "SLURM_ARRAY_TASK_ID=" + std::to_string(k) + " " + shell_quote(array[3]), kSource);
     INFO(task.out);
     REQUIRE(task.exit_code == 0);
   }
-  const auto pack = work.path() / "pack";
-  const auto r = run_shell(env + shell_quote(kDeploy + "/slurm/reconcile.sbatch") + quoted(reconcile_options(pack)), kSource);
+  const auto r = run_shell(env + shell_quote(reconcile[3]) + quoted({reconcile.begin() + 4, reconcile.end()}), kSource);
   INFO(r.out);
   REQUIRE(r.exit_code == 0);
   check_same_as_direct(pack);
