@@ -198,6 +198,26 @@ TEST_CASE("the GNU parallel recipe, 3 shares on one machine, writes the direct r
   check_same_as_direct(pack);
 }
 
+TEST_CASE("the GNU parallel recipe through an sshloginfile (this machine, ':') with stores written on scratch gives the direct run's findings.csv and rejects.csv", "[deploy]") {
+  // No ssh hosts here: ':' takes GNU parallel's remote path (--sshloginfile, --workdir) on this
+  // machine, and --scratch writes each store outside the case folder first.
+  TempDir work;
+  const auto case_dir = work.path() / "case";
+  const auto pack = work.path() / "pack";
+  work.write("machines", ":\n");
+  const auto r = run_shell(kDeploy + "/parallel/shard-reconcile --shares 2 --sshloginfile machines --scratch " +
+                               shell_quote((work.path() / "local-disk").string()) + " --case " + shell_quote(case_dir.string()) +
+                               " --events " + shell_quote(kSamples + "/events") + " --" + quoted(reconcile_options(pack)),
+                           work.path());
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  for (int k = 0; k < 2; ++k) {
+    CHECK(fs::exists(case_dir / ("stores/shard-" + std::to_string(k) + ".sqlite")));
+    CHECK_FALSE(fs::exists(work.path() / ("local-disk/shard-" + std::to_string(k) + ".sqlite")));
+  }
+  check_same_as_direct(pack);
+}
+
 // A stand-in for sbatch: keeps each submission's arguments (one a line, SBATCH_LOG/1, /2...) and
 // answers as `sbatch --parsable` does with a job id, the first with a cluster name as some sites do.
 const char* const kFakeSbatch = R"(#!/bin/bash
