@@ -366,6 +366,30 @@ TEST_CASE("reconcile-shards refuses when a share's ingest did not run or the sha
   CHECK_FALSE(fs::exists(pack));
 }
 
+TEST_CASE("a share with a file flexrecon could not read is not complete: ingest-share fails and reconcile-shards refuses", "[deploy]") {
+  TempDir work;
+  const auto case_dir = work.path() / "case";
+  fs::create_directories(case_dir);
+  fs::copy(kSamples + "/events/ws-0101", work.path() / "logs");
+  REQUIRE(split(case_dir, 1, (work.path() / "logs").string()).exit_code == 0);
+  fs::remove(work.path() / "logs/system.xml");  // gone between the split and the ingest
+  const auto ingest = run_shell(shell_quote(kDeploy + "/ingest-share") +
+                                    quoted({(case_dir / "shares").string(), "0", (case_dir / "stores").string(), "--quiet"}),
+                                case_dir);
+  INFO(ingest.out);
+  CHECK(ingest.exit_code == 3);
+  CHECK(ingest.out.find("not stored: " + (work.path() / "logs/system.xml").string()) != std::string::npos);
+  CHECK(ingest.out.find("share 0 is not complete: 1 of its files could not be read") != std::string::npos);
+  CHECK(fs::exists(case_dir / "stores/shard-0.sqlite"));  // what was read stays, for the rerun
+  CHECK_FALSE(fs::exists(case_dir / "stores/shard-0.done"));
+  const auto pack = work.path() / "pack";
+  const auto r = run_shell(shell_quote(kDeploy + "/reconcile-shards") + quoted({(case_dir / "shares").string(), (case_dir / "stores").string()}) +
+                               quoted(reconcile_options(pack)),
+                           case_dir);
+  CHECK(r.exit_code == 3);
+  CHECK_FALSE(fs::exists(pack));
+}
+
 TEST_CASE("every deploy script parses as bash", "[deploy]") {
   for (const char* script : {"split-inputs", "ingest-share", "reconcile-shards", "parallel/shard-reconcile",
                              "slurm/ingest-array.sbatch", "slurm/reconcile.sbatch", "slurm/submit",
