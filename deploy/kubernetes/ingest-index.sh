@@ -5,7 +5,8 @@
 #
 # The pod runs in the case folder (workingDir), as the split Job did: the share lists hold the paths
 # as given there, and they are the file names in the evidence. A pod that failed and is started
-# again by the Job skips the files its store already holds.
+# again by the Job reads its share again (the Job writes the store on the pod's own disk first,
+# FLEXRECON_SCRATCH, and the case volume's copy only when the share is done).
 set -euo pipefail
 
 : "${JOB_COMPLETION_INDEX:?not a pod of an Indexed Job (completionMode: Indexed sets JOB_COMPLETION_INDEX)}"
