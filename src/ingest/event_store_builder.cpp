@@ -122,20 +122,46 @@ struct EventStoreBuilder::BucketResult {
 
 void EventStoreBuilder::assemble_bucket(std::uint32_t bucket, BucketResult& out,
                                         const std::function<void(HostEvents&&)>& visit) const {
-  std::vector<SpilledRecord> records;
-  std::vector<Event> events;
-  spill_->read_bucket(bucket, records, events);
+  // The bucket's bytes from the run's spill and from every store: compact, held while its hosts are
+  // decoded.
+  const std::string own = spill_->bucket_bytes(bucket);
+  struct Stored {
+    const StoreInRun* in_run;
+    RecordSpill::Renumbering place;
+    std::string what;
+    std::string bytes;
+  };
+  std::vector<Stored> stored;
   for (const StoreInRun& in_run : stores_) {
     for (auto& [unit, bytes] : in_run.store->blobs(bucket)) {
       const auto place = in_run.units.find(unit);
       if (place == in_run.units.end()) continue;  // added to the store after the run listed its units
-      RecordSpill::Renumbering renumber = place->second;
-      renumber.hosts = &in_run.hosts;
-      renumber.channels = &in_run.channels;
-      RecordSpill::decode_records(bytes, "the case store " + in_run.store->path() + " (unit " + std::to_string(unit) + ")",
-                                  ErrorKind::InputUnusable, &renumber, records, events);
+      stored.push_back({&in_run, place->second, "the case store " + in_run.store->path() + " (unit " + std::to_string(unit) + ")",
+                        std::move(bytes)});
     }
   }
+  std::vector<std::uint32_t> hosts;
+  for (std::uint32_t h = 0; h < host_buckets_.size(); ++h)
+    if (host_buckets_[h] == bucket) hosts.push_back(h);
+  // A bucket shared by several hosts (the bucket is a hash of the name) is decoded once per host, so
+  // memory holds one host's records and events, as when each host has a bucket of its own.
+  for (const std::uint32_t host : hosts) {
+    const std::uint32_t only = hosts.size() == 1 ? RecordSpill::kAllHosts : host;
+    std::vector<SpilledRecord> records;
+    std::vector<Event> events;
+    RecordSpill::decode_records(own, spill_->bucket_name(bucket), ErrorKind::Internal, nullptr, only, records, events);
+    for (const Stored& s : stored) {
+      RecordSpill::Renumbering renumber = s.place;
+      renumber.hosts = &s.in_run->hosts;
+      renumber.channels = &s.in_run->channels;
+      RecordSpill::decode_records(s.bytes, s.what, ErrorKind::InputUnusable, &renumber, only, records, events);
+    }
+    assemble_records(records, events, out, visit);
+  }
+}
+
+void EventStoreBuilder::assemble_records(std::vector<SpilledRecord>& records, std::vector<Event>& events, BucketResult& out,
+                                         const std::function<void(HostEvents&&)>& visit) const {
   // Grouped by host, then copies of one (channel, record id) together, first in input order first.
   std::sort(records.begin(), records.end(), [this](const SpilledRecord& a, const SpilledRecord& b) {
     return std::make_tuple(a.host, channel_keys_[a.channel], a.record_id, a.seq) <

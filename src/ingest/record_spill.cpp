@@ -65,6 +65,11 @@ class Decoder {
     p_ += n;
     return s;
   }
+  void skip_text() {
+    const std::uint64_t n = varint();
+    if (n > static_cast<std::uint64_t>(end_ - p_)) corrupt();
+    p_ += n;
+  }
   char byte() {
     if (p_ == end_) corrupt();
     return *p_++;
@@ -207,8 +212,14 @@ void RecordSpill::finish_writing() {
 }
 
 void RecordSpill::read_bucket(std::uint32_t bucket, std::vector<SpilledRecord>& records, std::vector<Event>& events) const {
+  decode_records(bucket_bytes(bucket), bucket_name(bucket), ErrorKind::Internal, nullptr, kAllHosts, records, events);
+}
+
+std::string RecordSpill::bucket_name(std::uint32_t bucket) const { return "the event spill " + bucket_path(folder_, bucket); }
+
+std::string RecordSpill::bucket_bytes(std::uint32_t bucket) const {
   const Bucket& b = buckets_[bucket];
-  if (b.size == 0) return;
+  if (b.size == 0) return {};
   const std::string path = bucket_path(folder_, bucket);
   std::string bytes(b.size, '\0');
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -224,11 +235,11 @@ void RecordSpill::read_bucket(std::uint32_t bucket, std::vector<SpilledRecord>& 
     got += static_cast<std::size_t>(n);
   }
   ::close(fd);
-  decode_records(bytes, "the event spill " + path, ErrorKind::Internal, nullptr, records, events);
+  return bytes;
 }
 
 void RecordSpill::decode_records(std::string_view bytes, const std::string& what, ErrorKind kind,
-                                 const Renumbering* renumber, std::vector<SpilledRecord>& records,
+                                 const Renumbering* renumber, std::uint32_t only, std::vector<SpilledRecord>& records,
                                  std::vector<Event>& events) {
   Decoder in(bytes, what, kind);
   // A store's ids are checked against its name tables: a damaged blob must stop the run, not index
@@ -252,6 +263,14 @@ void RecordSpill::decode_records(std::string_view bytes, const std::string& what
     r.line = in.varint();
     r.time = in.signed_varint();
     in.bytes(r.fingerprint.data(), r.fingerprint.size());
+    if (only != kAllHosts && r.host != only) {
+      if (flags & 1) {  // another host's content: passed over, nothing allocated
+        in.skip_text();
+        in.skip_text();
+        for (std::uint64_t i = 0, n = in.varint(); i < 2 * n; ++i) in.skip_text();
+      }
+      continue;
+    }
     if (flags & 1) {
       Event e = r.header_event();
       e.provider = in.text();

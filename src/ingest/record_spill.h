@@ -67,11 +67,14 @@ class RecordSpill {
     const std::vector<std::uint32_t>* hosts = nullptr;     // store host id -> run host id
     const std::vector<std::uint32_t>* channels = nullptr;  // store channel id -> run channel id
   };
+  static constexpr std::uint32_t kAllHosts = 0xFFFFFFFF;
   // Decodes encode_record's bytes, appending to `records` and, for used events, to `events` (only
   // provider, computer and fields set). `what` names the bytes in the error a damaged record raises
   // (Error of `kind`).
+  // Only the records of host `only` (after renumbering) are kept, unless it is kAllHosts: a bucket
+  // holding several hosts is decoded a host at a time, so memory holds one host's records.
   static void decode_records(std::string_view bytes, const std::string& what, ErrorKind kind,
-                             const Renumbering* renumber, std::vector<SpilledRecord>& records,
+                             const Renumbering* renumber, std::uint32_t only, std::vector<SpilledRecord>& records,
                              std::vector<Event>& events);
 
   // The content a used event keeps in the spill (provider, computer, fields), encoded as add()
@@ -87,6 +90,9 @@ class RecordSpill {
   // Every record of one bucket, in input order; used events are appended to `events` with only
   // provider, computer and fields set (the caller knows host and channel names).
   void read_bucket(std::uint32_t bucket, std::vector<SpilledRecord>& records, std::vector<Event>& events) const;
+  // The bucket's bytes as written (decode_records reads them): for decoding a host at a time.
+  std::string bucket_bytes(std::uint32_t bucket) const;
+  std::string bucket_name(std::uint32_t bucket) const;  // for messages
 
   std::uint64_t bytes_written() const { return bytes_written_; }
   // What the spill holds in memory: its write buffers, whatever the number of events.

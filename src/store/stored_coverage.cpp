@@ -25,7 +25,7 @@ std::vector<StoredChannelCoverage> stored_coverage(const CaseStore& store) {
       ids.hosts = &identity_hosts;
       ids.channels = &identity_channels;
       RecordSpill::decode_records(bytes, "the case store " + store.path() + " (unit " + std::to_string(unit) + ")",
-                                  ErrorKind::InputUnusable, &ids, records, events);
+                                  ErrorKind::InputUnusable, &ids, RecordSpill::kAllHosts, records, events);
     }
     events.clear();
     std::sort(records.begin(), records.end(), [&](const SpilledRecord& a, const SpilledRecord& b) {

@@ -1,0 +1,412 @@
+// Case stores through the binary, as users run them: `ingest` into one or several stores, then
+// `reconcile --store` gives the same findings, byte for byte, as reading the files directly.
+#include <catch2/catch.hpp>
+
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <thread>
+
+#include "support/run_binary.h"
+#include "support/temp_dir.h"
+#include "util/sha256.h"
+
+using namespace flexrecon::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kSamples = std::string(FLEXRECON_SOURCE_DIR) + "/samples";
+const std::string kCoverage = std::string(FLEXRECON_SOURCE_DIR) + "/tests/data/coverage-case";
+
+// A case: its metering and options, and the folder of its event files.
+struct Case {
+  std::string name;
+  std::string events;  // the folder given as --events in the direct run
+  std::vector<std::string> options;
+};
+
+Case sample_case() {
+  return {"samples", kSamples + "/events",
+          {"--metering", kSamples + "/metering.csv", "--inventory", kSamples + "/inventory.csv", "--identities",
+           kSamples + "/identities.csv", "--rates", kSamples + "/contract-rates.csv", "--as-of", "2026-11-30"}};
+}
+Case coverage_case() { return {"coverage", kCoverage + "/events", {"--metering", kCoverage + "/metering.csv"}}; }
+
+// The input units of a folder as the walk names them (folder + "/" + relative path), sorted.
+std::vector<std::string> units_of(const std::string& folder) {
+  std::vector<std::string> out;
+  for (const auto& e : fs::recursive_directory_iterator(folder))
+    if (e.is_regular_file()) out.push_back(e.path().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// What must not move between a direct run and any run from stores.
+struct PackOutput {
+  std::string findings;
+  std::string rejects;
+  nlohmann::json events;
+};
+
+PackOutput reconcile(const Case& c, const fs::path& out, const std::vector<std::string>& events,
+                     const std::vector<std::string>& stores) {
+  std::vector<std::string> args = {"reconcile"};
+  args.insert(args.end(), c.options.begin(), c.options.end());
+  if (!events.empty()) {
+    args.push_back("--events");
+    args.insert(args.end(), events.begin(), events.end());
+  }
+  if (!stores.empty()) {
+    args.push_back("--store");
+    args.insert(args.end(), stores.begin(), stores.end());
+  }
+  args.insert(args.end(), {"--quiet", "--force", "--out", out.string()});
+  const auto r = run_flexrecon(args);
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  return {read_file(out / "findings.csv"), read_file(out / "rejects.csv"),
+          nlohmann::json::parse(read_file(out / "summary.json"))["events"]};
+}
+
+RunResult ingest(const std::string& store, const std::vector<std::string>& events, const std::vector<std::string>& extra = {}) {
+  std::vector<std::string> args = {"ingest", "--store", store, "--events"};
+  args.insert(args.end(), events.begin(), events.end());
+  args.insert(args.end(), extra.begin(), extra.end());
+  args.push_back("--quiet");
+  return run_flexrecon(args);
+}
+
+void require_ingested(const std::string& store, const std::vector<std::string>& events) {
+  const auto r = ingest(store, events);
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+}
+
+// One value of a query on a SQLite file (opened read-write, as a recovering reader would).
+std::string query(const std::string& db_path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK);
+  std::string value;
+  if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0))
+    value = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return value;
+}
+
+void exec_sql(const std::string& db_path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(db_path.c_str(), &db) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+}
+
+std::size_t count_lines_with(const std::string& text, const std::string& needle) {
+  std::size_t n = 0;
+  for (std::size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("any split of the files across stores, in any order, reconciles to the direct run's findings") {
+  for (const Case& c : {sample_case(), coverage_case()}) {
+    TempDir dir;
+    const PackOutput direct = reconcile(c, dir.path() / "direct", {c.events}, {});
+    const std::vector<std::string> files = units_of(c.events);
+    for (const unsigned seed : {1u, 2u, 3u}) {
+      std::mt19937 random(seed);
+      for (int k = 1; k <= 4; ++k) {
+        INFO(c.name << ": seed " << seed << ", " << k << " stores");
+        // Each file to one of k stores, or (one time in five) left as --events for the reconcile.
+        std::vector<std::vector<std::string>> shares(k);
+        std::vector<std::string> direct_files;
+        for (const auto& f : files) {
+          const auto pick = random() % (5 * static_cast<unsigned>(k));
+          if (pick < static_cast<unsigned>(k)) direct_files.push_back(f);
+          else shares[pick % k].push_back(f);
+        }
+        std::vector<std::string> stores;
+        for (int s = 0; s < k; ++s) {
+          if (shares[s].empty()) continue;
+          std::shuffle(shares[s].begin(), shares[s].end(), random);
+          stores.push_back(dir.file("seed" + std::to_string(seed) + "-k" + std::to_string(k) + "-" + std::to_string(s) + ".store"));
+          require_ingested(stores.back(), shares[s]);
+        }
+        std::shuffle(stores.begin(), stores.end(), random);
+        std::shuffle(direct_files.begin(), direct_files.end(), random);
+        const PackOutput split = reconcile(c, dir.path() / "split", direct_files, stores);
+        CHECK(split.findings == direct.findings);
+        CHECK(split.rejects == direct.rejects);
+        CHECK(split.events == direct.events);
+      }
+    }
+  }
+}
+
+TEST_CASE("one host's files in different stores reconcile as if read together") {
+  const Case c = sample_case();
+  TempDir dir;
+  const PackOutput direct = reconcile(c, dir.path() / "direct", {c.events}, {});
+  // ts-01's three logs (Security, System, LocalSessionManager) in three stores, the rest in a fourth.
+  std::vector<std::string> stores;
+  std::vector<std::string> rest;
+  for (const auto& f : units_of(c.events)) {
+    if (f.find("/ts-01/") != std::string::npos) {
+      stores.push_back(dir.file("ts-01-" + fs::path(f).stem().string() + ".store"));
+      require_ingested(stores.back(), {f});
+    } else {
+      rest.push_back(f);
+    }
+  }
+  REQUIRE(stores.size() == 3);
+  stores.push_back(dir.file("rest.store"));
+  require_ingested(stores.back(), rest);
+  std::reverse(stores.begin(), stores.end());
+  const PackOutput split = reconcile(c, dir.path() / "split", {}, stores);
+  CHECK(split.findings == direct.findings);
+  CHECK(split.rejects == direct.rejects);
+  CHECK(split.events == direct.events);
+}
+
+TEST_CASE("copies of one record in two stores count once, and a differing copy is a conflict") {
+  const Case base = sample_case();
+  TempDir dir;
+  // ws-0102's Security log given twice: once as is, once with one record's content changed.
+  const std::string original = read_file(kSamples + "/events/ws-0102/Security.xml");
+  std::string changed = original;
+  const auto at = changed.find("<Data Name=\"IpAddress\">10.1.1.20</Data>");
+  REQUIRE(at != std::string::npos);
+  changed.replace(at, std::string("<Data Name=\"IpAddress\">10.1.1.20</Data>").size(), "<Data Name=\"IpAddress\">10.9.9.99</Data>");
+  fs::create_directories(dir.path() / "events");
+  fs::copy(kSamples + "/events", dir.path() / "events", fs::copy_options::recursive);
+  const std::string copy = dir.write("events/ws-0102/Security-copy.xml", original);
+  const std::string altered = dir.write("events/ws-0102/Security-other.xml", changed);
+  Case c = base;
+  c.events = dir.file("events");
+  const PackOutput direct = reconcile(c, dir.path() / "direct", {c.events}, {});
+  REQUIRE(direct.events["conflicts"] == 1);
+  REQUIRE(direct.rejects.find("conflicting duplicate") != std::string::npos);
+
+  std::vector<std::string> rest;
+  for (const auto& f : units_of(c.events))
+    if (f != copy && f != altered) rest.push_back(f);
+  require_ingested(dir.file("a.store"), rest);
+  require_ingested(dir.file("b.store"), {copy});
+  require_ingested(dir.file("c.store"), {altered});
+  const PackOutput split = reconcile(c, dir.path() / "split", {}, {dir.file("c.store"), dir.file("a.store"), dir.file("b.store")});
+  CHECK(split.events["duplicates"] == direct.events["duplicates"]);
+  CHECK(split.events["conflicts"] == 1);
+  CHECK(split.findings == direct.findings);
+  CHECK(split.rejects == direct.rejects);
+
+  SECTION("files named in reversed order keep the same copy: the order is the paths', not the command line's") {
+    std::vector<std::string> files = units_of(c.events);
+    std::reverse(files.begin(), files.end());
+    const PackOutput reversed = reconcile(c, dir.path() / "reversed", files, {});
+    CHECK(reversed.findings == direct.findings);
+    CHECK(reversed.rejects == direct.rejects);
+    CHECK(reversed.events == direct.events);
+  }
+}
+
+TEST_CASE("a second ingest of the same files skips each one and adds nothing, and a file added later is read") {
+  const Case c = sample_case();
+  TempDir dir;
+  const std::string store = dir.file("case.store");
+  std::vector<std::string> files = units_of(c.events);
+  const std::string later = files.back();
+  files.pop_back();
+  require_ingested(store, files);
+  const std::string units = query(store, "SELECT COUNT(*) FROM units");
+  const std::string blobs = query(store, "SELECT COUNT(*) FROM record_blobs");
+  CHECK(units == std::to_string(files.size()));
+
+  const auto again = ingest(store, {c.events});
+  INFO(again.out);
+  REQUIRE(again.exit_code == 0);
+  CHECK(count_lines_with(again.out, "skipped: ") == files.size());
+  for (const auto& f : files) CHECK(again.out.find("skipped: " + f + ": already in " + store + " as " + f) != std::string::npos);
+  CHECK(again.out.find(" 1 input files stored") != std::string::npos);
+  CHECK(query(store, "SELECT COUNT(*) FROM units") == std::to_string(files.size() + 1));
+  CHECK(query(store, "SELECT path FROM units ORDER BY id DESC LIMIT 1") == later);
+
+  const auto third = ingest(store, {c.events});
+  CHECK(third.out.find(" 0 input files stored") != std::string::npos);
+  CHECK(count_lines_with(third.out, "skipped: ") == files.size() + 1);
+  CHECK(query(store, "SELECT COUNT(*) FROM units") == std::to_string(files.size() + 1));
+  CHECK(query(store, "SELECT COUNT(*) FROM record_blobs") != blobs);  // the later file's records, once
+
+  const PackOutput direct = reconcile(c, dir.path() / "direct", {c.events}, {});
+  const PackOutput stored = reconcile(c, dir.path() / "stored", {}, {store});
+  CHECK(stored.findings == direct.findings);
+  CHECK(stored.rejects == direct.rejects);
+  CHECK(stored.events == direct.events);
+}
+
+TEST_CASE("an ingest killed in the middle of a file leaves the store as before that file, and a rerun completes it") {
+  const Case c = sample_case();
+  TempDir dir;
+  const std::string store = dir.file("case.store");
+  const std::vector<std::string> files = units_of(c.events);
+  require_ingested(store, {files[0]});
+  const std::string units_before = query(store, "SELECT group_concat(path, '|') FROM units");
+
+  // The hook kills the ingest (SIGKILL) after 150 records: inside the second file's transaction
+  // (the first file of this ingest has fewer), with record blobs already written in it.
+  ::setenv("FLEXRECON_TEST_KILL_INGEST_AFTER_RECORDS", "150", 1);
+  const auto killed = ingest(store, {c.events});
+  ::unsetenv("FLEXRECON_TEST_KILL_INGEST_AFTER_RECORDS");
+  INFO(killed.out);
+  CHECK(killed.exit_code != 0);
+  CHECK(killed.out.find("input files stored") == std::string::npos);  // it never got to its summary
+
+  CHECK(query(store, "PRAGMA integrity_check") == "ok");
+  const std::string units_after = query(store, "SELECT group_concat(path, '|') FROM units");
+  // Units committed before the kill stay; the one being written is absent: every unit listed is whole.
+  CHECK(units_after.rfind(units_before, 0) == 0);
+  CHECK(query(store, "SELECT COUNT(*) FROM units u WHERE records <> "
+                     "(SELECT COALESCE(SUM(records), 0) FROM record_blobs b WHERE b.unit = u.id)") == "0");
+  CHECK(query(store, "SELECT COUNT(*) FROM record_blobs WHERE unit NOT IN (SELECT id FROM units)") == "0");
+
+  const auto rerun = ingest(store, {c.events});
+  INFO(rerun.out);
+  REQUIRE(rerun.exit_code == 0);
+  CHECK(query(store, "SELECT COUNT(*) FROM units") == std::to_string(files.size()));
+  const PackOutput direct = reconcile(c, dir.path() / "direct", {c.events}, {});
+  const PackOutput stored = reconcile(c, dir.path() / "stored", {}, {store});
+  CHECK(stored.findings == direct.findings);
+  CHECK(stored.events == direct.events);
+}
+
+TEST_CASE("a second ingest into a store another ingest holds waits for it, says so, then completes") {
+  const Case c = sample_case();
+  TempDir dir;
+  const std::string store = dir.file("case.store");
+  require_ingested(store, {units_of(c.events)[0]});
+  // This test holds the ingest lock (flock on the store), as a running ingest would.
+  const int fd = ::open(store.c_str(), O_RDWR | O_CLOEXEC);  // not inherited by the ingest it starts
+  REQUIRE(fd >= 0);
+  REQUIRE(::flock(fd, LOCK_EX) == 0);
+  const std::string log = dir.file("second.log");
+  int status = -1;
+  std::thread second([&] {
+    const std::string cmd = shell_quote(FLEXRECON_BINARY) + " ingest --quiet --store " + shell_quote(store) + " --events " +
+                            shell_quote(c.events) + " > " + shell_quote(log) + " 2>&1";
+    status = std::system(cmd.c_str());
+  });
+  // Waits (polling the log, no fixed delay) until the second ingest reports the wait.
+  const std::string expected = "waiting for another ingest into " + store + " (pid " + std::to_string(::getpid()) + ")";
+  bool reported = false;
+  for (int i = 0; i < 1200 && !reported; ++i) {
+    reported = read_file(log).find(expected) != std::string::npos;
+    if (!reported) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  CHECK(query(store, "SELECT COUNT(*) FROM units") == "1");  // nothing written while it waits
+  ::close(fd);  // releases the lock
+  second.join();
+  INFO(read_file(log));
+  CHECK(reported);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(query(store, "SELECT COUNT(*) FROM units") == std::to_string(units_of(c.events).size()));
+}
+
+TEST_CASE("two ingests into one store at once never corrupt it: each file is stored once") {
+  const Case c = sample_case();
+  TempDir dir;
+  const std::string store = dir.file("case.store");
+  std::vector<std::string> files = units_of(c.events);
+  // Overlapping halves: the files in both are stored by whichever ingest comes first, skipped by the other.
+  const std::vector<std::string> first(files.begin(), files.begin() + 7);
+  const std::vector<std::string> second(files.begin() + 3, files.end());
+  RunResult a, b;
+  std::thread ta([&] { a = ingest(store, first); });
+  std::thread tb([&] { b = ingest(store, second); });
+  ta.join();
+  tb.join();
+  INFO(a.out << "\n" << b.out);
+  CHECK(a.exit_code == 0);
+  CHECK(b.exit_code == 0);
+  CHECK(query(store, "PRAGMA integrity_check") == "ok");
+  CHECK(query(store, "SELECT COUNT(*) FROM units") == std::to_string(files.size()));
+  CHECK(count_lines_with(a.out + b.out, "skipped: ") == 4);
+  const PackOutput direct = reconcile(c, dir.path() / "direct", {c.events}, {});
+  const PackOutput stored = reconcile(c, dir.path() / "stored", {}, {store});
+  CHECK(stored.findings == direct.findings);
+  CHECK(stored.events == direct.events);
+}
+
+TEST_CASE("a file that is not a case store is refused, saying what it is, and left untouched") {
+  const Case c = sample_case();
+  TempDir dir;
+  // A pack's evidence.sqlite, another application's SQLite database, a text file, a future store.
+  reconcile(c, dir.path() / "pack", {c.events}, {});
+  const std::string evidence = (dir.path() / "pack" / "evidence.sqlite").string();
+  const std::string other = dir.file("other.db");
+  exec_sql(other, "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT); INSERT INTO notes (text) VALUES ('x');");
+  const std::string text = dir.write("notes.txt", "just some notes\n");
+  const std::string future = dir.file("future.store");
+  require_ingested(future, {units_of(c.events)[0]});
+  exec_sql(future, "PRAGMA user_version = 99");
+  const struct {
+    std::string path;
+    std::string says;
+  } foreign[] = {
+      {evidence, "is not a flexrecon case store: it is an evidence pack's evidence.sqlite (evidence store schema 2)"},
+      {other, "is not a flexrecon case store: it is a SQLite database of another application"},
+      {text, "is not a flexrecon case store: it is not a SQLite database"},
+      {future, "is a flexrecon case store of schema 99; this flexrecon (" FLEXRECON_VERSION ") reads schema 1"},
+      {dir.path().string(), "is not a flexrecon case store: it is a directory"},
+  };
+  for (const auto& f : foreign) {
+    INFO(f.path);
+    const std::string before = fs::is_regular_file(f.path) ? read_file(f.path) : "";
+    const auto in = ingest(f.path, {units_of(c.events)[1]});
+    CHECK(in.exit_code == 3);
+    CHECK(in.out.find("flexrecon: error: " + f.path + " " + f.says) != std::string::npos);
+    std::vector<std::string> args = {"reconcile"};
+    args.insert(args.end(), c.options.begin(), c.options.end());
+    args.insert(args.end(), {"--store", f.path, "--quiet", "--out", dir.file("never")});
+    const auto rec = run_flexrecon(args);
+    CHECK(rec.exit_code == 3);
+    CHECK(rec.out.find(f.says) != std::string::npos);
+    CHECK_FALSE(fs::exists(dir.file("never")));
+    if (fs::is_regular_file(f.path)) {
+      CHECK(read_file(f.path) == before);
+      const auto ins = run_flexrecon({"inspect", f.path});
+      if (f.path != text) {  // a text file is not SQLite: inspect reads it as an event input instead
+        CHECK(ins.exit_code == 3);
+        CHECK(ins.out.find(f.says) != std::string::npos);
+      }
+    }
+    CHECK_FALSE(fs::exists(f.path + "-journal"));
+    CHECK_FALSE(fs::exists(f.path + "-wal"));
+  }
+}
+
+TEST_CASE("inspect STORE lists the sources with their hashes, the hosts, record coverage and rejects") {
+  TempDir dir;
+  const std::string store = dir.file("case.store");
+  const std::string empty = dir.write("empty.xml", "");
+  require_ingested(store, {kSamples + "/events/ws-0104-logs.zip", empty});
+  const auto r = run_flexrecon({"inspect", store});
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find(store + ": flexrecon case store, schema 1") != std::string::npos);
+  CHECK(r.out.find("file " + kSamples + "/events/ws-0104-logs.zip!ws-0104/Security.xml: root-xml, ") != std::string::npos);
+  CHECK(r.out.find("sha256 " + flexrecon::sha256_file(kSamples + "/events/ws-0104-logs.zip")) != std::string::npos);
+  CHECK(r.out.find("hosts: ws-0104") != std::string::npos);
+  CHECK(r.out.find("host ws-0104 Security: 101 records, EventRecordID 9001 .. 9103 (101 distinct, 1 gap)") != std::string::npos);
+  CHECK(r.out.find("gap: records 9076 .. 9077 missing") != std::string::npos);
+  CHECK(r.out.find("rejected " + empty + " file: empty file") != std::string::npos);
+}
