@@ -2,6 +2,8 @@
 
 #include <sys/stat.h>
 
+#include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 
@@ -48,15 +50,15 @@ bool check_case_store_file(const std::string& path, bool may_be_new) {
     if (may_be_new) return false;
     refuse(path, "the file is empty");
   }
+  // SQLite's 100-byte header: its magic string, user_version at offset 60, application_id at 68.
   std::ifstream in(path, std::ios::binary);
+  if (!in) refuse(path, "it cannot be opened for reading");
   unsigned char header[100] = {};
   in.read(reinterpret_cast<char*>(header), sizeof header);
-  if (!in && in.gcount() < 16) {
-    if (in.gcount() == 0 && in.bad()) refuse(path, "it cannot be read");
-  }
-  if (std::memcmp(header, "SQLite format 3", 16) != 0)
+  const auto got = in.gcount();
+  if (got < 16 || std::memcmp(header, "SQLite format 3", 16) != 0)
     refuse(path, "it is not a SQLite database (a case store is one SQLite file written by `flexrecon ingest`)");
-  if (in.gcount() < 100) refuse(path, "a SQLite file cut short (no complete header)");
+  if (got < 100) refuse(path, "it is a SQLite file cut short (no complete header)");
   const std::uint32_t user_version = big_endian(header + 60);
   const std::uint32_t application_id = big_endian(header + 68);
   if (application_id == kCaseStoreApplicationId) {

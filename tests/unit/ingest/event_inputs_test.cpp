@@ -8,6 +8,7 @@
 #include <atomic>
 #include <filesystem>
 
+#include "ingest/input_units.h"
 #include "ingest_test_support.h"
 #include "util/sha256.h"
 
@@ -172,6 +173,22 @@ TEST_CASE("missing, empty and unrecognised files are rejected as files and the r
   CHECK(r.sources.at(2).error == "no such file or directory");
   CHECK(r.sources.at(3).sha256 == sha256_hex("just some notes, not events\n"));
   CHECK(r.sources.at(3).error == "not a recognised event format");
+}
+
+TEST_CASE("inputs are read in path order component by component, whatever order the command line names them in") {
+  TempDir dir;
+  // A folder `a` sorts before the file `a.xml` (component `a` < `a.xml`), although the string
+  // "a/x.xml" sorts after "a.xml" ('/' > '.'): the order a walk of the parent folder yields.
+  const auto in_folder = dir.write("a/x.xml", two_events(1));
+  const auto beside = dir.write("a.xml", two_events(3));
+  const auto last = dir.write("b.xml", two_events(5));
+  const std::vector<std::string> expected = {in_folder, beside, last};
+  CHECK(source_names(read_inputs({last, beside, dir.file("a")})) == expected);
+  CHECK(source_names(read_inputs({dir.file("a"), last, beside})) == expected);
+  CHECK(source_names(read_inputs({dir.path().string()})) == expected);
+  CHECK(unit_path_less("a/x.xml", "a.xml"));
+  CHECK_FALSE(unit_path_less("a.xml", "a/x.xml"));
+  CHECK(unit_path_less("logs/ws-1/Security.xml", "logs/ws-1/System.xml"));
 }
 
 TEST_CASE("FIFOs and sockets in a walked directory are reported, never opened") {
