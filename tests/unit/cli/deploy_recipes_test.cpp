@@ -50,10 +50,11 @@ std::vector<std::string> reconcile_options(const fs::path& out) {
           "--entitlement", "120", "--as-of", "2026-11-30", "--quiet", "--out", out.string()};
 }
 
-// The direct run over samples/events, written once for the whole file.
+// The direct run over samples/events, written once for the whole file (removed at exit).
 const fs::path& direct_pack() {
+  static const TempDir folder;
   static const fs::path out = [] {
-    const auto dir = fresh_dir("deploy-direct-pack");
+    const auto dir = folder.path() / "pack";
     auto args = reconcile_options(dir);
     args.insert(args.begin(), {"reconcile", "--events", kSamples + "/events"});
     const auto r = run_flexrecon(args);
