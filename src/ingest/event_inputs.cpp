@@ -386,7 +386,9 @@ class ParallelUnits {
   }
 
  private:
-  static constexpr std::size_t kMaxQueuedBatches = 16;
+  // With batches of ~1 MiB, four waiting per unit keep both cores busy; more only held memory (the
+  // 120-day runs of bench/scale.py climbed by ~10 MB while reading with 16 batches of 4,096 records).
+  static constexpr std::size_t kMaxQueuedBatches = 4;
 
   struct Slot {
     std::deque<std::unique_ptr<PreparedBatch>> batches;
