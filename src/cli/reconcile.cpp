@@ -129,6 +129,10 @@ ReconcileResult reconcile(const ReconcileOptions& options, ProgressReporter* rep
     r.inventory_files.push_back(read_inventory(path, r.rules.catalog, r.sources, r.inventory, r.rejects));
     progress.advance(1, bytes_on_disk({path}));
   }
+  // Held until the pack is written: without the spare capacity the rows were read into (up to half
+  // again of ~400 bytes a row).
+  r.rows.shrink_to_fit();
+  r.inventory.shrink_to_fit();
   progress.end();
 
   // Events: streamed file by file; unreadable files and broken events are rejected alone.
@@ -180,6 +184,7 @@ ReconcileResult reconcile(const ReconcileOptions& options, ProgressReporter* rep
   inputs.inventory = &r.inventory;
   inputs.rules = &r.rules;
   r.results = apply_rules(inputs);
+  r.results.findings.shrink_to_fit();
   malloc_trim(0);  // the rules' indexes and intermediate verdicts
   progress.end();
   return r;
