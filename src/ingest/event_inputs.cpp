@@ -386,9 +386,10 @@ class ParallelUnits {
   }
 
  private:
-  // With batches of ~1 MiB, four waiting per unit keep both cores busy; more only held memory (the
-  // 120-day runs of bench/scale.py climbed by ~10 MB while reading with 16 batches of 4,096 records).
-  static constexpr std::size_t kMaxQueuedBatches = 4;
+  // How far a reader may run ahead of the merge: 16 batches of up to 1,024 records (~200 KB each on
+  // Security logs) hold a 120-day Security file whole, so the reader of the next file rarely waits;
+  // batches of 4,096 records held ~10 MB more for nothing (bench/README.md, "Peak memory").
+  static constexpr std::size_t kMaxQueuedBatches = 16;
 
   struct Slot {
     std::deque<std::unique_ptr<PreparedBatch>> batches;
