@@ -114,6 +114,20 @@ void PackedEventFile::read(std::uint64_t at, std::size_t n, std::string& out) co
   }
 }
 
+void PackedEventFile::read_in_block(std::uint64_t block, std::size_t block_size, std::uint64_t at, std::size_t n,
+                                    std::string& out) const {
+  constexpr std::size_t kMaxCached = 4u << 20;  // a host with more cited bytes is read event by event
+  if (at < block || at - block > block_size || n > block_size - (at - block))
+    throw Error::internal("packed event: outside its host's block");
+  if (block_size > kMaxCached) return read(at, n, out);
+  std::lock_guard<std::mutex> lock(cache_mutex_);
+  if (cache_.size() != block_size || cached_block_ != block) {
+    read(block, block_size, cache_);
+    cached_block_ = block;
+  }
+  out.assign(cache_, static_cast<std::size_t>(at - block), n);
+}
+
 std::uint64_t PackedEventFile::size() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return size_;
@@ -148,7 +162,7 @@ Event PackedEvents::at(std::size_t i) const {
   if (file_) {
     // Only this event's bytes: the pack reads one event at a time.
     const std::size_t end = i + 1 < offsets_.size() ? offsets_[i + 1] : total_;
-    file_->read(base_ + begin, end - begin, from_file);
+    file_->read_in_block(base_, total_, base_ + begin, end - begin, from_file);
     bytes = from_file;
     at = 0;
   }

@@ -138,6 +138,13 @@ TEST_CASE("hosts moved to the cited-events file keep one offset per event in mem
   back.fields.push_back({"Binary", std::string(2000, 'b')});
   require_same(done.front().packed.at(0), back);
   CHECK_THROWS(done.front().packed.at(50));
+  // Hosts asked for out of order and back again: each answer is its own host's event (the file
+  // keeps the last host's bytes read whole, and must switch when asked for another).
+  for (std::size_t h = done.size(); h-- > 0;) {
+    const std::size_t i = h % 50;
+    REQUIRE(done[h].packed.at(i).record_id == h * 1000 + i);
+    REQUIRE(done[0].packed.at(i).record_id == i);
+  }
 }
 
 TEST_CASE("an event of any shape reads back equal from the cited-events file", "[model][packed]") {
