@@ -38,7 +38,8 @@ struct HostEvents {
 };
 
 // Moves `host.events` into `host.packed`, in order: what a run holds of a host after its timeline.
-void pack_events(HostEvents& host);
+// With `file`, the packed bytes go on to it and memory keeps one offset per event.
+void pack_events(HostEvents& host, const std::shared_ptr<PackedEventFile>& file = nullptr);
 
 // Two copies of one (host, channel, EventRecordID) that differ: the first in input order is kept.
 struct DuplicateConflict {

@@ -72,6 +72,11 @@ std::string default_rules_dir() { return shipped_dir("rules"); }
 std::string default_templates_dir() { return shipped_dir("templates"); }
 
 ReconcileResult reconcile(const ReconcileOptions& options, ProgressReporter* reporter) {
+  // Blocks of 1 MiB and more (a bucket read back, a reader's batch, a host's record list) are mapped
+  // on their own and unmapped when freed. glibc's default raises that threshold after each such
+  // free, after which they come from the heap and stay resident, interleaved with what the run
+  // keeps: over months of logs that was a third of the peak (docs/scale.md, "Peak memory").
+  mallopt(M_MMAP_THRESHOLD, 1 << 20);
   ReconcileResult r;
   r.options = options;
   ProgressReporter silent(std::cerr, false);
@@ -125,6 +130,10 @@ ReconcileResult reconcile(const ReconcileOptions& options, ProgressReporter* rep
     r.inventory_files.push_back(read_inventory(path, r.rules.catalog, r.sources, r.inventory, r.rejects));
     progress.advance(1, bytes_on_disk({path}));
   }
+  // Held until the pack is written: without the spare capacity the rows were read into (up to half
+  // again of ~400 bytes a row).
+  r.rows.shrink_to_fit();
+  r.inventory.shrink_to_fit();
   progress.end();
 
   // Events: streamed file by file; unreadable files and broken events are rejected alone.
@@ -151,10 +160,12 @@ ReconcileResult reconcile(const ReconcileOptions& options, ProgressReporter* rep
   progress.plan(events.hosts());
   const auto host_done = report_hosts_done(progress);
   std::mutex mutex;
+  // Only the pack reads the cited events again, one at a time: they wait in a file beside the spill.
+  const auto cited_events = std::make_shared<PackedEventFile>(options.spill_dir);
   events.for_each_host(options.jobs, [&](HostEvents&& host) {
     HostTimeline timeline = build_host_timeline(host, r.rules.settings);
     keep_cited_events(host, timeline);
-    pack_events(host);  // only the pack reads them again, one at a time
+    pack_events(host, cited_events);
     std::lock_guard<std::mutex> lock(mutex);
     r.timelines.hosts.emplace(host.host, std::move(timeline));
     std::string name = host.host;
@@ -178,6 +189,7 @@ ReconcileResult reconcile(const ReconcileOptions& options, ProgressReporter* rep
   inputs.inventory = &r.inventory;
   inputs.rules = &r.rules;
   r.results = apply_rules(inputs);
+  r.results.findings.shrink_to_fit();
   malloc_trim(0);  // the rules' indexes and intermediate verdicts
   progress.end();
   return r;

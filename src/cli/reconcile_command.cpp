@@ -58,8 +58,8 @@ int run_reconcile_command(const std::vector<std::string>& args, const std::vecto
       ("as-of", po::value(&o.as_of), "the date of the report (recorded in the manifest and dossier); no wall clock is ever used")
       ("jobs", po::value(&o.jobs)->default_value(1), "event files parsed, hosts rebuilt, and the evidence store written beside the other pack files, in parallel")
       ("spill-dir", po::value(&o.spill_dir)->value_name("DIR"),
-       "where events read wait on disk for their host's turn (default: $TMPDIR, else /tmp); about a tenth "
-       "of the event bytes read, removed at the end")
+       "where events read wait on disk for their host's turn, then the events the pack cites until it is "
+       "written (default: $TMPDIR, else /tmp); about a tenth of the event bytes read, removed at the end")
       ("out", po::value(&o.out), "the evidence pack folder to write (refused if it exists, unless --force)")
       ("force", po::bool_switch(&o.force), "replace an existing --out folder")
       ("quiet", po::bool_switch(&o.quiet), "no progress display (errors are still printed)");

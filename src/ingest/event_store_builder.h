@@ -31,8 +31,9 @@ class PreparedBatch {
   void add(const Event& event, Fingerprinter& fingerprinter);
   std::size_t size() const { return records_.size(); }
   // Time to hand the batch on: enough records to make the handoff cheap per event, or enough bytes
-  // (a few large used events) that holding more would cost memory for nothing.
-  bool full() const { return records_.size() >= 4096 || bytes_.size() >= (8u << 20); }
+  // (a few large used events) that holding more would cost memory for nothing. Batches keep their
+  // capacity from file to file, so this bound is what each of them weighs while reading.
+  bool full() const { return records_.size() >= 1024 || bytes_.size() >= (1u << 20); }
   bool empty() const { return records_.empty(); }
   // Keeps the capacity: a reader's batches cost no allocation once warm.
   void clear() {

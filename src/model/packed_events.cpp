@@ -1,5 +1,11 @@
 #include "flexrecon/packed_events.h"
 
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include "flexrecon/error.h"
 #include "flexrecon/event_store.h"
 
@@ -29,7 +35,7 @@ void put_text(std::string& out, const std::string& s) {
 // a bug, not bad input.
 class Reader {
  public:
-  Reader(const std::string& bytes, std::size_t at) : bytes_(bytes), at_(at) {}
+  Reader(std::string_view bytes, std::size_t at) : bytes_(bytes), at_(at) {}
   std::uint64_t varint() {
     std::uint64_t v = 0;
     for (int shift = 0;; shift += 7) {
@@ -45,7 +51,7 @@ class Reader {
   std::string text() {
     const std::uint64_t n = varint();
     if (n > bytes_.size() - at_) throw Error::internal("packed event: text past the end");
-    std::string s = bytes_.substr(at_, n);
+    std::string s(bytes_.substr(at_, n));
     at_ += n;
     return s;
   }
@@ -55,13 +61,80 @@ class Reader {
   }
 
  private:
-  const std::string& bytes_;
+  std::string_view bytes_;
   std::size_t at_;
 };
 
+std::string file_error(const std::string& what, const std::string& folder) {
+  return "cannot " + what + " the cited events' temporary file in " + folder + ": " + std::strerror(errno) +
+         " (it holds the events the pack cites until the pack is written: point --spill-dir or TMPDIR at a disk with room)";
+}
+
 }  // namespace
 
+PackedEventFile::PackedEventFile(const std::string& folder) : folder_(folder) {
+  if (folder_.empty()) {
+    const char* tmp = std::getenv("TMPDIR");
+    folder_ = tmp && *tmp ? tmp : "/tmp";
+  }
+  std::string path = folder_ + "/flexrecon-cited-XXXXXX";
+  fd_ = ::mkstemp(path.data());
+  if (fd_ < 0) throw Error::internal(file_error("create", folder_));
+  // Unlinked at once: the open descriptor keeps it, and nothing is left behind however the run ends.
+  ::unlink(path.c_str());
+}
+
+PackedEventFile::~PackedEventFile() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+std::uint64_t PackedEventFile::append(std::string_view bytes) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const std::uint64_t at = size_;
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::pwrite(fd_, bytes.data() + done, bytes.size() - done, static_cast<off_t>(at + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) throw Error::internal(file_error("write", folder_));
+    done += static_cast<std::size_t>(n);
+  }
+  size_ += bytes.size();
+  return at;
+}
+
+void PackedEventFile::read(std::uint64_t at, std::size_t n, std::string& out) const {
+  out.resize(n);
+  std::size_t done = 0;
+  while (done < n) {
+    const ssize_t got = ::pread(fd_, out.data() + done, n - done, static_cast<off_t>(at + done));
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) throw Error::internal(file_error("read", folder_));
+    if (got == 0) throw Error::internal("the cited events' temporary file in " + folder_ + " is cut short");
+    done += static_cast<std::size_t>(got);
+  }
+}
+
+void PackedEventFile::read_in_block(std::uint64_t block, std::size_t block_size, std::uint64_t at, std::size_t n,
+                                    std::string& out) const {
+  constexpr std::size_t kMaxCached = 4u << 20;  // a host with more cited bytes is read event by event
+  if (at < block || at - block > block_size || n > block_size - (at - block))
+    throw Error::internal("packed event: outside its host's block");
+  if (block_size > kMaxCached) return read(at, n, out);
+  std::lock_guard<std::mutex> lock(cache_mutex_);
+  if (cache_.size() != block_size || cached_block_ != block) {
+    read(block, block_size, cache_);
+    cached_block_ = block;
+  }
+  out.assign(cache_, static_cast<std::size_t>(at - block), n);
+}
+
+std::uint64_t PackedEventFile::size() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return size_;
+}
+
 void PackedEvents::add(const Event& e) {
+  if (file_) throw Error::internal("packed events: added to after being moved to a file");
   offsets_.push_back(bytes_.size());
   bytes_.push_back(static_cast<char>((e.ref_by_line ? 1 : 0) | static_cast<int>(e.channel) << 1));
   put_varint(bytes_, e.source);
@@ -78,10 +151,22 @@ void PackedEvents::add(const Event& e) {
     put_text(bytes_, f.name);
     put_text(bytes_, f.value);
   }
+  total_ = bytes_.size();
 }
 
 Event PackedEvents::at(std::size_t i) const {
-  Reader in(bytes_, offsets_.at(i));
+  const std::size_t begin = offsets_.at(i);
+  std::string from_file;
+  std::string_view bytes = bytes_;
+  std::size_t at = begin;
+  if (file_) {
+    // Only this event's bytes: the pack reads one event at a time.
+    const std::size_t end = i + 1 < offsets_.size() ? offsets_[i + 1] : total_;
+    file_->read_in_block(base_, total_, base_ + begin, end - begin, from_file);
+    bytes = from_file;
+    at = 0;
+  }
+  Reader in(bytes, at);
   Event e;
   const auto flags = static_cast<unsigned char>(in.next());
   e.ref_by_line = flags & 1;
@@ -104,8 +189,17 @@ Event PackedEvents::at(std::size_t i) const {
   return e;
 }
 
+void PackedEvents::move_to(const std::shared_ptr<PackedEventFile>& file) {
+  if (file_) throw Error::internal("packed events: moved to a file twice");
+  base_ = file->append(bytes_);
+  file_ = file;
+  std::string().swap(bytes_);
+  offsets_.shrink_to_fit();
+}
+
 std::size_t PackedEvents::memory_bytes() const {
-  return sizeof(*this) + bytes_.capacity() + offsets_.capacity() * sizeof(std::size_t);
+  // Once on the file, bytes_ is an empty string: its capacity is the struct's own (small-string) space.
+  return sizeof(*this) + (file_ ? 0 : bytes_.capacity()) + offsets_.capacity() * sizeof(std::size_t);
 }
 
 void PackedEvents::shrink_to_fit() {
@@ -113,11 +207,14 @@ void PackedEvents::shrink_to_fit() {
   offsets_.shrink_to_fit();
 }
 
-void pack_events(HostEvents& host) {
+void pack_events(HostEvents& host, const std::shared_ptr<PackedEventFile>& file) {
   for (const Event& e : host.events) host.packed.add(e);
-  host.packed.shrink_to_fit();
   host.events.clear();
   host.events.shrink_to_fit();
+  if (file)
+    host.packed.move_to(file);
+  else
+    host.packed.shrink_to_fit();
 }
 
 }  // namespace flexrecon

@@ -19,6 +19,11 @@ EvidenceIndex::EvidenceIndex(const ReconcileResult& result) : store_(result.even
     metering_.push_back({{result.rows[i].source, result.rows[i].line}, i});
   for (std::size_t i = 0; i < result.inventory.size(); ++i)
     inventory_.push_back({{result.inventory[i].source, result.inventory[i].line}, i});
+  // Sized once: grown by doubling, these two lists (48 bytes an event) held up to twice that.
+  std::size_t events = 0;
+  for (const auto& [host, he] : result.events.hosts) events += he.events.size() + he.packed.size();
+  events_.reserve(events);
+  event_keys_.reserve(events);  // most are cited by record id; the spare goes below when not
   for (const auto& [host, he] : result.events.hosts) {
     const auto add = [&](const Event& e, std::size_t index) {
       // SIEM events are cited by line (Event::ref), XML and EVTX events by record id.
@@ -30,6 +35,9 @@ EvidenceIndex::EvidenceIndex(const ReconcileResult& result) : store_(result.even
     for (const SecurityMark& m : he.security)
       if (m.line) mark_lines_.push_back({{m.source, m.line}, {&host, &m}});
   }
+  event_keys_.shrink_to_fit();
+  event_lines_.shrink_to_fit();
+  mark_lines_.shrink_to_fit();
   sort_entries(event_lines_);
   std::sort(mark_lines_.begin(), mark_lines_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   sort_entries(metering_);

@@ -10,6 +10,32 @@
 
 namespace flexrecon {
 
+namespace {
+
+template <typename T>
+void fit(std::vector<T>& v) {
+  v.shrink_to_fit();
+}
+
+// A timeline is kept until the pack is written, and its lists were grown by doubling: over months
+// of sessions, their spare capacity was a tenth of what a run held at its peak. Gives it back.
+void fit_to_size(HostTimeline& tl) {
+  for (Session& s : tl.sessions) {
+    fit(s.evidence);
+    for (IdleSpan& i : s.idle) fit(i.evidence);
+    fit(s.idle);
+  }
+  fit(tl.sessions);
+  for (PowerSpan& p : tl.power_off) fit(p.evidence);
+  fit(tl.power_off);
+  for (CoverageGap& g : tl.uncovered) fit(g.evidence);
+  fit(tl.uncovered);
+  fit(tl.covered);
+  fit(tl.boots);
+}
+
+}  // namespace
+
 HostTimeline build_host_timeline(const HostEvents& host, const Settings& settings) {
   std::vector<bool> used(host.events.size(), false);
   HostTimeline tl;
@@ -23,6 +49,7 @@ HostTimeline build_host_timeline(const HostEvents& host, const Settings& setting
   tl.has_security_log = coverage.has_security_log;
   for (const sessions::Boot& b : power.boots) tl.boots.emplace_back(b.time, b.ref);
   tl.events_used = static_cast<std::uint64_t>(std::count(used.begin(), used.end(), true));
+  fit_to_size(tl);
   return tl;
 }
 

@@ -1,7 +1,12 @@
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <memory>
+
+#include "flexrecon/error.h"
 #include "flexrecon/event_store.h"
 #include "flexrecon/packed_events.h"
+#include "support/temp_dir.h"
 
 using namespace flexrecon;
 
@@ -95,4 +100,93 @@ TEST_CASE("a host's packed events hold a bounded number of bytes each, far below
   INFO("text " << text << " bytes, packed " << per_event << " bytes per event, sizeof(Event) " << sizeof(Event));
   CHECK(per_event <= text + 64);
   CHECK(2 * per_event < sizeof(Event) + e.fields.size() * sizeof(EventField));
+}
+
+TEST_CASE("hosts moved to the cited-events file keep one offset per event in memory, whatever the events hold",
+          "[model][packed]") {
+  // A run packs each host as its timeline is done: memory must not grow with the events' text, only
+  // with their number (what the pack will look up), while the file takes the bytes.
+  test::TempDir dir;
+  const auto file = std::make_shared<PackedEventFile>(dir.path().string());
+  std::vector<HostEvents> done;
+  std::size_t events = 0;
+  std::size_t text = 0;
+  for (int h = 0; h < 200; ++h) {
+    HostEvents host;
+    host.host = "ws-" + std::to_string(h);
+    for (std::uint64_t i = 0; i < 50; ++i) {
+      Event e = logon(static_cast<std::uint64_t>(h) * 1000 + i);
+      e.fields.push_back({"Binary", std::string(2000, 'b')});  // large read fields do not stay in memory
+      text += 2000;
+      host.events.push_back(std::move(e));
+    }
+    events += host.events.size();
+    pack_events(host, file);
+    CHECK(host.packed.on_file());
+    done.push_back(std::move(host));
+    std::size_t held = 0;
+    for (const HostEvents& d : done) held += d.packed.memory_bytes();
+    // One offset per event and the fixed part per host: the bound the run's peak relies on.
+    REQUIRE(held <= events * sizeof(std::size_t) + done.size() * sizeof(PackedEvents));
+  }
+  CHECK(file->size() > text);
+  // Every host reads back its own events, from the file, in order.
+  Event back = logon(199'049);
+  back.fields.push_back({"Binary", std::string(2000, 'b')});
+  require_same(done.back().packed.at(49), back);
+  back = logon(0);
+  back.fields.push_back({"Binary", std::string(2000, 'b')});
+  require_same(done.front().packed.at(0), back);
+  CHECK_THROWS(done.front().packed.at(50));
+  // Hosts asked for out of order and back again: each answer is its own host's event (the file
+  // keeps the last host's bytes read whole, and must switch when asked for another).
+  for (std::size_t h = done.size(); h-- > 0;) {
+    const std::size_t i = h % 50;
+    REQUIRE(done[h].packed.at(i).record_id == h * 1000 + i);
+    REQUIRE(done[0].packed.at(i).record_id == i);
+  }
+}
+
+TEST_CASE("an event of any shape reads back equal from the cited-events file", "[model][packed]") {
+  test::TempDir dir;
+  const auto file = std::make_shared<PackedEventFile>(dir.path().string());
+  Event odd;
+  odd.ref_by_line = true;
+  odd.line = 77;
+  odd.time = kMinInstant;
+  odd.fields = {{"", ""}, {"Binary", std::string("\0\xff\x80 x", 5)}, {"User", std::string(100'000, 'u')}};
+  HostEvents empty;  // a host whose timeline cites nothing still takes its (empty) place
+  pack_events(empty, file);
+  HostEvents host;
+  host.events = {logon(1), odd, Event{}};
+  pack_events(host, file);
+  REQUIRE(host.packed.size() == 3);
+  CHECK(empty.packed.empty());
+  require_same(host.packed.at(0), logon(1));
+  require_same(host.packed.at(1), odd);
+  require_same(host.packed.at(2), Event{});
+  CHECK_THROWS_AS(host.packed.move_to(file), Error);  // once only: the offsets are the file's now
+  CHECK_THROWS_AS(host.packed.add(odd), Error);
+}
+
+TEST_CASE("the cited-events file leaves nothing behind, and a folder that cannot hold it stops the run",
+          "[model][packed]") {
+  test::TempDir dir;
+  {
+    PackedEventFile file(dir.path().string());
+    file.append("bytes the pack will read back");
+    // Unlinked as soon as made: even a run killed outright leaves no file to delete by hand.
+    CHECK(std::filesystem::is_empty(dir.path()));
+    std::string back;
+    file.read(6, 3, back);
+    CHECK(back == "the");
+  }
+  CHECK(std::filesystem::is_empty(dir.path()));
+  try {
+    PackedEventFile file("/nonexistent-flexrecon-folder/sub");
+    FAIL("no error");
+  } catch (const Error& e) {
+    CHECK(std::string(e.what()).find("/nonexistent-flexrecon-folder/sub") != std::string::npos);
+    CHECK(std::string(e.what()).find("--spill-dir") != std::string::npos);
+  }
 }

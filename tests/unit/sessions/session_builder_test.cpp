@@ -281,3 +281,33 @@ TEST_CASE("a host keeps exactly the events and Security marks its timeline cites
   CHECK(host.security.front().record_id == 1001);
   CHECK(host.security.back().record_id == 1006);
 }
+
+// A run keeps every host's timeline until the pack is written (docs/scale.md, "Peak memory"): its
+// lists must hold what they say and no spare room, or months of sessions cost up to twice their size.
+TEST_CASE("a host's timeline holds its sessions, idle spans and evidence without spare capacity") {
+  World w;
+  HostLog log;
+  for (int day = 2; day <= 28; ++day) {
+    const std::string date = "2026-11-" + std::string(day < 10 ? "0" : "") + std::to_string(day) + "T";
+    const std::string id = "0x" + std::to_string(1000 + day);
+    log.logon(date + "08:00:00Z", "CORP\\JDoe", id, 2)
+        .workstation(4800, date + "12:00:00Z", "jdoe", id)
+        .workstation(4801, date + "13:00:00Z", "jdoe", id)
+        .workstation(4800, date + "15:00:00Z", "jdoe", id)
+        .workstation(4801, date + "15:30:00Z", "jdoe", id)
+        .logoff(date + "17:00:00Z", "jdoe", id, 2);
+  }
+  w.file("security.xml", log);
+  w.build();
+  const HostTimeline& tl = w.host();
+  REQUIRE(tl.sessions.size() == 27);
+  CHECK(tl.sessions.capacity() == tl.sessions.size());
+  for (const Session& s : tl.sessions) {
+    REQUIRE(s.idle.size() == 2);
+    CHECK(s.idle.capacity() == s.idle.size());
+    CHECK(s.evidence.capacity() == s.evidence.size());
+    for (const IdleSpan& i : s.idle) CHECK(i.evidence.capacity() == i.evidence.size());
+  }
+  CHECK(tl.uncovered.capacity() == tl.uncovered.size());
+  CHECK(tl.covered.capacity() == tl.covered.size());
+}
