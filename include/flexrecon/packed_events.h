@@ -38,8 +38,9 @@ class PackedEventFile {
   // Reads `n` bytes at `at` into `out` (replacing its content).
   void read(std::uint64_t at, std::size_t n, std::string& out) const;
   // The same, for bytes inside the block [block, block + block_size) one host appended: the block
-  // is read whole and kept until another is asked for (when up to 4 MiB), so that the pack, which
-  // reads a host's events in a row, makes one read per host rather than one per event.
+  // is read whole and kept, by the calling thread, until that thread asks for another (when up to
+  // 4 MiB), so that the pack, which reads a host's events in a row, makes one read per host rather
+  // than one per event, also when the evidence store and the dossier are written at once.
   void read_in_block(std::uint64_t block, std::size_t block_size, std::uint64_t at, std::size_t n, std::string& out) const;
   std::uint64_t size() const;
   const std::string& where() const { return folder_; }
@@ -49,9 +50,7 @@ class PackedEventFile {
   std::string folder_;
   mutable std::mutex mutex_;
   std::uint64_t size_ = 0;
-  mutable std::mutex cache_mutex_;
-  mutable std::uint64_t cached_block_ = 0;
-  mutable std::string cache_;  // the block last read whole, or empty
+  std::uint64_t id_ = 0;  // tells this file's blocks from another's in the per-thread block cache
 };
 
 class PackedEvents {

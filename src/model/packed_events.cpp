@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 
@@ -72,7 +73,22 @@ std::string file_error(const std::string& what, const std::string& folder) {
 
 }  // namespace
 
-PackedEventFile::PackedEventFile(const std::string& folder) : folder_(folder) {
+namespace {
+
+// The block a thread last read whole. One per thread: the evidence store and the dossier are
+// written at once, each reading its own hosts' events in a row; a block shared by both threads
+// would be read again at every switch between them.
+struct BlockCache {
+  std::uint64_t file = 0;  // PackedEventFile::id_ (0: nothing cached)
+  std::uint64_t block = 0;
+  std::string bytes;
+};
+thread_local BlockCache t_block_cache;
+std::atomic<std::uint64_t> g_next_file_id{1};
+
+}  // namespace
+
+PackedEventFile::PackedEventFile(const std::string& folder) : folder_(folder), id_(g_next_file_id++) {
   if (folder_.empty()) {
     const char* tmp = std::getenv("TMPDIR");
     folder_ = tmp && *tmp ? tmp : "/tmp";
@@ -114,18 +130,21 @@ void PackedEventFile::read(std::uint64_t at, std::size_t n, std::string& out) co
   }
 }
 
+
 void PackedEventFile::read_in_block(std::uint64_t block, std::size_t block_size, std::uint64_t at, std::size_t n,
                                     std::string& out) const {
   constexpr std::size_t kMaxCached = 4u << 20;  // a host with more cited bytes is read event by event
   if (at < block || at - block > block_size || n > block_size - (at - block))
     throw Error::internal("packed event: outside its host's block");
   if (block_size > kMaxCached) return read(at, n, out);
-  std::lock_guard<std::mutex> lock(cache_mutex_);
-  if (cache_.size() != block_size || cached_block_ != block) {
-    read(block, block_size, cache_);
-    cached_block_ = block;
+  BlockCache& cache = t_block_cache;
+  if (cache.file != id_ || cache.block != block || cache.bytes.size() != block_size) {
+    cache.file = 0;  // until the read succeeds
+    read(block, block_size, cache.bytes);
+    cache.file = id_;
+    cache.block = block;
   }
-  out.assign(cache_, static_cast<std::size_t>(at - block), n);
+  out.assign(cache.bytes, static_cast<std::size_t>(at - block), n);
 }
 
 std::uint64_t PackedEventFile::size() const {

@@ -110,9 +110,21 @@ inline void check_findings_match(const std::filesystem::path& findings_csv, cons
   }
 }
 
+// A folder for one test's outputs (packs, stores), removed when the test program ends so runs leave
+// nothing in the temporary folder; set FLEXRECON_KEEP_TEST_DIRS to keep them for a look.
 inline std::filesystem::path fresh_dir(const std::string& name) {
+  struct RemovedAtExit {
+    std::vector<std::filesystem::path> dirs;
+    ~RemovedAtExit() {
+      if (std::getenv("FLEXRECON_KEEP_TEST_DIRS")) return;
+      std::error_code ec;
+      for (const auto& dir : dirs) std::filesystem::remove_all(dir, ec);
+    }
+  };
+  static RemovedAtExit removed_at_exit;
   const auto dir = std::filesystem::temp_directory_path() / ("flexrecon-test-" + std::to_string(::getpid()) + "-" + name);
   std::filesystem::remove_all(dir);
+  removed_at_exit.dirs.push_back(dir);
   return dir;
 }
 
