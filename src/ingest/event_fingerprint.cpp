@@ -98,6 +98,9 @@ class HashedBytes {
 }  // namespace
 
 Fingerprint Fingerprinter::of(const Event& event) {
+  // Case stores keep these fingerprints: a change to the bytes hashed here is a change of the store
+  // schema (src/store/store_schema.cpp, docs/evidence-store.md "Versioning").
+  //
   // A cryptographic hash, because a conflicting copy is a sign of tampering: a crafted collision
   // must not pass for an identical copy. Lengths are hashed too, so field boundaries cannot shift.
   // One buffer, one digest: far cheaper than a digest update per field.
