@@ -172,6 +172,9 @@ void EventStoreBuilder::assemble_records(std::vector<SpilledRecord>& records, st
     const std::uint32_t host = records[i].host;
     HostEvents he;
     he.host = host_names_[host];
+    // Records come one host at a time (assemble_bucket), so the host's events are all of `events`:
+    // room for exactly them, not a doubling vector's slack and its copy when it grows.
+    if (records.front().host == records.back().host) he.events.reserve(events.size());
     const auto keep = [&](const SpilledRecord& r) {
       if (r.channel_kind == Channel::Security && r.record_id != 0)
         he.security.push_back({r.record_id, r.time, r.source, r.event_id, r.ref_by_line ? r.line : 0});
@@ -206,6 +209,13 @@ void EventStoreBuilder::assemble_records(std::vector<SpilledRecord>& records, st
     std::sort(he.security.begin(), he.security.end(), [](const SecurityMark& a, const SecurityMark& b) {
       return std::tie(a.record_id, a.time, a.source) < std::tie(b.record_id, b.time, b.source);
     });
+    if (i == records.size()) {
+      // The last host of these records: everything decoded for it is in `he` now. The moved-from
+      // events and the records go before its timeline is built, not after (a year of one host's
+      // records is megabytes, held once per thread).
+      std::vector<Event>().swap(events);
+      std::vector<SpilledRecord>().swap(records);
+    }
     visit(std::move(he));
   }
 }
