@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "flexrecon/error.h"
+#include "util/varint.h"
 
 namespace flexrecon {
 
@@ -17,76 +18,10 @@ namespace {
 
 constexpr std::size_t kFlushBytes = 32 * 1024;
 
-// Little varints: most numbers of a record (ids, lines, sources) fit in one to four bytes.
-void put_varint(std::string& out, std::uint64_t v) {
-  while (v >= 0x80) {
-    out.push_back(static_cast<char>((v & 0x7F) | 0x80));
-    v >>= 7;
-  }
-  out.push_back(static_cast<char>(v));
-}
-void put_signed(std::string& out, std::int64_t v) {
-  put_varint(out, (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63));
-}
-void put_text(std::string& out, std::string_view s) {
-  put_varint(out, s.size());
-  out.append(s);
-}
-
 std::string system_error(const std::string& what, const std::string& path) {
   return "cannot " + what + " the event spill " + path + ": " + std::strerror(errno) +
          " (the spill holds every event read until its host is rebuilt: point --spill-dir or TMPDIR at a disk with room)";
 }
-
-// Reads back what the writer wrote. The bytes are ours, written moments ago: a short or malformed
-// record means the disk lost them, which stops the run rather than losing events silently.
-class Decoder {
- public:
-  Decoder(std::string_view bytes, const std::string& what, ErrorKind kind)
-      : p_(bytes.data()), end_(bytes.data() + bytes.size()), what_(what), kind_(kind) {}
-  bool done() const { return p_ == end_; }
-  std::uint64_t varint() {
-    std::uint64_t v = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      const auto b = static_cast<unsigned char>(byte());
-      v |= static_cast<std::uint64_t>(b & 0x7F) << shift;
-      if (!(b & 0x80)) return v;
-    }
-    corrupt();
-  }
-  std::int64_t signed_varint() {
-    const std::uint64_t v = varint();
-    return static_cast<std::int64_t>(v >> 1) ^ -static_cast<std::int64_t>(v & 1);
-  }
-  std::string text() {
-    const std::uint64_t n = varint();
-    if (n > static_cast<std::uint64_t>(end_ - p_)) corrupt();
-    std::string s(p_, n);
-    p_ += n;
-    return s;
-  }
-  void skip_text() {
-    const std::uint64_t n = varint();
-    if (n > static_cast<std::uint64_t>(end_ - p_)) corrupt();
-    p_ += n;
-  }
-  char byte() {
-    if (p_ == end_) corrupt();
-    return *p_++;
-  }
-  void bytes(unsigned char* out, std::size_t n) {
-    if (n > static_cast<std::size_t>(end_ - p_)) corrupt();
-    std::memcpy(out, p_, n);
-    p_ += n;
-  }
-
- private:
-  [[noreturn]] void corrupt() { throw Error(kind_, what_ + " is damaged (a record is cut short)"); }
-  const char* p_;
-  const char* end_;
-  const std::string& what_;
-  ErrorKind kind_;
-};
 
 std::string bucket_path(const std::string& folder, std::uint32_t bucket) {
   return folder + "/bucket-" + std::to_string(bucket);
@@ -250,7 +185,7 @@ std::string RecordSpill::bucket_bytes(std::uint32_t bucket) const {
 void RecordSpill::decode_records(std::string_view bytes, const std::string& what, ErrorKind kind,
                                  const Renumbering* renumber, std::uint32_t only, std::vector<SpilledRecord>& records,
                                  std::vector<Event>& events) {
-  Decoder in(bytes, what, kind);
+  VarintReader in(bytes, what, kind);
   // A store's ids are checked against its name tables: a damaged blob must stop the run, not index
   // past a vector.
   const auto mapped = [&](const std::vector<std::uint32_t>* map, std::uint64_t id) -> std::uint32_t {

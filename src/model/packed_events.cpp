@@ -9,71 +9,17 @@
 
 #include "flexrecon/error.h"
 #include "flexrecon/event_store.h"
+#include "util/varint.h"
 
 namespace flexrecon {
 
 namespace {
-
-void put_varint(std::string& out, std::uint64_t v) {
-  while (v >= 0x80) {
-    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
-    v >>= 7;
-  }
-  out.push_back(static_cast<char>(v));
-}
-
-// Zig-zag, so that small negative numbers (times before 1970, odd event ids) stay short.
-void put_signed(std::string& out, std::int64_t v) {
-  put_varint(out, (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63));
-}
-
-void put_text(std::string& out, const std::string& s) {
-  put_varint(out, s.size());
-  out.append(s);
-}
-
-// Reads what put_* wrote. The bytes were written by add() in this process: running off the end is
-// a bug, not bad input.
-class Reader {
- public:
-  Reader(std::string_view bytes, std::size_t at) : bytes_(bytes), at_(at) {}
-  std::uint64_t varint() {
-    std::uint64_t v = 0;
-    for (int shift = 0;; shift += 7) {
-      const auto byte = static_cast<unsigned char>(next());
-      v |= static_cast<std::uint64_t>(byte & 0x7f) << shift;
-      if (!(byte & 0x80)) return v;
-    }
-  }
-  std::int64_t signed_varint() {
-    const std::uint64_t v = varint();
-    return static_cast<std::int64_t>(v >> 1) ^ -static_cast<std::int64_t>(v & 1);
-  }
-  std::string text() {
-    const std::uint64_t n = varint();
-    if (n > bytes_.size() - at_) throw Error::internal("packed event: text past the end");
-    std::string s(bytes_.substr(at_, n));
-    at_ += n;
-    return s;
-  }
-  char next() {
-    if (at_ >= bytes_.size()) throw Error::internal("packed event: read past the end");
-    return bytes_[at_++];
-  }
-
- private:
-  std::string_view bytes_;
-  std::size_t at_;
-};
 
 std::string file_error(const std::string& what, const std::string& folder) {
   return "cannot " + what + " the cited events' temporary file in " + folder + ": " + std::strerror(errno) +
          " (it holds the events the pack cites until the pack is written: point --spill-dir or TMPDIR at a disk with room)";
 }
 
-}  // namespace
-
-namespace {
 
 // The block a thread last read whole. One per thread: the evidence store and the dossier are
 // written at once, each reading its own hosts' events in a row; a block shared by both threads
@@ -185,9 +131,9 @@ Event PackedEvents::at(std::size_t i) const {
     bytes = from_file;
     at = 0;
   }
-  Reader in(bytes, at);
+  VarintReader in(bytes.substr(at), "a packed cited event", ErrorKind::Internal);
   Event e;
-  const auto flags = static_cast<unsigned char>(in.next());
+  const auto flags = static_cast<unsigned char>(in.byte());
   e.ref_by_line = flags & 1;
   e.channel = static_cast<Channel>(flags >> 1);
   e.source = static_cast<SourceId>(in.varint());
