@@ -57,10 +57,8 @@ std::optional<std::string_view> event_meaning(const Event& e);
 // other fields are dropped: they are most of an event's bytes and nothing asks for them.
 bool is_read_field(std::string_view name);
 // The fields kept of a used event: the read ones and the first four (the dossier shows those of an
-// event that has none of the read ones).
+// event that has none of the read ones). The spill keeps these alone (RecordSpill::encode_content).
 bool is_kept_field(const Event& e, std::size_t index);
-// Drops the fields that are not kept (is_kept_field).
-void keep_read_fields(Event& e);
 
 // `WS-0042.corp.example` -> `ws-0042`; `\\WS-0042` -> `ws-0042`.
 std::string normalize_host(std::string_view host);

@@ -112,7 +112,6 @@ Fingerprint Fingerprinter::of(const Event& event) {
   // and empty fields not at all (one tool omits what another writes empty). Values `-` count as
   // written: every tool writes them alike. Fields count in (name, canonical value) order: a SIEM
   // export writes them in its own order (Winlogbeat's event_data, NXLog's flat keys), not the event's.
-  current_event_id_ = event.event_id;
   fields_.clear();
   for (const auto& f : event.fields) {
     const std::string_view value = trim(f.value);
@@ -125,7 +124,7 @@ Fingerprint Fingerprinter::of(const Event& event) {
   buf.counted_number(event.time / kSecond);
   buf.counted_folded(event.provider);  // tools differ in its case
   // Fields go in name order; when two share a name, canonical values break the tie.
-  if (const std::vector<std::uint32_t>* order = order_by_name()) {
+  if (const std::vector<std::uint32_t>* order = order_by_name(event.event_id)) {
     for (const std::uint32_t i : *order) {
       buf.counted(fields_[i].name);
       buf.counted_canonical(fields_[i].value);
@@ -158,7 +157,7 @@ Fingerprint Fingerprinter::of(const Event& event) {
   return out;
 }
 
-const std::vector<std::uint32_t>* Fingerprinter::order_by_name() {
+const std::vector<std::uint32_t>* Fingerprinter::order_by_name(int event_id) {
   // Events of one kind come with the same names in the same (Windows's, not alphabetical) order, so
   // the order found for the last event of an id is checked name by name and reused: n comparisons
   // of equal names instead of a sort's n log n comparisons of different ones.
@@ -168,8 +167,7 @@ const std::vector<std::uint32_t>* Fingerprinter::order_by_name() {
       if (known.names[i] != fields_[i].name) return false;
     return true;
   };
-  const std::uint64_t key = static_cast<std::uint64_t>(static_cast<std::uint32_t>(current_event_id_));
-  if (const auto it = orders_.find(key); it != orders_.end() && same_names(it->second)) return &it->second.order;
+  if (const auto it = orders_.find(event_id); it != orders_.end() && same_names(it->second)) return &it->second.order;
 
   NameOrder found;
   found.order.resize(fields_.size());
@@ -182,7 +180,7 @@ const std::vector<std::uint32_t>* Fingerprinter::order_by_name() {
   for (const Field& f : fields_) found.names.emplace_back(f.name);
   // Bounded whatever the input: a hostile file with every event id there is only refills it.
   if (orders_.size() >= kMaxRememberedOrders) orders_.clear();
-  auto& slot = orders_[key];
+  auto& slot = orders_[event_id];
   slot = std::move(found);
   return &slot.order;
 }

@@ -37,18 +37,17 @@ class Fingerprinter {
     std::vector<std::uint32_t> order;   // indexes into fields_, by name
   };
   // The indexes of fields_ in name order, or nullptr when a name comes twice (then canonical values
-  // decide the order too).
-  const std::vector<std::uint32_t>* order_by_name();
+  // decide the order too). Remembered per event id.
+  const std::vector<std::uint32_t>* order_by_name(int event_id);
   static constexpr std::size_t kMaxRememberedOrders = 1024;
 
   std::string buffer_;     // what is hashed
   std::vector<Field> fields_;
-  // Only for fields whose names are not strictly in order: their canonical values, back to back.
+  // Only for events with a name twice: their canonical values, back to back, and their order.
   std::string canonical_;
   std::vector<CanonicalField> sorted_;
-  int current_event_id_ = 0;
   // The last name order seen per event id (order_by_name).
-  std::unordered_map<std::uint64_t, NameOrder> orders_;
+  std::unordered_map<int, NameOrder> orders_;
   Sha256Digester sha256_;
 };
 

@@ -88,15 +88,4 @@ bool is_read_field(std::string_view name) {
 
 bool is_kept_field(const Event& e, std::size_t index) { return index < 4 || is_read_field(e.fields[index].name); }
 
-void keep_read_fields(Event& e) {
-  std::size_t kept = 0;
-  for (std::size_t i = 0; i < e.fields.size(); ++i) {
-    if (is_kept_field(e, i)) {
-      if (kept != i) e.fields[kept] = std::move(e.fields[i]);
-      ++kept;
-    }
-  }
-  e.fields.resize(kept);
-}
-
 }  // namespace flexrecon

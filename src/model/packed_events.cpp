@@ -20,7 +20,6 @@ std::string file_error(const std::string& what, const std::string& folder) {
          " (it holds the events the pack cites until the pack is written: point --spill-dir or TMPDIR at a disk with room)";
 }
 
-
 // The block a thread last read whole. One per thread: the evidence store and the dossier are
 // written at once, each reading its own hosts' events in a row; a block shared by both threads
 // would be read again at every switch between them.
