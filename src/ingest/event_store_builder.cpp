@@ -53,6 +53,7 @@ std::uint32_t EventStoreBuilder::host_id(std::string_view host) {
     it = host_ids_.emplace(std::string(host), static_cast<std::uint32_t>(host_names_.size())).first;
     host_names_.emplace_back(host);
     host_buckets_.push_back(RecordSpill::bucket_of(host));
+    host_spilled_.emplace_back();
   }
   return last_host_ = it->second;
 }
@@ -89,6 +90,8 @@ void EventStoreBuilder::add(const PreparedBatch& batch, SourceId source_base) {
     ++count_of(channel, head.event_id);
     const std::uint32_t host = host_id(r.text(bytes, r.host_at, r.host_size));
     spill_->add(seq_++, host, host_buckets_[host], channel, head, r.text(bytes, r.content_at, r.content_size));
+    ++host_spilled_[host].records;
+    host_spilled_[host].events += head.event != SpilledRecord::kNoEvent;
   }
 }
 
@@ -121,9 +124,8 @@ struct EventStoreBuilder::BucketResult {
 
 void EventStoreBuilder::assemble_bucket(std::uint32_t bucket, BucketResult& out,
                                         const std::function<void(HostEvents&&)>& visit) const {
-  // The bucket's bytes from the run's spill and from every store: compact, held while its hosts are
-  // decoded.
-  const std::string own = spill_->bucket_bytes(bucket);
+  // The bucket's bytes from every store: compact, held while its hosts are decoded (the run's own
+  // spill is read from its file as it is decoded).
   struct Stored {
     const StoreInRun* in_run;
     RecordSpill::Renumbering place;
@@ -148,16 +150,41 @@ void EventStoreBuilder::assemble_bucket(std::uint32_t bucket, BucketResult& out,
     const std::uint32_t only = hosts.size() == 1 ? RecordSpill::kAllHosts : host;
     std::vector<SpilledRecord> records;
     std::vector<Event> events;
-    RecordSpill::decode_records(own, spill_->bucket_name(bucket), ErrorKind::Internal, nullptr, only, records, events);
+    records.reserve(host_spilled_[host].records);
+    events.reserve(host_spilled_[host].events);
+    spill_->decode_bucket(bucket, only, records, events);
     for (const Stored& s : stored) {
       RecordSpill::Renumbering renumber = s.place;
       renumber.hosts = &s.in_run->hosts;
       renumber.channels = &s.in_run->channels;
       RecordSpill::decode_records(s.bytes, s.what, ErrorKind::InputUnusable, &renumber, only, records, events);
     }
+    if (host == hosts.back()) std::vector<Stored>().swap(stored);  // all decoded: not held while the timeline is built
     assemble_records(records, events, out, visit);
   }
 }
+
+namespace {
+
+// Makes `events` hold events[order[0]], events[order[1]]... and nothing else, in place: each event
+// is moved along its cycle of the permutation once. `order` names distinct indexes.
+void arrange(std::vector<Event>& events, const std::vector<std::uint32_t>& order) {
+  constexpr std::uint32_t kUnplaced = 0xFFFFFFFF;
+  std::vector<std::uint32_t> to(events.size(), kUnplaced);  // old index -> new index
+  for (std::size_t k = 0; k < order.size(); ++k) to[order[k]] = static_cast<std::uint32_t>(k);
+  auto spare = static_cast<std::uint32_t>(order.size());  // the dropped ones fill the places after the kept
+  for (auto& t : to)
+    if (t == kUnplaced) t = spare++;
+  for (std::size_t i = 0; i < events.size(); ++i)
+    while (to[i] != i) {
+      const std::uint32_t j = to[i];
+      std::swap(events[i], events[j]);
+      std::swap(to[i], to[j]);
+    }
+  events.erase(events.begin() + static_cast<std::ptrdiff_t>(order.size()), events.end());
+}
+
+}  // namespace
 
 void EventStoreBuilder::assemble_records(std::vector<SpilledRecord>& records, std::vector<Event>& events, BucketResult& out,
                                          const std::function<void(HostEvents&&)>& visit) const {
@@ -173,8 +200,11 @@ void EventStoreBuilder::assemble_records(std::vector<SpilledRecord>& records, st
     HostEvents he;
     he.host = host_names_[host];
     // Records come one host at a time (assemble_bucket), so the host's events are all of `events`:
-    // room for exactly them, not a doubling vector's slack and its copy when it grows.
-    if (records.front().host == records.back().host) he.events.reserve(events.size());
+    // the kept ones are arranged in place and the list handed on, instead of being moved into a
+    // second list of the same size held beside the first.
+    const bool one_host = records.front().host == records.back().host;
+    std::vector<std::uint32_t> kept_events;  // indexes into `events`, in the order of the sorted records
+    if (one_host) kept_events.reserve(events.size());
     const auto keep = [&](const SpilledRecord& r) {
       if (r.channel_kind == Channel::Security && r.record_id != 0)
         he.security.push_back({r.record_id, r.time, r.source, r.event_id, r.ref_by_line ? r.line : 0});
@@ -182,7 +212,10 @@ void EventStoreBuilder::assemble_records(std::vector<SpilledRecord>& records, st
         Event& e = events[r.event];
         e.host = he.host;
         e.channel_name = channel_names_[r.channel];
-        he.events.push_back(std::move(e));
+        if (one_host)
+          kept_events.push_back(r.event);
+        else
+          he.events.push_back(std::move(e));
         ++out.relevant;
       }
     };
@@ -200,6 +233,10 @@ void EventStoreBuilder::assemble_records(std::vector<SpilledRecord>& records, st
           out.conflicts.emplace_back(copy.seq, DuplicateConflict{he.host, channel_names_[copy.channel], copy.record_id,
                                                                  first.ref(), copy.ref()});
       }
+    }
+    if (one_host) {
+      arrange(events, kept_events);
+      he.events = std::move(events);
     }
     // Source and line make the order total, so equal timestamps never depend on input quirks.
     std::sort(he.events.begin(), he.events.end(), [](const Event& a, const Event& b) {

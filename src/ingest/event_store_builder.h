@@ -136,6 +136,13 @@ class EventStoreBuilder {
   std::unordered_map<std::string, std::uint32_t, NameHash, std::equal_to<>> host_ids_;
   std::vector<std::string> host_names_;
   std::vector<std::uint32_t> host_buckets_;  // host id -> RecordSpill::bucket_of(its name)
+  // What each host has in the run's spill, so its records and events are decoded into lists of
+  // exactly their size (grown by doubling they held up to twice that at the rebuild's peak).
+  struct Spilled {
+    std::uint64_t records = 0;
+    std::uint64_t events = 0;
+  };
+  std::vector<Spilled> host_spilled_;
   std::unordered_map<std::string, std::uint32_t, NameHash, std::equal_to<>> channel_ids_;  // as written
   std::vector<std::string> channel_names_;
   std::vector<std::uint32_t> channel_keys_;                     // channel id -> id of its lower-cased name

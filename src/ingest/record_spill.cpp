@@ -155,31 +155,94 @@ void RecordSpill::finish_writing() {
   }
 }
 
-void RecordSpill::read_bucket(std::uint32_t bucket, std::vector<SpilledRecord>& records, std::vector<Event>& events) const {
-  decode_records(bucket_bytes(bucket), bucket_name(bucket), ErrorKind::Internal, nullptr, kAllHosts, records, events);
-}
-
 std::string RecordSpill::bucket_name(std::uint32_t bucket) const { return "the event spill " + bucket_path(folder_, bucket); }
 
-std::string RecordSpill::bucket_bytes(std::uint32_t bucket) const {
+namespace {
+
+// The length of the record at the start of `bytes` (encode_record's layout), or 0 when `bytes` ends
+// before the record does: lets a bucket be decoded from a small window over its file.
+std::size_t record_extent(std::string_view bytes, const std::string& what) {
+  const char* p = bytes.data();
+  const char* const end = p + bytes.size();
+  bool cut = false;
+  const auto varint = [&]() -> std::uint64_t {
+    std::uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (p == end) {
+        cut = true;
+        return 0;
+      }
+      const auto b = static_cast<unsigned char>(*p++);
+      v |= static_cast<std::uint64_t>(b & 0x7F) << shift;
+      if (!(b & 0x80)) return v;
+    }
+    throw Error::internal(what + " is damaged (a number is too long)");
+  };
+  const auto skip = [&](std::uint64_t n) {
+    if (cut || n > static_cast<std::uint64_t>(end - p)) {
+      cut = true;
+      return;
+    }
+    p += n;
+  };
+  if (p == end) return 0;
+  const auto flags = static_cast<unsigned char>(*p++);
+  for (int i = 0; i < 8 && !cut; ++i) varint();  // seq, host, channel, event id, source, record id, line, time
+  skip(Fingerprint{}.size());
+  if (flags & 1) {
+    skip(varint());  // provider
+    skip(varint());  // computer
+    const std::uint64_t fields = varint();
+    for (std::uint64_t i = 0; i < 2 * fields && !cut; ++i) skip(varint());
+  }
+  return cut ? 0 : static_cast<std::size_t>(p - bytes.data());
+}
+
+}  // namespace
+
+void RecordSpill::decode_bucket(std::uint32_t bucket, std::uint32_t only, std::vector<SpilledRecord>& records,
+                                std::vector<Event>& events) const {
   const Bucket& b = buckets_[bucket];
-  if (b.size == 0) return {};
+  if (b.size == 0) return;
   const std::string path = bucket_path(folder_, bucket);
-  std::string bytes(b.size, '\0');
+  const std::string what = bucket_name(bucket);
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw Error::internal(system_error("open", path));
-  std::size_t got = 0;
-  while (got < bytes.size()) {
-    const ssize_t n = ::pread(fd, bytes.data() + got, bytes.size() - got, static_cast<off_t>(got));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      ::close(fd);
-      throw Error::internal(n == 0 ? "the event spill " + path + " is shorter than written" : system_error("read", path));
+  // A window of the file, not the file: a year of one host's records is megabytes, and they would
+  // sit beside everything decoded from them (the peak of the rebuild, docs/scale.md).
+  constexpr std::size_t kWindow = 256 * 1024;
+  std::string window;
+  std::size_t pos = 0;
+  std::uint64_t offset = 0;
+  try {
+    while (true) {
+      const std::size_t n = record_extent(std::string_view(window).substr(pos), what);
+      if (n > 0) {
+        decode_records(std::string_view(window).substr(pos, n), what, ErrorKind::Internal, nullptr, only, records, events);
+        pos += n;
+        continue;
+      }
+      if (offset == b.size) {
+        if (pos != window.size()) throw Error::internal(what + " is damaged (a record is cut short)");
+        break;
+      }
+      window.erase(0, pos);
+      pos = 0;
+      const std::size_t have = window.size();
+      const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(std::max(kWindow, have), b.size - offset));
+      window.resize(have + want);
+      ssize_t got = 0;
+      do got = ::pread(fd, window.data() + have, want, static_cast<off_t>(offset));
+      while (got < 0 && errno == EINTR);
+      if (got <= 0) throw Error::internal(got == 0 ? what + " is shorter than written" : system_error("read", path));
+      window.resize(have + static_cast<std::size_t>(got));
+      offset += static_cast<std::uint64_t>(got);
     }
-    got += static_cast<std::size_t>(n);
+  } catch (...) {
+    ::close(fd);
+    throw;
   }
   ::close(fd);
-  return bytes;
 }
 
 void RecordSpill::decode_records(std::string_view bytes, const std::string& what, ErrorKind kind,

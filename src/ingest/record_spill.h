@@ -88,11 +88,12 @@ class RecordSpill {
            const SpilledRecord& head, std::string_view content);
   // Flushes and closes the files; call once, before reading.
   void finish_writing();
-  // Every record of one bucket, in input order; used events are appended to `events` with only
-  // provider, computer and fields set (the caller knows host and channel names).
-  void read_bucket(std::uint32_t bucket, std::vector<SpilledRecord>& records, std::vector<Event>& events) const;
-  // The bucket's bytes as written (decode_records reads them): for decoding a host at a time.
-  std::string bucket_bytes(std::uint32_t bucket) const;
+  // Every record of one bucket (of host `only`, unless kAllHosts), in input order, appended to
+  // `records`; used events are appended to `events` with only provider, computer and fields set (the
+  // caller knows host and channel names). The file is read through a small window, so memory holds
+  // what is decoded, not the bucket's bytes as well.
+  void decode_bucket(std::uint32_t bucket, std::uint32_t only, std::vector<SpilledRecord>& records,
+                     std::vector<Event>& events) const;
   std::string bucket_name(std::uint32_t bucket) const;  // for messages
 
   std::uint64_t bytes_written() const { return bytes_written_; }

@@ -32,9 +32,12 @@ struct DossierLimits {
 // first, then appendix pages, then dossier.html.
 using DossierPageSink = std::function<void(const std::string& path, const std::string& html)>;
 
-// Throws Error::input naming the template file when one is missing or does not parse.
+class EvidenceIndex;
+
+// Throws Error::input naming the template file when one is missing or does not parse. `index`, when
+// given, is the result's EvidenceIndex (the pack shares one between its files); otherwise one is built.
 void render_dossier(const ReconcileResult& result, const std::string& templates_dir, const DossierPageSink& sink,
-                    const DossierLimits& limits = {});
+                    const DossierLimits& limits = {}, const EvidenceIndex* index = nullptr);
 
 struct DossierPage {
   std::string path;

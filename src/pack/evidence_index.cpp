@@ -2,33 +2,51 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
+#include <tuple>
+
+#include "flexrecon/error.h"
 
 namespace flexrecon {
 
-namespace {
-
-// Stable, so that among equal keys the first in input order is found first.
-void sort_entries(std::vector<std::pair<std::pair<SourceId, std::uint64_t>, std::size_t>>& v) {
-  std::stable_sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+// Among equal keys the first in input order must be found first. Every list is built in input order
+// with increasing positions, so sorting by (key, position) gives stable_sort's order by key, in
+// place: stable_sort would take a buffer the size of the list (for the events, megabytes at the
+// peak of the run).
+void EvidenceIndex::sort_entries(std::vector<Entry>& v) {
+  std::sort(v.begin(), v.end(), [](const Entry& a, const Entry& b) {
+    return std::tie(a.source, a.position, a.at) < std::tie(b.source, b.position, b.at);
+  });
 }
 
-}  // namespace
-
 EvidenceIndex::EvidenceIndex(const ReconcileResult& result) : store_(result.events) {
+  const auto position = [](std::size_t i) {
+    if (i > UINT32_MAX) throw Error::internal("more than 4 billion rows or cited events in one pack");
+    return static_cast<std::uint32_t>(i);
+  };
   for (std::size_t i = 0; i < result.rows.size(); ++i)
-    metering_.push_back({{result.rows[i].source, result.rows[i].line}, i});
+    metering_.push_back({result.rows[i].line, result.rows[i].source, position(i)});
   for (std::size_t i = 0; i < result.inventory.size(); ++i)
-    inventory_.push_back({{result.inventory[i].source, result.inventory[i].line}, i});
-  // Sized once: grown by doubling, these two lists (48 bytes an event) held up to twice that.
+    inventory_.push_back({result.inventory[i].line, result.inventory[i].source, position(i)});
+  // Sized once: grown by doubling, these two lists held up to twice their size.
   std::size_t events = 0;
   for (const auto& [host, he] : result.events.hosts) events += he.events.size() + he.packed.size();
   events_.reserve(events);
   event_keys_.reserve(events);  // most are cited by record id; the spare goes below when not
+  hosts_.reserve(result.events.hosts.size());
+  std::map<std::string_view, std::uint32_t> event_host_ids;
   for (const auto& [host, he] : result.events.hosts) {
+    const auto host_id = position(hosts_.size());
+    hosts_.push_back(&he);
     const auto add = [&](const Event& e, std::size_t index) {
       // SIEM events are cited by line (Event::ref), XML and EVTX events by record id.
-      (e.ref_by_line ? event_lines_ : event_keys_).push_back({{e.source, e.ref_by_line ? e.line : e.record_id}, events_.size()});
-      events_.push_back({&he, index, &*event_hosts_.insert(e.host).first});
+      (e.ref_by_line ? event_lines_ : event_keys_).push_back({e.ref_by_line ? e.line : e.record_id, e.source, position(events_.size())});
+      auto named = event_host_ids.find(e.host);
+      if (named == event_host_ids.end()) {
+        event_hosts_.push_back(e.host);
+        named = event_host_ids.emplace(e.host, position(event_hosts_.size() - 1)).first;
+      }
+      events_.push_back({host_id, position(index), named->second});
     };
     for (std::size_t i = 0; i < he.events.size(); ++i) add(he.events[i], i);
     for (std::size_t i = 0; i < he.packed.size(); ++i) add(he.packed.at(i), he.events.size() + i);
@@ -45,11 +63,15 @@ EvidenceIndex::EvidenceIndex(const ReconcileResult& result) : store_(result.even
   sort_entries(event_keys_);
 }
 
+std::vector<EvidenceIndex::Entry>::const_iterator EvidenceIndex::first_of(const std::vector<Entry>& v, const EvidenceRef& ref) {
+  const auto key = std::pair(ref.source, ref.position);
+  return std::lower_bound(v.begin(), v.end(), key, [](const Entry& e, const auto& k) { return e.key() < k; });
+}
+
 std::optional<std::size_t> EvidenceIndex::find(const std::vector<Entry>& v, const EvidenceRef& ref) {
-  const Key key{ref.source, ref.position};
-  auto it = std::lower_bound(v.begin(), v.end(), key, [](const Entry& e, const Key& k) { return e.first < k; });
-  if (it == v.end() || it->first != key) return std::nullopt;
-  return it->second;
+  const auto it = first_of(v, ref);
+  if (it == v.end() || it->key() != std::pair(ref.source, ref.position)) return std::nullopt;
+  return it->at;
 }
 
 std::optional<std::size_t> EvidenceIndex::metering_row(const EvidenceRef& ref) const {
@@ -66,12 +88,12 @@ std::optional<std::size_t> EvidenceIndex::event_ordinal(const EvidenceRef& ref) 
 
 std::optional<std::size_t> EvidenceIndex::event_ordinal(const EvidenceRef& ref, std::string_view host) const {
   const std::vector<Entry>& v = ref.is_line ? event_lines_ : event_keys_;
-  const Key key{ref.source, ref.position};
-  auto it = std::lower_bound(v.begin(), v.end(), key, [](const Entry& e, const Key& k) { return e.first < k; });
-  if (it == v.end() || it->first != key) return std::nullopt;
-  for (auto same = it; same != v.end() && same->first == key; ++same)
-    if (*events_[same->second].event_host == host) return same->second;
-  return it->second;
+  const auto key = std::pair(ref.source, ref.position);
+  const auto it = first_of(v, ref);
+  if (it == v.end() || it->key() != key) return std::nullopt;
+  for (auto same = it; same != v.end() && same->key() == key; ++same)
+    if (event_hosts_[events_[same->at].event_host] == host) return same->at;
+  return it->at;
 }
 
 std::optional<Event> EvidenceIndex::event(const EvidenceRef& ref) const {
@@ -82,15 +104,24 @@ std::optional<Event> EvidenceIndex::event(const EvidenceRef& ref) const {
 
 Event EvidenceIndex::event_at(std::size_t ordinal) const {
   const Slot& slot = events_.at(ordinal);
-  const std::vector<Event>& held = slot.host->events;
-  return slot.index < held.size() ? held[slot.index] : slot.host->packed.at(slot.index - held.size());
+  const HostEvents& host = *hosts_[slot.host];
+  return slot.index < host.events.size() ? host.events[slot.index] : host.packed.at(slot.index - host.events.size());
+}
+
+std::size_t EvidenceIndex::memory_bytes() const {
+  std::size_t n = sizeof(*this);
+  for (const auto* v : {&metering_, &inventory_, &event_keys_, &event_lines_}) n += v->capacity() * sizeof(Entry);
+  n += mark_lines_.capacity() * sizeof(mark_lines_[0]) + events_.capacity() * sizeof(Slot) +
+       hosts_.capacity() * sizeof(hosts_[0]);
+  for (const std::string& h : event_hosts_) n += sizeof(h) + h.capacity();
+  return n;
 }
 
 std::optional<EvidenceIndex::Mark> EvidenceIndex::mark(const EvidenceRef& ref) const {
   if (ref.is_line) {
-    const Key key{ref.source, ref.position};
+    const auto key = std::pair(ref.source, ref.position);
     auto it = std::lower_bound(mark_lines_.begin(), mark_lines_.end(), key,
-                               [](const auto& e, const Key& k) { return e.first < k; });
+                               [](const auto& e, const auto& k) { return e.first < k; });
     if (it == mark_lines_.end() || it->first != key) return std::nullopt;
     return Mark{it->second.first, it->second.second};
   }

@@ -5,7 +5,7 @@
 
 #include <cstddef>
 #include <optional>
-#include <set>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -42,27 +42,39 @@ class EvidenceIndex {
   std::size_t event_count() const { return events_.size(); }
   Event event_at(std::size_t ordinal) const;
 
+  // What the index holds, in bytes: 28 per event plus the rows' and hosts' entries (docs/scale.md).
+  std::size_t memory_bytes() const;
+
  private:
-  using Key = std::pair<SourceId, std::uint64_t>;
-  using Entry = std::pair<Key, std::size_t>;  // key -> position in the owning vector
+  // key -> position in the owning vector (a row, an event ordinal): 16 bytes, one per cited event.
+  struct Entry {
+    std::uint64_t position;  // the reference's record id or line
+    SourceId source;
+    std::uint32_t at;
+    auto key() const { return std::pair(source, position); }
+  };
+  static std::vector<Entry>::const_iterator first_of(const std::vector<Entry>& v, const EvidenceRef& ref);
   static std::optional<std::size_t> find(const std::vector<Entry>& v, const EvidenceRef& ref);
+  static void sort_entries(std::vector<Entry>& v);
 
   std::vector<Entry> metering_;
   std::vector<Entry> inventory_;
   std::vector<Entry> event_keys_;
   std::vector<Entry> event_lines_;  // events cited by line (SIEM exports)
   // Security records of SIEM exports, cited by line: one per record, sorted by (source, line).
-  std::vector<std::pair<Key, std::pair<const std::string*, const SecurityMark*>>> mark_lines_;
-  // Where an ordinal's event is: its host's entry and its position in `events`, or past their end in
-  // `packed`; and the event's own host name (Event::host), which picks a host's copy of a shared
-  // reference. Neither a copy of the event: the index stays ~50 bytes per event.
+  std::vector<std::pair<std::pair<SourceId, std::uint64_t>, std::pair<const std::string*, const SecurityMark*>>> mark_lines_;
+  // Where an ordinal's event is: its host's entry in hosts_ and its position in `events`, or past
+  // their end in `packed`; and the event's own host name (Event::host, in event_hosts_), which picks
+  // a host's copy of a shared reference. Neither a copy of the event: with its key the index costs 28
+  // bytes a cited event, and one index serves every file of the pack.
   struct Slot {
-    const HostEvents* host = nullptr;
-    std::size_t index = 0;
-    const std::string* event_host = nullptr;
+    std::uint32_t host;
+    std::uint32_t index;
+    std::uint32_t event_host;
   };
   std::vector<Slot> events_;
-  std::set<std::string> event_hosts_;  // the distinct Event::host names the slots point to
+  std::vector<const HostEvents*> hosts_;
+  std::vector<std::string> event_hosts_;  // the distinct Event::host names, in order of appearance
   const EventStore& store_;
 };
 

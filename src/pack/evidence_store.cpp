@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
@@ -119,7 +120,8 @@ struct Resolved {
 
 class StoreWriter {
  public:
-  StoreWriter(const ReconcileResult& result, SqliteDb& db) : r_(result), db_(db), index_(result), stored_(result, index_) {}
+  StoreWriter(const ReconcileResult& result, SqliteDb& db, const EvidenceIndex& index)
+      : r_(result), db_(db), index_(index), stored_(result, index_) {}
 
   void write() {
     db_.exec(kSchema);
@@ -361,13 +363,15 @@ class StoreWriter {
 
   const ReconcileResult& r_;
   SqliteDb& db_;
-  EvidenceIndex index_;
+  const EvidenceIndex& index_;
   StoredEvents stored_;
 };
 
 }  // namespace
 
-void write_evidence_store(const ReconcileResult& result, const std::string& path) {
+void write_evidence_store(const ReconcileResult& result, const std::string& path, const EvidenceIndex* index) {
+  std::optional<EvidenceIndex> own;
+  if (!index) index = &own.emplace(result);
   SqliteDb db(path);
   // A fresh file in the pack's temporary folder: no journal and no syncs until the end, since a failed
   // run throws the whole folder away. That is what keeps millions of rows fast. The page cache is
@@ -377,7 +381,7 @@ void write_evidence_store(const ReconcileResult& result, const std::string& path
   db.exec("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA foreign_keys=OFF; PRAGMA locking_mode=EXCLUSIVE; "
           "PRAGMA temp_store=FILE; PRAGMA cache_size=-2048;");
   db.exec("BEGIN");
-  StoreWriter(result, db).write();
+  StoreWriter(result, db, *index).write();
   db.exec("COMMIT");
 }
 

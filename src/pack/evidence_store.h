@@ -8,8 +8,11 @@
 
 namespace flexrecon {
 
+class EvidenceIndex;
+
 // Creates the database at `path` (which must not exist) in one transaction. Throws Error::internal
-// naming the statement that failed.
-void write_evidence_store(const ReconcileResult& result, const std::string& path);
+// naming the statement that failed. `index`, when given, is the result's EvidenceIndex (the pack
+// shares one between its files); otherwise one is built.
+void write_evidence_store(const ReconcileResult& result, const std::string& path, const EvidenceIndex* index = nullptr);
 
 }  // namespace flexrecon

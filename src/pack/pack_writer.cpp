@@ -19,6 +19,7 @@
 #include "flexrecon/pack.h"
 #include "pack/dossier.h"
 #include "pack/dossier_page_names.h"
+#include "pack/evidence_index.h"
 #include "pack/evidence_store.h"
 #include "pack/findings_csv.h"
 #include "pack/findings_xlsx.h"
@@ -111,19 +112,24 @@ std::string templates_dir_or_default(const std::string& dir) {
 
 // dossier.html, and beside it the exhibit and appendix pages it links to (pack/dossier.h), each
 // written as soon as it is rendered.
-void write_dossier(const ReconcileResult& r, const PackOptions& o, const fs::path& index) {
+void write_dossier(const ReconcileResult& r, const PackOptions& o, const EvidenceIndex& evidence, const fs::path& index) {
   const fs::path pack = index.parent_path();
-  render_dossier(r, templates_dir_or_default(o.templates_dir), [&](const std::string& path, const std::string& html) {
-    const fs::path file = path == kDossierIndexName ? index : pack / path;
-    fs::create_directories(file.parent_path());
-    write_text(file, html);
-  });
+  render_dossier(
+      r, templates_dir_or_default(o.templates_dir),
+      [&](const std::string& path, const std::string& html) {
+        const fs::path file = path == kDossierIndexName ? index : pack / path;
+        fs::create_directories(file.parent_path());
+        write_text(file, html);
+      },
+      {}, &evidence);
 }
 
 // One file of the pack and how it is written into the (temporary) pack folder.
 struct PackFile {
   const char* name;
-  void (*write)(const ReconcileResult& result, const PackOptions& options, const fs::path& file);
+  // `index` resolves evidence references for the files that cite events: built once per pack and
+  // shared, as it grows with the cited events (two copies were the largest thing at the peak).
+  void (*write)(const ReconcileResult& result, const PackOptions& options, const EvidenceIndex& index, const fs::path& file);
 };
 
 // The pack, in writing order. Adding a file to the pack is one line here; verify requires every
@@ -131,14 +137,14 @@ struct PackFile {
 // manifest lists each, and verify checks them through it. The manifest stays last: it hashes every
 // file written before it.
 const PackFile kPackFiles[] = {
-    {"findings.csv", [](const ReconcileResult& r, const PackOptions&, const fs::path& f) { write_text(f, findings_csv(r)); }},
-    {"findings.xlsx", [](const ReconcileResult& r, const PackOptions&, const fs::path& f) { write_findings_xlsx(r, f.string()); }},
-    {"rejects.csv", [](const ReconcileResult& r, const PackOptions&, const fs::path& f) { write_text(f, rejects_csv(r)); }},
-    {"summary.json", [](const ReconcileResult& r, const PackOptions&, const fs::path& f) { write_text(f, summary_json(r)); }},
-    {"evidence.sqlite", [](const ReconcileResult& r, const PackOptions&, const fs::path& f) { write_evidence_store(r, f.string()); }},
-    {kDossierIndexName, [](const ReconcileResult& r, const PackOptions& o, const fs::path& f) { write_dossier(r, o, f); }},
+    {"findings.csv", [](const ReconcileResult& r, const PackOptions&, const EvidenceIndex&, const fs::path& f) { write_text(f, findings_csv(r)); }},
+    {"findings.xlsx", [](const ReconcileResult& r, const PackOptions&, const EvidenceIndex&, const fs::path& f) { write_findings_xlsx(r, f.string()); }},
+    {"rejects.csv", [](const ReconcileResult& r, const PackOptions&, const EvidenceIndex&, const fs::path& f) { write_text(f, rejects_csv(r)); }},
+    {"summary.json", [](const ReconcileResult& r, const PackOptions&, const EvidenceIndex&, const fs::path& f) { write_text(f, summary_json(r)); }},
+    {"evidence.sqlite", [](const ReconcileResult& r, const PackOptions&, const EvidenceIndex& index, const fs::path& f) { write_evidence_store(r, f.string(), &index); }},
+    {kDossierIndexName, [](const ReconcileResult& r, const PackOptions& o, const EvidenceIndex& index, const fs::path& f) { write_dossier(r, o, index, f); }},
     {kManifestName,
-     [](const ReconcileResult& r, const PackOptions&, const fs::path& f) { write_text(f, manifest_json(r, f.parent_path().string())); }},
+     [](const ReconcileResult& r, const PackOptions&, const EvidenceIndex&, const fs::path& f) { write_text(f, manifest_json(r, f.parent_path().string())); }},
 };
 
 // One piece of work on a thread of its own; what it throws is thrown again by finish(). The
@@ -201,8 +207,9 @@ void write_pack(const ReconcileResult& result, const PackOptions& options) {
     TempFolder tmp(make_sibling_dir(out, "tmp"));
     fs::permissions(tmp.path(), fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
                                     fs::perms::others_read | fs::perms::others_exec);
+    const EvidenceIndex index(result);
     const auto write_one = [&](const PackFile& file) {
-      file.write(result, options, tmp.path() / file.name);
+      file.write(result, options, index, tmp.path() / file.name);
       // Each file's scratch (the evidence store's index and page cache, the xlsx writer's tables) is
       // freed when it is written: give it back, so the next file does not stack on top of it.
       malloc_trim(0);

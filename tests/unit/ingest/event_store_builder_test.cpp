@@ -191,6 +191,41 @@ TEST_CASE("the ingest holds no key per event: its memory stays flat as a host's 
   CHECK(largest_host <= 400'000 / 8 + 1'000);
 }
 
+// The spill is read back through a window of 256 KiB, so a host's bucket is never held whole beside
+// the events decoded from it: records cut by the window's edge, and records larger than the window,
+// must come back whole and in order.
+TEST_CASE("a host's spilled records come back whole when they are larger than the read window") {
+  IngestedEvents ingested;
+  EventStoreBuilder& builder = ingested.builder();
+  const auto value_for = [](std::uint64_t record) {
+    const std::size_t size = record % 50 == 0 ? 300'000 : record % 7 == 0 ? 70'000 : 900;
+    return std::string(size, static_cast<char>('a' + record % 26));
+  };
+  for (std::uint64_t record = 1; record <= 600; ++record) {
+    auto e = make("ws-1", Channel::Security, 4624, record, static_cast<Instant>(record) * kSecond);
+    e.fields = {{"TargetUserName", value_for(record)}, {"LogonType", "2"}};
+    builder.add(std::move(e));
+    if (record % 100 == 0) builder.add(make("ws-1", Channel::Security, 4688, record + 1'000'000, 0));  // not used
+  }
+  CHECK(ingested.spill_bytes() > 6'000'000);
+  std::size_t hosts = 0;
+  ingested.for_each_host(2, [&](HostEvents&& he) {
+    ++hosts;
+    CHECK(he.host == "ws-1");
+    CHECK(he.security.size() == 606);
+    REQUIRE(he.events.size() == 600);
+    for (std::size_t i = 0; i < he.events.size(); ++i) {
+      const Event& e = he.events[i];
+      INFO("event " << i);
+      CHECK(e.record_id == i + 1);
+      CHECK(e.field("TargetUserName") == value_for(e.record_id));
+      CHECK(e.field("LogonType") == "2");
+    }
+  });
+  CHECK(hosts == 1);
+  CHECK(ingested.counts().read == 606);
+}
+
 TEST_CASE("used events keep the fields something reads - other events keep only their header") {
   EventStore store;
   EventStoreBuilder builder(store);
