@@ -11,6 +11,7 @@
 #include "flexrecon/pack.h"
 #include "util/sha256.h"
 #include "util/strings.h"
+#include "util/tz_database.h"
 
 namespace flexrecon {
 
@@ -59,6 +60,8 @@ std::string manifest_json(const ReconcileResult& result, const std::string& pack
   for (const std::string& arg : result.options.command_line) command_line.push_back(utf8(arg));
   j["command_line"] = command_line;
   j["rules_hash"] = result.rules.hash;
+  // The zone history used for local times (--billing-tz, --metering-tz, --events-tz, rules' zones).
+  j["tzdata"] = tz_database_version();
   j["as_of"] = result.options.as_of.empty() ? nlohmann::json() : nlohmann::json(result.options.as_of);
   nlohmann::json inputs = nlohmann::json::array();
   for (const SourceFile& f : result.sources.all()) {

@@ -9,16 +9,20 @@
 // that; date/tz does not read that rule, so past the last transition this file applies it.
 #include <date/tz.h>
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <exception>
 #include <fstream>
 #include <iterator>
 #include <map>
 #include <mutex>
+#include <string_view>
 
 #include "flexrecon/error.h"
 #include "flexrecon/time.h"
 #include "util/posix_tz_rule.h"
+#include "util/tz_database.h"
 
 namespace flexrecon {
 namespace {
@@ -149,6 +153,18 @@ Instant day_start(const std::string& zone, Instant t) {
   const Resolved r = resolve(z, midnight);
   // When the clocks jump over midnight the day begins where the gap ends, at the transition.
   return r.skipped ? r.gap_end : r.utc;
+}
+
+std::string tz_database_version() {
+  std::ifstream in("/usr/share/zoneinfo/tzdata.zi");
+  std::string line;
+  constexpr std::string_view kPrefix = "# version ";
+  if (!std::getline(in, line) || !line.starts_with(kPrefix)) return "unknown";
+  std::string version = line.substr(kPrefix.size());
+  while (!version.empty() && (version.back() == '\r' || version.back() == ' ')) version.pop_back();
+  const bool plain = !version.empty() && version.size() <= 32 &&
+                     std::all_of(version.begin(), version.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)); });
+  return plain ? version : "unknown";
 }
 
 }  // namespace flexrecon

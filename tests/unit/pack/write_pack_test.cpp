@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "pack_fixture.h"
@@ -77,6 +78,24 @@ TEST_CASE("a written pack holds all its files and verifies against its manifest"
   CHECK(manifest.find("\"as_of\": \"2025-04-01T00:00:00Z\"") != std::string::npos);
   CHECK(manifest.find("\"--metering\"") != std::string::npos);
   CHECK(manifest.find(std::string(64, 'c')) != std::string::npos);  // an input's hash
+}
+
+TEST_CASE("the manifest names the edition of the time zone database the zones came from", "[pack][write]") {
+  // A zone's history changes between editions: an opposing expert must be able to tell which one
+  // converted the local times. Debian's tzdata names it on the first line of tzdata.zi.
+  std::ifstream zi("/usr/share/zoneinfo/tzdata.zi");
+  std::string first;
+  std::getline(zi, first);
+  REQUIRE(first.rfind("# version ", 0) == 0);  // the machine has tzdata (.ci/deps installs it)
+  ScratchDir dir;
+  const fs::path out = dir.path() / "pack";
+  write_pack(sample_result(), options_for(out));
+  const auto manifest = nlohmann::json::parse(read_file(out / "manifest.json"));
+  REQUIRE(manifest.contains("tzdata"));
+  const std::string edition = manifest["tzdata"];
+  CHECK(edition == first.substr(10));
+  CHECK(edition.size() == 5);  // `2026a`: the year and a letter
+  CHECK(verify_pack(out.string()).ok());
 }
 
 TEST_CASE("verify detects a tampered, a missing and an extra file", "[pack][write]") {
