@@ -20,6 +20,9 @@ bool is_control(unsigned char c) { return c < 0x20 && c != '\t' && c != '\n' && 
 struct ByteClasses {
   bool control = false;    // a character XML 1.0 cannot carry (is_control)
   bool non_ascii = false;  // a byte >= 0x80: UTF-8 must be checked
+  // Any byte below 0x20, tab and line ends included: only then have pugixml's end-of-line and
+  // attribute whitespace conversions anything to convert.
+  bool below_space = false;
 };
 
 ByteClasses classify_bytes(std::string_view text) {
@@ -28,6 +31,7 @@ ByteClasses classify_bytes(std::string_view text) {
     const auto c = static_cast<unsigned char>(ch);
     found.control |= is_control(c);
     found.non_ascii |= c >= 0x80;
+    found.below_space |= c < 0x20;
   };
   // Eight bytes at a time: a word with no byte below 0x20 and none at or above 0x80 needs no closer
   // look. (w - 0x20 per byte) & ~w has a high bit set exactly when some byte is below 0x20, provided
@@ -64,8 +68,9 @@ std::size_t count_markup_starts(std::string_view text) {
 }
 
 // No DTD processing ever (SPEC 6): a DOCTYPE or entity declaration, or a reference to anything but
-// the five predefined entities and numeric character references, rejects the event.
-bool check_entities(std::string_view text, std::string& why) {
+// the five predefined entities and numeric character references, rejects the event. `references`
+// says whether the text holds any `&` at all (then pugixml has references to expand).
+bool check_entities(std::string_view text, std::string& why, bool& references) {
   // Every `<!` found by its `!`, which event XML rarely holds, rather than by its `<`, which opens
   // every tag.
   for (auto bang = text.find('!', 1); bang != std::string_view::npos; bang = text.find('!', bang + 1)) {
@@ -76,7 +81,9 @@ bool check_entities(std::string_view text, std::string& why) {
       return false;
     }
   }
-  for (auto amp = text.find('&'); amp != std::string_view::npos; amp = text.find('&', amp + 1)) {
+  auto amp = text.find('&');
+  references = amp != std::string_view::npos;
+  for (; amp != std::string_view::npos; amp = text.find('&', amp + 1)) {
     const auto semi = text.find(';', amp);
     const auto ref = text.substr(amp + 1, semi == std::string_view::npos ? std::string_view::npos : semi - amp - 1);
     bool ok = semi != std::string_view::npos &&
@@ -195,15 +202,23 @@ bool XmlEventParser::parse(std::string& text, Event& out, std::string& why, std:
   // An export that is not UTF-8 where it claims to be: keep the event, mark the bad bytes (U+FFFD)
   // so every file of the pack stays UTF-8. Pure ASCII needs no check.
   if (bytes.non_ascii && !is_valid_utf8(text)) text = repair_utf8(text);
-  if (!check_entities(text, why)) return false;
+  bool references = false;
+  if (!check_entities(text, why, references)) return false;
   if (markup_starts == kUncounted) markup_starts = count_markup_starts(text);
 
   // parse_default expands only the predefined entities and character references; DOCTYPE parsing is
   // off, and the checks above already refused anything else. parse_embed_pcdata keeps an element's
   // leading text in the element itself instead of a node of its own: fewer nodes to build, and
   // text() reads the same value either way.
-  const auto result = doc_->load_buffer_inplace(text.data(), text.size(), pugi::parse_default | pugi::parse_embed_pcdata,
-                                                pugi::encoding_utf8);
+  // parse_default's conversions are asked for only when the event has bytes for them to convert:
+  // without an `&` there is no reference to expand, without a byte below 0x20 no line end to
+  // normalise and no tab or line end in an attribute value to turn into a space. Leaving a
+  // conversion out then changes nothing pugixml builds or reports, and spares its per-character
+  // checks (most wevtutil events have neither).
+  unsigned options = pugi::parse_cdata | pugi::parse_embed_pcdata;
+  if (references) options |= pugi::parse_escapes;
+  if (bytes.below_space) options |= pugi::parse_eol | pugi::parse_wconv_attribute;
+  const auto result = doc_->load_buffer_inplace(text.data(), text.size(), options, pugi::encoding_utf8);
   if (!result) {
     why = std::string("malformed XML: ") + result.description() + " at byte " + std::to_string(result.offset);
     return false;
