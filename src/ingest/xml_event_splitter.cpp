@@ -43,6 +43,18 @@ XmlEventSplitter::XmlEventSplitter(ByteSource& in, std::uint64_t max_event_bytes
       // and the last read that crossed it adds one chunk plus the lookahead after a `<`.
       buffer_limit_(static_cast<std::size_t>(max_event_bytes_) + 3 * kReadChunk + kLookahead) {}
 
+void XmlEventSplitter::ReadBuffer::reallocate(std::size_t capacity) {
+  auto bigger = std::make_unique_for_overwrite<char[]>(capacity);
+  if (size_ > 0) std::memcpy(bigger.get(), bytes_.get(), size_);
+  bytes_ = std::move(bigger);
+  capacity_ = capacity;
+}
+
+void XmlEventSplitter::ReadBuffer::drop_front(std::size_t n) {
+  std::memmove(bytes_.get(), bytes_.get() + n, size_ - n);
+  size_ -= n;
+}
+
 bool XmlEventSplitter::fill() {
   if (eof_) return false;
   const std::size_t old = buf_.size();
@@ -50,17 +62,12 @@ bool XmlEventSplitter::fill() {
     // The scans below stop at the event bound before this can happen; refusing beats growing.
     throw std::logic_error("XML splitter buffer would pass its bound of " + std::to_string(buffer_limit_) + " bytes");
   if (old + kReadChunk > buf_.capacity()) {
-    // Grow by doubling, but never past the limit: std::string's own growth could double past it.
-    const std::size_t want = std::max(old + kReadChunk, std::min(2 * buf_.capacity(), buffer_limit_));
-    std::string bigger;
-    bigger.reserve(want);
-    bigger.append(buf_);
-    buf_.swap(bigger);
+    // Grow by doubling, but never past the limit.
+    buf_.reallocate(std::max(old + kReadChunk, std::min(2 * buf_.capacity(), buffer_limit_)));
     peak_capacity_ = std::max(peak_capacity_, buf_.capacity());
   }
-  buf_.resize(old + kReadChunk);
-  const std::size_t got = in_.read(buf_.data() + old, kReadChunk);
-  buf_.resize(old + got);
+  const std::size_t got = in_.read(buf_.room(), kReadChunk);
+  buf_.appended(got);
   if (got == 0) eof_ = true;
   return got > 0;
 }
@@ -127,7 +134,7 @@ XmlEventSplitter::Tag XmlEventSplitter::classify(std::size_t lt, std::size_t& na
     ++j;
   }
   name_end = j;
-  if (!is_event_name(std::string_view(buf_).substr(start, j - start))) return Tag::Other;
+  if (!is_event_name(buf_.view().substr(start, j - start))) return Tag::Other;
   return closing ? Tag::EventEnd : Tag::EventStart;
 }
 
@@ -180,7 +187,7 @@ std::uint64_t XmlEventSplitter::line_at(std::size_t index) {
 
 void XmlEventSplitter::compact() {
   line_at(pos_);
-  buf_.erase(0, pos_);
+  buf_.drop_front(pos_);
   line_pos_ -= pos_;
   pos_ = 0;
 }
@@ -277,7 +284,7 @@ bool XmlEventSplitter::next(RawEvent& out) {
       return broken(not_closed("start tag", out.line), name_end);
   }
   if (buf_[gt - 1] == '/') {  // `<Event/>`: empty, the parser rejects it for what it lacks
-    out.text.assign(buf_, s, gt + 1 - s);
+    out.text.assign(buf_.data() + s, gt + 1 - s);
     pos_ = gt + 1;
     return true;
   }
@@ -295,7 +302,7 @@ bool XmlEventSplitter::next(RawEvent& out) {
     }
     // Comments and CDATA may hold anything, including `</Event>`: step over them whole.
     ensure(lt + 9);
-    const std::string_view at = std::string_view(buf_).substr(lt);
+    const std::string_view at = buf_.view().substr(lt);
     if (at.starts_with("<!--") || at.starts_with("<![CDATA[")) {
       const bool comment = at.starts_with("<!--");
       const std::string_view closer = comment ? "-->" : "]]>";
@@ -321,7 +328,7 @@ bool XmlEventSplitter::next(RawEvent& out) {
       std::size_t end = 0;
       switch (find_in_event(">", name_end, s, end)) {
         case Scan::Found:
-          out.text.assign(buf_, s, end + 1 - s);
+          out.text.assign(buf_.data() + s, end + 1 - s);
           pos_ = end + 1;
           return true;
         case Scan::EndOfStream:
