@@ -151,18 +151,30 @@ pugi::xml_node child_named(const pugi::xml_node& parent, std::string_view name) 
 struct SystemHeader {
   pugi::xml_node event_id, time_created, computer, record_id, channel, provider;
 
+  // Where a child named `name` goes, or nullptr. `prefix:EventID` counts as EventID (the part after
+  // the first colon, as local_name() reads it), but the whole name is tried first: a name is walked
+  // for a colon only when it is none of these, and then by the C library (every header has a dozen
+  // children, of every event).
+  pugi::xml_node* slot_of(const char* name) {
+    if (pugi::xml_node* slot = slot_of_local(name)) return slot;
+    const char* colon = std::strchr(name, ':');
+    return colon ? slot_of_local(colon + 1) : nullptr;
+  }
+  pugi::xml_node* slot_of_local(const char* name) {
+    const auto is = [&](const char* wanted) { return std::strcmp(name, wanted) == 0; };
+    switch (name[0]) {
+      case 'E': return is("EventID") ? &event_id : is("EventRecordID") ? &record_id : nullptr;
+      case 'C': return is("Computer") ? &computer : is("Channel") ? &channel : nullptr;
+      case 'T': return is("TimeCreated") ? &time_created : nullptr;
+      case 'P': return is("Provider") ? &provider : nullptr;
+      default: return nullptr;
+    }
+  }
+
   explicit SystemHeader(const pugi::xml_node& system) {
     for (auto child = system.first_child(); child; child = child.next_sibling()) {
       if (child.type() != pugi::node_element) continue;
-      const std::string_view name = local_name(child.name());
-      pugi::xml_node* slot = name == "EventID"         ? &event_id
-                             : name == "TimeCreated"   ? &time_created
-                             : name == "Computer"      ? &computer
-                             : name == "EventRecordID" ? &record_id
-                             : name == "Channel"       ? &channel
-                             : name == "Provider"      ? &provider
-                                                       : nullptr;
-      if (slot && !*slot) *slot = child;
+      if (pugi::xml_node* slot = slot_of(child.name()); slot && !*slot) *slot = child;
     }
   }
 };
@@ -186,7 +198,7 @@ struct PugiTree {
   }
   static std::string_view name(const pugi::xml_node& node) { return node.name(); }
   static std::string_view name_attribute(const pugi::xml_node& node) { return node.attribute("Name").value(); }
-  static void assign_text(const pugi::xml_node& node, std::string& out) { out.assign(trim(node.text().get())); }
+  static void assign_text(const pugi::xml_node& node, std::string& out) { overwrite(out, trim(node.text().get())); }
 };
 
 }  // namespace
@@ -277,7 +289,7 @@ bool XmlEventParser::parse(std::string& text, Event& out, std::string& why, std:
     out.channel_name.assign(channel);
     out.channel = channel_from_name(out.channel_name);
   }
-  out.provider.assign(system.provider.attribute("Name").value());
+  overwrite(out.provider, system.provider.attribute("Name").value());
   collect_event_fields<PugiTree>(event, out.fields);
   return true;
 }
