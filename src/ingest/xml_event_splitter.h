@@ -72,7 +72,6 @@ class XmlEventSplitter {
     std::string_view view() const { return {bytes_.get(), size_}; }
     std::size_t find(char c, std::size_t from) const { return view().find(c, from); }
     std::size_t find(std::string_view s, std::size_t from) const { return view().find(s, from); }
-    std::size_t find_first_of(std::string_view set, std::size_t from) const { return view().find_first_of(set, from); }
     // Moves the bytes into an allocation of `capacity` (at least size()); the new room is left as is.
     void reallocate(std::size_t capacity);
     // Where the next read goes (capacity() - size() bytes of room), and how many bytes it put there.
