@@ -12,6 +12,8 @@ namespace {
 constexpr std::size_t kMaxNameLength = 256;
 // Room for what classify() and the comment/CDATA check read past a found `<` (a name, `<![CDATA[`).
 constexpr std::size_t kLookahead = kMaxNameLength + 16;
+// How far skip_plain_tags() looks at a time: a few events of wevtutil's.
+constexpr std::size_t kSkipWindow = 1 << 12;
 
 // The bytes that end an element name, as a table: names are read for every tag of every event.
 constexpr std::array<bool, 256> kNameEnd = [] {
@@ -25,6 +27,25 @@ bool is_name_end(char c) { return kNameEnd[static_cast<unsigned char>(c)]; }
 // `Event` or `prefix:Event`, not `Events` or `EventData`: the part after the last colon is `Event`.
 bool is_event_name(std::string_view name) {
   return name.ends_with("Event") && (name.size() == 5 || name[name.size() - 6] == ':');
+}
+
+// How many bytes of [p, end) are `c`: sixteen at a time (a compiler vector: one compare and one
+// subtract each), where std::count went byte by byte. Every byte inside every event is counted.
+std::size_t count_byte(const char* p, const char* end, char c) {
+  typedef unsigned char Lanes __attribute__((vector_size(16)));
+  std::size_t n = 0;
+  while (end - p >= 16) {
+    Lanes counts = {};  // per lane: at most 255 blocks a round
+    const char* const round_end = p + 16 * std::min<std::ptrdiff_t>(255, (end - p) / 16);
+    for (; p < round_end; p += 16) {
+      Lanes bytes;
+      std::memcpy(&bytes, p, 16);
+      counts -= reinterpret_cast<Lanes>(bytes == static_cast<unsigned char>(c));  // a match is -1
+    }
+    for (int i = 0; i < 16; ++i) n += counts[i];
+  }
+  for (; p < end; ++p) n += *p == c;
+  return n;
 }
 
 // The first `"`, `'` or `>` at or after `from`, or npos: a plain loop, where string_view's
@@ -164,17 +185,62 @@ std::size_t XmlEventSplitter::skip_plain_tags(std::size_t scan, std::size_t even
   // Only what the loop in next() would step over without a second look: a `<` inside the event's
   // bound, not `<!` (comment, CDATA), naming anything but Event, with its longest possible name
   // buffered. The first `<` that is none of that is left to next(), as is the buffer's tail.
+  //
+  // Found without reading the name of every tag: in a window of the buffer, the first tag named
+  // Event (by the word `Event`, a few times in an event), the first `<!` (by its `!`, rare in
+  // events) and the first `<` past the bound are each looked for with the C library's searches; the
+  // earliest is where next() takes over, and the `<` before it are only counted. Window by window,
+  // so that no call reads further than a window past where it stops, however often next() calls.
   const char* const buf = buf_.data();
   const std::size_t limit = buf_.size() > kLookahead ? buf_.size() - kLookahead : 0;
+  const std::size_t past_bound = event_start + static_cast<std::size_t>(max_event_bytes_) + 1;
   while (scan < limit) {
-    const void* hit = std::memchr(buf + scan, '<', limit - scan);
-    if (!hit) return scan;
-    const auto lt = static_cast<std::size_t>(static_cast<const char*>(hit) - buf);
-    std::size_t name_end = 0;
-    if (lt - event_start > max_event_bytes_ || buf[lt + 1] == '!' || classify_buffered(buf, lt, name_end) != Tag::Other)
-      return lt;
-    ++markup_starts;
-    scan = lt + 1;
+    const std::size_t to = std::min(limit, scan + kSkipWindow);
+    std::size_t stop = to;  // every `<` in [scan, stop) is plain
+
+    // A tag named Event or prefix:Event, start or end: classify_buffered()'s verdict on the `<`
+    // before the word, worked out from the word. Its name runs back from the word to the `<` (or
+    // `</`) over name bytes only, and ends right after it (a name byte there, or a name longer than
+    // the scan's cap, would end elsewhere). Every name starting before `to` is inside the lookahead.
+    const std::string_view names(buf, std::min(buf_.size(), to + kLookahead));
+    for (std::size_t word = names.find("Event", scan + 1); word != std::string_view::npos; word = names.find("Event", word + 1)) {
+      std::size_t name = word;
+      while (name > scan && word - name <= kMaxNameLength && !is_name_end(buf[name - 1])) --name;
+      if (name == 0 || word - name > kMaxNameLength) continue;
+      std::size_t lt = name - 1;
+      if (buf[lt] == '/' && lt > 0 && buf[lt - 1] == '<') --lt;
+      if (lt >= stop) break;  // words further on belong to later tags still
+      if (buf[lt] != '<' || lt < scan) continue;  // not in a tag name, or in one judged already
+      const std::size_t length = word + 5 - name;  // of the name up to the word's end
+      if (length > kMaxNameLength + 1) continue;   // the scan stops reading the name before the word ends
+      // (Read only now: with the name this short, buf[word + 5] is inside the lookahead.)
+      const bool ends_at_word = length == kMaxNameLength + 1 || is_name_end(buf[word + 5]);
+      if (ends_at_word && (word == name || buf[word - 1] == ':')) {
+        stop = lt;
+        break;
+      }
+    }
+
+    // `<!`: a comment, CDATA, or anything else next() must look at.
+    for (std::size_t bang = scan + 1; bang <= stop;) {
+      const void* hit = std::memchr(buf + bang, '!', stop + 1 - bang);
+      if (!hit) break;
+      bang = static_cast<std::size_t>(static_cast<const char*>(hit) - buf);
+      if (buf[bang - 1] == '<') {
+        stop = bang - 1;
+        break;
+      }
+      ++bang;
+    }
+
+    // A `<` more than max_event_bytes_ past the event's start (scan never precedes the start).
+    const std::size_t from = std::max(scan, past_bound);
+    if (const void* hit = from < stop ? std::memchr(buf + from, '<', stop - from) : nullptr)
+      stop = static_cast<std::size_t>(static_cast<const char*>(hit) - buf);
+
+    markup_starts += count_byte(buf + scan, buf + stop, '<');
+    if (stop < to) return stop;
+    scan = to;
   }
   return scan;
 }
