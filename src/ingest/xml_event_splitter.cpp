@@ -340,12 +340,12 @@ bool XmlEventSplitter::next(RawEvent& out) {
 
   // Every way the event can break leaves the same way: report it, then resume the search for the
   // next `<Event` at `resume` (just inside the construct that broke, so events it swallowed are found).
-  const auto broken = [&](std::string reason, std::size_t resume) {
-    out.broken = std::move(reason);
+  const auto broken = [&](std::string_view reason, std::size_t resume) {
+    out.broken.assign(reason);
     skip_to_next_event(resume);
     return true;
   };
-  const std::string truncated = "truncated event at end of file";
+  constexpr std::string_view truncated = "truncated event at end of file";  // no allocation per event
 
   std::size_t gt = 0;
   std::size_t open_quote = 0;
