@@ -20,6 +20,9 @@ bool is_control(unsigned char c) { return c < 0x20 && c != '\t' && c != '\n' && 
 struct ByteClasses {
   bool control = false;    // a character XML 1.0 cannot carry (is_control)
   bool non_ascii = false;  // a byte >= 0x80: UTF-8 must be checked
+  // Any byte below 0x20, tab and line ends included: only then have pugixml's end-of-line and
+  // attribute whitespace conversions anything to convert.
+  bool below_space = false;
 };
 
 ByteClasses classify_bytes(std::string_view text) {
@@ -28,18 +31,21 @@ ByteClasses classify_bytes(std::string_view text) {
     const auto c = static_cast<unsigned char>(ch);
     found.control |= is_control(c);
     found.non_ascii |= c >= 0x80;
+    found.below_space |= c < 0x20;
   };
-  // Eight bytes at a time: a word with no byte below 0x20 and none at or above 0x80 needs no closer
-  // look. (w - 0x20 per byte) & ~w has a high bit set exactly when some byte is below 0x20, provided
-  // no byte has its own high bit set, which the other half of the test catches.
-  constexpr std::uint64_t kOnes = 0x0101010101010101;
-  constexpr std::uint64_t kHighs = 0x8080808080808080;
+  // Sixteen bytes at a time: a block with no byte below 0x20 and none at or above 0x80 needs no
+  // closer look. Read as signed bytes, both are the bytes below 0x20: one compare per block (a
+  // compiler vector), where most events hold no such byte at all.
+  typedef signed char Lanes __attribute__((vector_size(16)));
   std::size_t i = 0;
-  for (; i + 8 <= text.size(); i += 8) {
-    std::uint64_t w = 0;
-    std::memcpy(&w, text.data() + i, 8);
-    if (((w | ((w - kOnes * 0x20) & ~w)) & kHighs) == 0) continue;
-    for (std::size_t k = i; k < i + 8; ++k) look_at(text[k]);
+  for (; i + 16 <= text.size(); i += 16) {
+    Lanes block;
+    std::memcpy(&block, text.data() + i, 16);
+    const Lanes odd = block < 0x20;  // -1 in each lane that needs a look
+    std::uint64_t halves[2];
+    std::memcpy(halves, &odd, 16);
+    if ((halves[0] | halves[1]) == 0) continue;
+    for (std::size_t k = i; k < i + 16; ++k) look_at(text[k]);
     if (found.control && found.non_ascii) return found;
   }
   for (; i < text.size(); ++i) look_at(text[i]);
@@ -64,8 +70,9 @@ std::size_t count_markup_starts(std::string_view text) {
 }
 
 // No DTD processing ever (SPEC 6): a DOCTYPE or entity declaration, or a reference to anything but
-// the five predefined entities and numeric character references, rejects the event.
-bool check_entities(std::string_view text, std::string& why) {
+// the five predefined entities and numeric character references, rejects the event. `references`
+// says whether the text holds any `&` at all (then pugixml has references to expand).
+bool check_entities(std::string_view text, std::string& why, bool& references) {
   // Every `<!` found by its `!`, which event XML rarely holds, rather than by its `<`, which opens
   // every tag.
   for (auto bang = text.find('!', 1); bang != std::string_view::npos; bang = text.find('!', bang + 1)) {
@@ -76,7 +83,9 @@ bool check_entities(std::string_view text, std::string& why) {
       return false;
     }
   }
-  for (auto amp = text.find('&'); amp != std::string_view::npos; amp = text.find('&', amp + 1)) {
+  auto amp = text.find('&');
+  references = amp != std::string_view::npos;
+  for (; amp != std::string_view::npos; amp = text.find('&', amp + 1)) {
     const auto semi = text.find(';', amp);
     const auto ref = text.substr(amp + 1, semi == std::string_view::npos ? std::string_view::npos : semi - amp - 1);
     bool ok = semi != std::string_view::npos &&
@@ -144,18 +153,30 @@ pugi::xml_node child_named(const pugi::xml_node& parent, std::string_view name) 
 struct SystemHeader {
   pugi::xml_node event_id, time_created, computer, record_id, channel, provider;
 
+  // Where a child named `name` goes, or nullptr. `prefix:EventID` counts as EventID (the part after
+  // the first colon, as local_name() reads it), but the whole name is tried first: a name is walked
+  // for a colon only when it is none of these, and then by the C library (every header has a dozen
+  // children, of every event).
+  pugi::xml_node* slot_of(const char* name) {
+    if (pugi::xml_node* slot = slot_of_local(name)) return slot;
+    const char* colon = std::strchr(name, ':');
+    return colon ? slot_of_local(colon + 1) : nullptr;
+  }
+  pugi::xml_node* slot_of_local(const char* name) {
+    const auto is = [&](const char* wanted) { return std::strcmp(name, wanted) == 0; };
+    switch (name[0]) {
+      case 'E': return is("EventID") ? &event_id : is("EventRecordID") ? &record_id : nullptr;
+      case 'C': return is("Computer") ? &computer : is("Channel") ? &channel : nullptr;
+      case 'T': return is("TimeCreated") ? &time_created : nullptr;
+      case 'P': return is("Provider") ? &provider : nullptr;
+      default: return nullptr;
+    }
+  }
+
   explicit SystemHeader(const pugi::xml_node& system) {
     for (auto child = system.first_child(); child; child = child.next_sibling()) {
       if (child.type() != pugi::node_element) continue;
-      const std::string_view name = local_name(child.name());
-      pugi::xml_node* slot = name == "EventID"         ? &event_id
-                             : name == "TimeCreated"   ? &time_created
-                             : name == "Computer"      ? &computer
-                             : name == "EventRecordID" ? &record_id
-                             : name == "Channel"       ? &channel
-                             : name == "Provider"      ? &provider
-                                                       : nullptr;
-      if (slot && !*slot) *slot = child;
+      if (pugi::xml_node* slot = slot_of(child.name()); slot && !*slot) *slot = child;
     }
   }
 };
@@ -179,7 +200,7 @@ struct PugiTree {
   }
   static std::string_view name(const pugi::xml_node& node) { return node.name(); }
   static std::string_view name_attribute(const pugi::xml_node& node) { return node.attribute("Name").value(); }
-  static void assign_text(const pugi::xml_node& node, std::string& out) { out.assign(trim(node.text().get())); }
+  static void assign_text(const pugi::xml_node& node, std::string& out) { overwrite(out, trim(node.text().get())); }
 };
 
 }  // namespace
@@ -195,15 +216,23 @@ bool XmlEventParser::parse(std::string& text, Event& out, std::string& why, std:
   // An export that is not UTF-8 where it claims to be: keep the event, mark the bad bytes (U+FFFD)
   // so every file of the pack stays UTF-8. Pure ASCII needs no check.
   if (bytes.non_ascii && !is_valid_utf8(text)) text = repair_utf8(text);
-  if (!check_entities(text, why)) return false;
+  bool references = false;
+  if (!check_entities(text, why, references)) return false;
   if (markup_starts == kUncounted) markup_starts = count_markup_starts(text);
 
   // parse_default expands only the predefined entities and character references; DOCTYPE parsing is
   // off, and the checks above already refused anything else. parse_embed_pcdata keeps an element's
   // leading text in the element itself instead of a node of its own: fewer nodes to build, and
   // text() reads the same value either way.
-  const auto result = doc_->load_buffer_inplace(text.data(), text.size(), pugi::parse_default | pugi::parse_embed_pcdata,
-                                                pugi::encoding_utf8);
+  // parse_default's conversions are asked for only when the event has bytes for them to convert:
+  // without an `&` there is no reference to expand, without a byte below 0x20 no line end to
+  // normalise and no tab or line end in an attribute value to turn into a space. Leaving a
+  // conversion out then changes nothing pugixml builds or reports, and spares its per-character
+  // checks (most wevtutil events have neither).
+  unsigned options = pugi::parse_cdata | pugi::parse_embed_pcdata;
+  if (references) options |= pugi::parse_escapes;
+  if (bytes.below_space) options |= pugi::parse_eol | pugi::parse_wconv_attribute;
+  const auto result = doc_->load_buffer_inplace(text.data(), text.size(), options, pugi::encoding_utf8);
   if (!result) {
     why = std::string("malformed XML: ") + result.description() + " at byte " + std::to_string(result.offset);
     return false;
@@ -262,7 +291,7 @@ bool XmlEventParser::parse(std::string& text, Event& out, std::string& why, std:
     out.channel_name.assign(channel);
     out.channel = channel_from_name(out.channel_name);
   }
-  out.provider.assign(system.provider.attribute("Name").value());
+  overwrite(out.provider, system.provider.attribute("Name").value());
   collect_event_fields<PugiTree>(event, out.fields);
   return true;
 }

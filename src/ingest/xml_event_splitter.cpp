@@ -12,6 +12,8 @@ namespace {
 constexpr std::size_t kMaxNameLength = 256;
 // Room for what classify() and the comment/CDATA check read past a found `<` (a name, `<![CDATA[`).
 constexpr std::size_t kLookahead = kMaxNameLength + 16;
+// How far skip_plain_tags() looks at a time: a few events of wevtutil's.
+constexpr std::size_t kSkipWindow = 1 << 12;
 
 // The bytes that end an element name, as a table: names are read for every tag of every event.
 constexpr std::array<bool, 256> kNameEnd = [] {
@@ -25,6 +27,34 @@ bool is_name_end(char c) { return kNameEnd[static_cast<unsigned char>(c)]; }
 // `Event` or `prefix:Event`, not `Events` or `EventData`: the part after the last colon is `Event`.
 bool is_event_name(std::string_view name) {
   return name.ends_with("Event") && (name.size() == 5 || name[name.size() - 6] == ':');
+}
+
+// How many bytes of [p, end) are `c`: sixteen at a time (a compiler vector: one compare and one
+// subtract each), where std::count went byte by byte. Every byte inside every event is counted.
+std::size_t count_byte(const char* p, const char* end, char c) {
+  typedef unsigned char Lanes __attribute__((vector_size(16)));
+  std::size_t n = 0;
+  while (end - p >= 16) {
+    Lanes counts = {};  // per lane: at most 255 blocks a round
+    const char* const round_end = p + 16 * std::min<std::ptrdiff_t>(255, (end - p) / 16);
+    for (; p < round_end; p += 16) {
+      Lanes bytes;
+      std::memcpy(&bytes, p, 16);
+      counts -= reinterpret_cast<Lanes>(bytes == static_cast<unsigned char>(c));  // a match is -1
+    }
+    for (int i = 0; i < 16; ++i) n += counts[i];
+  }
+  for (; p < end; ++p) n += *p == c;
+  return n;
+}
+
+// The first `"`, `'` or `>` at or after `from`, or npos: a plain loop, where string_view's
+// find_first_of looks each byte up in the set with a call of its own (the start tag of every event
+// is scanned, and wevtutil's carry a 70-byte namespace attribute).
+std::size_t find_quote_or_gt(std::string_view s, std::size_t from) {
+  for (std::size_t i = from; i < s.size(); ++i)
+    if (s[i] == '>' || s[i] == '"' || s[i] == '\'') return i;
+  return std::string_view::npos;
 }
 
 // "4 MiB" for the default bound, exact bytes for any other.
@@ -43,6 +73,18 @@ XmlEventSplitter::XmlEventSplitter(ByteSource& in, std::uint64_t max_event_bytes
       // and the last read that crossed it adds one chunk plus the lookahead after a `<`.
       buffer_limit_(static_cast<std::size_t>(max_event_bytes_) + 3 * kReadChunk + kLookahead) {}
 
+void XmlEventSplitter::ReadBuffer::reallocate(std::size_t capacity) {
+  auto bigger = std::make_unique_for_overwrite<char[]>(capacity);
+  if (size_ > 0) std::memcpy(bigger.get(), bytes_.get(), size_);
+  bytes_ = std::move(bigger);
+  capacity_ = capacity;
+}
+
+void XmlEventSplitter::ReadBuffer::drop_front(std::size_t n) {
+  std::memmove(bytes_.get(), bytes_.get() + n, size_ - n);
+  size_ -= n;
+}
+
 bool XmlEventSplitter::fill() {
   if (eof_) return false;
   const std::size_t old = buf_.size();
@@ -50,17 +92,12 @@ bool XmlEventSplitter::fill() {
     // The scans below stop at the event bound before this can happen; refusing beats growing.
     throw std::logic_error("XML splitter buffer would pass its bound of " + std::to_string(buffer_limit_) + " bytes");
   if (old + kReadChunk > buf_.capacity()) {
-    // Grow by doubling, but never past the limit: std::string's own growth could double past it.
-    const std::size_t want = std::max(old + kReadChunk, std::min(2 * buf_.capacity(), buffer_limit_));
-    std::string bigger;
-    bigger.reserve(want);
-    bigger.append(buf_);
-    buf_.swap(bigger);
+    // Grow by doubling, but never past the limit.
+    buf_.reallocate(std::max(old + kReadChunk, std::min(2 * buf_.capacity(), buffer_limit_)));
     peak_capacity_ = std::max(peak_capacity_, buf_.capacity());
   }
-  buf_.resize(old + kReadChunk);
-  const std::size_t got = in_.read(buf_.data() + old, kReadChunk);
-  buf_.resize(old + got);
+  const std::size_t got = in_.read(buf_.room(), kReadChunk);
+  buf_.appended(got);
   if (got == 0) eof_ = true;
   return got > 0;
 }
@@ -91,7 +128,7 @@ XmlEventSplitter::Scan XmlEventSplitter::find_start_tag_end(std::size_t from, st
   std::size_t j = from;
   while (true) {
     if (open_quote == std::string::npos) {
-      const auto k = buf_.find_first_of("\"'>", j);
+      const auto k = find_quote_or_gt(buf_.view(), j);
       if (k != std::string::npos && buf_[k] == '>') {
         gt = k;
         return Scan::Found;
@@ -127,7 +164,7 @@ XmlEventSplitter::Tag XmlEventSplitter::classify(std::size_t lt, std::size_t& na
     ++j;
   }
   name_end = j;
-  if (!is_event_name(std::string_view(buf_).substr(start, j - start))) return Tag::Other;
+  if (!is_event_name(buf_.view().substr(start, j - start))) return Tag::Other;
   return closing ? Tag::EventEnd : Tag::EventStart;
 }
 
@@ -148,17 +185,62 @@ std::size_t XmlEventSplitter::skip_plain_tags(std::size_t scan, std::size_t even
   // Only what the loop in next() would step over without a second look: a `<` inside the event's
   // bound, not `<!` (comment, CDATA), naming anything but Event, with its longest possible name
   // buffered. The first `<` that is none of that is left to next(), as is the buffer's tail.
+  //
+  // Found without reading the name of every tag: in a window of the buffer, the first tag named
+  // Event (by the word `Event`, a few times in an event), the first `<!` (by its `!`, rare in
+  // events) and the first `<` past the bound are each looked for with the C library's searches; the
+  // earliest is where next() takes over, and the `<` before it are only counted. Window by window,
+  // so that no call reads further than a window past where it stops, however often next() calls.
   const char* const buf = buf_.data();
   const std::size_t limit = buf_.size() > kLookahead ? buf_.size() - kLookahead : 0;
+  const std::size_t past_bound = event_start + static_cast<std::size_t>(max_event_bytes_) + 1;
   while (scan < limit) {
-    const void* hit = std::memchr(buf + scan, '<', limit - scan);
-    if (!hit) return scan;
-    const auto lt = static_cast<std::size_t>(static_cast<const char*>(hit) - buf);
-    std::size_t name_end = 0;
-    if (lt - event_start > max_event_bytes_ || buf[lt + 1] == '!' || classify_buffered(buf, lt, name_end) != Tag::Other)
-      return lt;
-    ++markup_starts;
-    scan = lt + 1;
+    const std::size_t to = std::min(limit, scan + kSkipWindow);
+    std::size_t stop = to;  // every `<` in [scan, stop) is plain
+
+    // A tag named Event or prefix:Event, start or end: classify_buffered()'s verdict on the `<`
+    // before the word, worked out from the word. Its name runs back from the word to the `<` (or
+    // `</`) over name bytes only, and ends right after it (a name byte there, or a name longer than
+    // the scan's cap, would end elsewhere). Every name starting before `to` is inside the lookahead.
+    const std::string_view names(buf, std::min(buf_.size(), to + kLookahead));
+    for (std::size_t word = names.find("Event", scan + 1); word != std::string_view::npos; word = names.find("Event", word + 1)) {
+      std::size_t name = word;
+      while (name > scan && word - name <= kMaxNameLength && !is_name_end(buf[name - 1])) --name;
+      if (name == 0 || word - name > kMaxNameLength) continue;
+      std::size_t lt = name - 1;
+      if (buf[lt] == '/' && lt > 0 && buf[lt - 1] == '<') --lt;
+      if (lt >= stop) break;  // words further on belong to later tags still
+      if (buf[lt] != '<' || lt < scan) continue;  // not in a tag name, or in one judged already
+      const std::size_t length = word + 5 - name;  // of the name up to the word's end
+      if (length > kMaxNameLength + 1) continue;   // the scan stops reading the name before the word ends
+      // (Read only now: with the name this short, buf[word + 5] is inside the lookahead.)
+      const bool ends_at_word = length == kMaxNameLength + 1 || is_name_end(buf[word + 5]);
+      if (ends_at_word && (word == name || buf[word - 1] == ':')) {
+        stop = lt;
+        break;
+      }
+    }
+
+    // `<!`: a comment, CDATA, or anything else next() must look at.
+    for (std::size_t bang = scan + 1; bang <= stop;) {
+      const void* hit = std::memchr(buf + bang, '!', stop + 1 - bang);
+      if (!hit) break;
+      bang = static_cast<std::size_t>(static_cast<const char*>(hit) - buf);
+      if (buf[bang - 1] == '<') {
+        stop = bang - 1;
+        break;
+      }
+      ++bang;
+    }
+
+    // A `<` more than max_event_bytes_ past the event's start (scan never precedes the start).
+    const std::size_t from = std::max(scan, past_bound);
+    if (const void* hit = from < stop ? std::memchr(buf + from, '<', stop - from) : nullptr)
+      stop = static_cast<std::size_t>(static_cast<const char*>(hit) - buf);
+
+    markup_starts += count_byte(buf + scan, buf + stop, '<');
+    if (stop < to) return stop;
+    scan = to;
   }
   return scan;
 }
@@ -180,7 +262,7 @@ std::uint64_t XmlEventSplitter::line_at(std::size_t index) {
 
 void XmlEventSplitter::compact() {
   line_at(pos_);
-  buf_.erase(0, pos_);
+  buf_.drop_front(pos_);
   line_pos_ -= pos_;
   pos_ = 0;
 }
@@ -258,12 +340,12 @@ bool XmlEventSplitter::next(RawEvent& out) {
 
   // Every way the event can break leaves the same way: report it, then resume the search for the
   // next `<Event` at `resume` (just inside the construct that broke, so events it swallowed are found).
-  const auto broken = [&](std::string reason, std::size_t resume) {
-    out.broken = std::move(reason);
+  const auto broken = [&](std::string_view reason, std::size_t resume) {
+    out.broken.assign(reason);
     skip_to_next_event(resume);
     return true;
   };
-  const std::string truncated = "truncated event at end of file";
+  constexpr std::string_view truncated = "truncated event at end of file";  // no allocation per event
 
   std::size_t gt = 0;
   std::size_t open_quote = 0;
@@ -277,7 +359,7 @@ bool XmlEventSplitter::next(RawEvent& out) {
       return broken(not_closed("start tag", out.line), name_end);
   }
   if (buf_[gt - 1] == '/') {  // `<Event/>`: empty, the parser rejects it for what it lacks
-    out.text.assign(buf_, s, gt + 1 - s);
+    out.text.assign(buf_.data() + s, gt + 1 - s);
     pos_ = gt + 1;
     return true;
   }
@@ -295,7 +377,7 @@ bool XmlEventSplitter::next(RawEvent& out) {
     }
     // Comments and CDATA may hold anything, including `</Event>`: step over them whole.
     ensure(lt + 9);
-    const std::string_view at = std::string_view(buf_).substr(lt);
+    const std::string_view at = buf_.view().substr(lt);
     if (at.starts_with("<!--") || at.starts_with("<![CDATA[")) {
       const bool comment = at.starts_with("<!--");
       const std::string_view closer = comment ? "-->" : "]]>";
@@ -321,7 +403,7 @@ bool XmlEventSplitter::next(RawEvent& out) {
       std::size_t end = 0;
       switch (find_in_event(">", name_end, s, end)) {
         case Scan::Found:
-          out.text.assign(buf_, s, end + 1 - s);
+          out.text.assign(buf_.data() + s, end + 1 - s);
           pos_ = end + 1;
           return true;
         case Scan::EndOfStream:

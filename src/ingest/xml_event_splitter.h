@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -60,11 +61,35 @@ class XmlEventSplitter {
   void skip_to_next_event(std::size_t scan);
   std::string not_closed(std::string_view what, std::uint64_t line) const;
 
+  // The bytes read and not yet consumed. Not a std::string: making room in one for a read zero-fills
+  // that room first, a pass over every byte of every file that the read then overwrites.
+  class ReadBuffer {
+   public:
+    std::size_t size() const { return size_; }
+    std::size_t capacity() const { return capacity_; }
+    const char* data() const { return bytes_.get(); }
+    char operator[](std::size_t i) const { return bytes_[i]; }
+    std::string_view view() const { return {bytes_.get(), size_}; }
+    std::size_t find(char c, std::size_t from) const { return view().find(c, from); }
+    std::size_t find(std::string_view s, std::size_t from) const { return view().find(s, from); }
+    // Moves the bytes into an allocation of `capacity` (at least size()); the new room is left as is.
+    void reallocate(std::size_t capacity);
+    // Where the next read goes (capacity() - size() bytes of room), and how many bytes it put there.
+    char* room() { return bytes_.get() + size_; }
+    void appended(std::size_t n) { size_ += n; }
+    void drop_front(std::size_t n);
+
+   private:
+    std::unique_ptr<char[]> bytes_;
+    std::size_t size_ = 0;
+    std::size_t capacity_ = 0;
+  };
+
   ByteSource& in_;
   std::uint64_t max_event_bytes_;
   std::size_t buffer_limit_;
   std::size_t peak_capacity_ = 0;
-  std::string buf_;
+  ReadBuffer buf_;
   std::size_t pos_ = 0;       // everything before pos_ is consumed
   std::size_t line_pos_ = 0;  // newlines are counted up to here
   std::uint64_t line_ = 1;    // line number at line_pos_

@@ -64,21 +64,22 @@ std::optional<ParsedTimestamp> parse_timestamp_ex(std::string_view text, std::st
   std::string_view s = text;
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  const std::string quoted = "'" + std::string(text) + "'";
+  // Spelled out only when a timestamp is refused: this runs for every event read.
+  const auto quoted = [&] { return "'" + std::string(text) + "'"; };
   std::size_t pos = 0;
   int year = 0, month = 0, day = 0;
   if (!read_digits(s, pos, 4, year) || pos >= s.size() || s[pos++] != '-' || !read_digits(s, pos, 2, month) ||
       pos >= s.size() || s[pos++] != '-' || !read_digits(s, pos, 2, day)) {
-    fail(why, "not a timestamp " + quoted);
+    fail(why, "not a timestamp " + quoted());
     return std::nullopt;
   }
   if (month < 1 || month > 12) {
-    fail(why, "month " + std::to_string(month) + " out of range in " + quoted);
+    fail(why, "month " + std::to_string(month) + " out of range in " + quoted());
     return std::nullopt;
   }
   auto days = days_from_civil(year, month, day);
   if (!days) {
-    fail(why, "impossible date in " + quoted);
+    fail(why, "impossible date in " + quoted());
     return std::nullopt;
   }
   ParsedTimestamp result;
@@ -89,32 +90,32 @@ std::optional<ParsedTimestamp> parse_timestamp_ex(std::string_view text, std::st
     return result;
   }
   if (s[pos] != 'T' && s[pos] != ' ' && s[pos] != 't') {
-    fail(why, "not a timestamp " + quoted);
+    fail(why, "not a timestamp " + quoted());
     return std::nullopt;
   }
   ++pos;
   int hour = 0, minute = 0, second = 0;
   if (!read_digits(s, pos, 2, hour) || pos >= s.size() || s[pos++] != ':' || !read_digits(s, pos, 2, minute)) {
-    fail(why, "not a timestamp " + quoted);
+    fail(why, "not a timestamp " + quoted());
     return std::nullopt;
   }
   if (pos < s.size() && s[pos] == ':') {
     ++pos;
     if (!read_digits(s, pos, 2, second)) {
-      fail(why, "not a timestamp " + quoted);
+      fail(why, "not a timestamp " + quoted());
       return std::nullopt;
     }
   }
   if (hour > 23) {
-    fail(why, "hour " + std::to_string(hour) + " out of range in " + quoted);
+    fail(why, "hour " + std::to_string(hour) + " out of range in " + quoted());
     return std::nullopt;
   }
   if (minute > 59) {
-    fail(why, "minute " + std::to_string(minute) + " out of range in " + quoted);
+    fail(why, "minute " + std::to_string(minute) + " out of range in " + quoted());
     return std::nullopt;
   }
   if (second > 59) {
-    fail(why, "second " + std::to_string(second) + " out of range in " + quoted);
+    fail(why, "second " + std::to_string(second) + " out of range in " + quoted());
     return std::nullopt;
   }
   if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {
@@ -123,7 +124,7 @@ std::optional<ParsedTimestamp> parse_timestamp_ex(std::string_view text, std::st
     Instant scale = 100000;
     while (pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos]))) {
       if (digits >= 9) {
-        fail(why, "more than 9 fractional digits in " + quoted);
+        fail(why, "more than 9 fractional digits in " + quoted());
         return std::nullopt;
       }
       micros += (s[pos] - '0') * scale;
@@ -132,7 +133,7 @@ std::optional<ParsedTimestamp> parse_timestamp_ex(std::string_view text, std::st
       ++pos;
     }
     if (digits == 0) {
-      fail(why, "empty fraction in " + quoted);
+      fail(why, "empty fraction in " + quoted());
       return std::nullopt;
     }
   }
@@ -146,16 +147,16 @@ std::optional<ParsedTimestamp> parse_timestamp_ex(std::string_view text, std::st
       ++pos;
       int oh = 0, om = 0;
       if (!read_digits(s, pos, 2, oh)) {
-        fail(why, "bad UTC offset in " + quoted);
+        fail(why, "bad UTC offset in " + quoted());
         return std::nullopt;
       }
       if (pos < s.size() && s[pos] == ':') ++pos;
       if (pos < s.size() && !read_digits(s, pos, 2, om)) {
-        fail(why, "bad UTC offset in " + quoted);
+        fail(why, "bad UTC offset in " + quoted());
         return std::nullopt;
       }
       if (oh > 18 || om > 59) {
-        fail(why, "bad UTC offset in " + quoted);
+        fail(why, "bad UTC offset in " + quoted());
         return std::nullopt;
       }
       offset = sign * (oh * kHour + om * kMinute);
@@ -163,13 +164,13 @@ std::optional<ParsedTimestamp> parse_timestamp_ex(std::string_view text, std::st
     }
   }
   if (pos != s.size()) {
-    fail(why, "unexpected text after the time in " + quoted);
+    fail(why, "unexpected text after the time in " + quoted());
     return std::nullopt;
   }
   result.utc = *days * kDay + hour * kHour + minute * kMinute + second * kSecond + micros - offset;
   // 9999-12-31T23:00:00-05:00 is in year 10000: no four-digit timestamp could show it.
   if (!is_writable_instant(result.utc)) {
-    fail(why, quoted + " is outside the years 0000-9999 in UTC");
+    fail(why, quoted() + " is outside the years 0000-9999 in UTC");
     return std::nullopt;
   }
   return result;

@@ -75,3 +75,38 @@ TEST_CASE("values count in the form every export tool agrees on") {
   CHECK(fingerprinter.of(logon({{"TargetLogonId", "0x3e7"}, {"LogonGuid", "{ABCDEF01-0000-0000-0000-000000000000}"}})) == base);
   CHECK(with("0x3e8", "{ABCDEF01-0000-0000-0000-000000000000}") != base);
 }
+
+TEST_CASE("values fold ASCII capitals and drop carriage returns at any length and position, and nothing else") {
+  // Canonical values are written eight bytes at a time where that gives the same bytes: every kind of
+  // byte is tried at every position of values longer than one word, and in the provider too.
+  Fingerprinter fingerprinter;
+  const auto of = [&](std::string value, std::string provider = "P") {
+    Event e = logon({{"Value", std::move(value)}});
+    e.provider = std::move(provider);
+    return fingerprinter.of(e);
+  };
+  const std::string tail = "abcdefghijklmnopq";
+  for (std::size_t at = 0; at < 17; ++at) {
+    CAPTURE(at);
+    const auto with = [&](std::string_view piece) {
+      std::string v = tail.substr(0, at);
+      v += piece;
+      v += tail.substr(at);
+      return v;
+    };
+    const Fingerprint plain = of(with("x"));
+    CHECK(of(with("X")) == plain);                  // a capital folds
+    CHECK(of(with("x\r")) == plain);                // a carriage return is dropped
+    CHECK(of(with("\rX\r")) == plain);
+    CHECK(of(with("A")) != plain);                  // 'a' is not 'x'
+    CHECK(of(with("A")) == of(with("a")));
+    CHECK(of(with("Z")) == of(with("z")));
+    CHECK(of(with("@")) != of(with("`")));          // the bytes around the capitals keep their case
+    CHECK(of(with("[")) != of(with("{")));
+    CHECK(of(with("\xC3\x89")) != of(with("\xC3\xA9")));  // É is not é: only ASCII folds
+    CHECK(of(with("\xC3\x89X")) == of(with("\xC3\x89x")));
+    CHECK(of(with("\n")) != plain);                 // a line feed counts
+    CHECK(of("x", with("X")) == of("x", with("x")));  // the provider folds too, and keeps its \r
+    CHECK(of("x", with("\r")) != of("x", with("")));
+  }
+}

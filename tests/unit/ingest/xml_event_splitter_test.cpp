@@ -235,3 +235,30 @@ TEST_CASE("the splitter counts every tag of an event, the bound the parser's dep
   CHECK(s.events[1].markup_starts >= 5);  // <Event> <x> </x> <y/> </Event>; the comment's own `<` may count too
   CHECK(s.events[2].markup_starts == 1);
 }
+
+TEST_CASE("only a tag whose whole name is Event or prefix:Event starts or ends an event, whatever else says Event") {
+  // The word Event in text, values and longer names (EventData, xEvent, Event.x, a:Event:b) is
+  // stepped over; a prefixed end tag ends the event, a nested start tag truncates it. Names are read
+  // to 257 bytes: one that is Event within them counts, one that only becomes Event later does not.
+  const std::string lookalikes =
+      "<Event><EventData><Data Name='Event'>Event EventEvent</Data><xEvent/><Eventx/><Event.x/><a:Event:b/>"
+      "<EventEvent/></EventData></Event>";
+  const std::string prefixed_end = "<Event><System/></e:Event >";
+  const std::string capped = "<Event><" + std::string(251, 'n') + ":Event/>";  // a 257-byte name ending :Event
+  const std::string too_long = "<Event><" + std::string(252, 'n') + ":Event/></Event>";  // 258 bytes: read as n...:Even
+  const std::string nested = "<Event><System><x:Event>";
+  const std::string file = lookalikes + "\n" + prefixed_end + capped + too_long + nested + "</Event>";
+  MemorySource in(file);
+  const Split s = split_all(in);
+  REQUIRE(s.events.size() == 7);
+  CHECK(s.events[0].text == lookalikes);
+  CHECK(s.events[0].broken.empty());
+  CHECK(s.events[0].markup_starts == static_cast<std::size_t>(std::count(lookalikes.begin(), lookalikes.end(), '<')));
+  CHECK(s.events[1].text == prefixed_end);
+  CHECK(s.events[1].line == 2);
+  CHECK(s.events[2].broken == "truncated event: a new <Event> starts before </Event>");
+  CHECK(s.events[3].text == capped.substr(7));  // the 257-byte name's own (empty) event
+  CHECK(s.events[4].text == too_long);
+  CHECK(s.events[5].broken == "truncated event: a new <Event> starts before </Event>");
+  CHECK(s.events[6].text == "<x:Event></Event>");
+}

@@ -385,6 +385,28 @@ TEST_CASE("a field's value is the element's first text, whatever comes before it
   }
 }
 
+TEST_CASE("a Data element's Name reads as XML defines it: references expanded, tabs and line ends as spaces") {
+  // The parser asks pugixml for these conversions only in events that hold an `&` or a byte below
+  // 0x20: each case sits in an event of its own, with nothing else to convert.
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"a&amp;b", "a&b"},  {"x&#x41;&#66;", "xAB"}, {"a\tb", "a b"},     {"a\r\nb", "a b"},
+      {"a\nb", "a b"},    {"a\rb", "a b"},        {"plain", "plain"}, {"t&lt;\t", "t< "}};
+  std::string file;
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    std::string ev = logon_4624(i + 1, kT1);
+    ev.insert(ev.find("</EventData>"), "<Data Name='" + cases[i].first + "'>v</Data>");
+    file += ev;
+  }
+  Rejects rejects;
+  const auto events = read_all(file, rejects);
+  CHECK(rejects.empty());
+  REQUIRE(events.size() == cases.size());
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    CAPTURE(cases[i].first);
+    CHECK(events[i].field(cases[i].second) == "v");
+  }
+}
+
 TEST_CASE("namespace-prefixed events are split and read like plain ones") {
   const std::string ev =
       "<e:Event xmlns:e='http://schemas.microsoft.com/win/2004/08/events/event'><e:System><e:Provider Name='EventLog'/>"
