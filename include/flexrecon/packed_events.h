@@ -60,6 +60,9 @@ class PackedEvents {
   std::size_t size() const { return offsets_.size(); }
   bool empty() const { return offsets_.empty(); }
   Event at(std::size_t i) const;
+  // The same, decoded into `into` (every member overwritten), whose strings keep their room: what a
+  // pack writer reading thousands of events in a row calls, with one Event it reuses.
+  void at(std::size_t i, Event& into) const;
   // Moves the packed bytes to `file` (appended in one write) and frees them: from then on, at()
   // reads each event back from the file. The file is shared by every host of a run.
   void move_to(const std::shared_ptr<PackedEventFile>& file);

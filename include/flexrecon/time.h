@@ -37,6 +37,8 @@ struct Span {
 
 // Days since 1970-01-01 for a proleptic Gregorian date; nullopt for impossible dates (2025-02-30).
 std::optional<std::int64_t> days_from_civil(int year, int month, int day);
+// The proleptic Gregorian date of a day counted from 1970-01-01 (negative before it).
+void civil_from_days(std::int64_t days, int& year, int& month, int& day);
 
 // Parses the timestamp forms of SPEC 1.1/1.2: `YYYY-MM-DD HH:MM:SS` or with `T`, an optional
 // fraction of 0-9 digits, an optional `Z` or `±HH:MM` offset, or a date alone (midnight). Without an

@@ -119,8 +119,15 @@ void PackedEvents::add(const Event& e) {
 }
 
 Event PackedEvents::at(std::size_t i) const {
+  Event e;
+  at(i, e);
+  return e;
+}
+
+void PackedEvents::at(std::size_t i, Event& e) const {
   const std::size_t begin = offsets_.at(i);
-  std::string from_file;
+  // The event's bytes read from the file, in a buffer each thread reuses from event to event.
+  thread_local std::string from_file;
   std::string_view bytes = bytes_;
   std::size_t at = begin;
   if (file_) {
@@ -131,26 +138,26 @@ Event PackedEvents::at(std::size_t i) const {
     at = 0;
   }
   VarintReader in(bytes.substr(at), "a packed cited event", ErrorKind::Internal);
-  Event e;
   const auto flags = static_cast<unsigned char>(in.byte());
   e.ref_by_line = flags & 1;
   e.channel = static_cast<Channel>(flags >> 1);
   e.source = static_cast<SourceId>(in.varint());
   e.line = in.varint();
-  e.channel_name = in.text();
-  e.provider = in.text();
-  e.computer = in.text();
-  e.host = in.text();
+  // assign(), not a new string: a reused event keeps its strings' room.
+  e.channel_name.assign(in.text_view());
+  e.provider.assign(in.text_view());
+  e.computer.assign(in.text_view());
+  e.host.assign(in.text_view());
   e.event_id = static_cast<int>(in.signed_varint());
   e.record_id = in.varint();
   e.time = in.signed_varint();
   const std::uint64_t n = in.varint();
+  if (n > bytes.size()) throw Error::internal("a packed cited event is damaged (a record is cut short)");
   e.fields.resize(n);
   for (EventField& f : e.fields) {
-    f.name = in.text();
-    f.value = in.text();
+    f.name.assign(in.text_view());
+    f.value.assign(in.text_view());
   }
-  return e;
 }
 
 void PackedEvents::move_to(const std::shared_ptr<PackedEventFile>& file) {

@@ -12,6 +12,7 @@
 #include "pack/dossier_page_names.h"
 #include "pack/dossier_templates.h"
 #include "pack/evidence_index.h"
+#include "pack/fixed_time.h"
 #include "pack/timeline_svg.h"
 #include "pack/totals.h"
 #include "util/strings.h"

@@ -1,7 +1,7 @@
 #include "pack/evidence_index.h"
 
 #include <algorithm>
-#include <cstdio>
+#include <charconv>
 #include <map>
 #include <tuple>
 
@@ -49,7 +49,11 @@ EvidenceIndex::EvidenceIndex(const ReconcileResult& result) : store_(result.even
       events_.push_back({host_id, position(index), named->second});
     };
     for (std::size_t i = 0; i < he.events.size(); ++i) add(he.events[i], i);
-    for (std::size_t i = 0; i < he.packed.size(); ++i) add(he.packed.at(i), he.events.size() + i);
+    Event packed;  // decoded into again and again: only its header is read here
+    for (std::size_t i = 0; i < he.packed.size(); ++i) {
+      he.packed.at(i, packed);
+      add(packed, he.events.size() + i);
+    }
     for (const SecurityMark& m : he.security)
       if (m.line) mark_lines_.push_back({{m.source, m.line}, {&host, &m}});
   }
@@ -103,9 +107,18 @@ std::optional<Event> EvidenceIndex::event(const EvidenceRef& ref) const {
 }
 
 Event EvidenceIndex::event_at(std::size_t ordinal) const {
+  Event e;
+  event_at(ordinal, e);
+  return e;
+}
+
+void EvidenceIndex::event_at(std::size_t ordinal, Event& into) const {
   const Slot& slot = events_.at(ordinal);
   const HostEvents& host = *hosts_[slot.host];
-  return slot.index < host.events.size() ? host.events[slot.index] : host.packed.at(slot.index - host.events.size());
+  if (slot.index < host.events.size())
+    into = host.events[slot.index];
+  else
+    host.packed.at(slot.index - host.events.size(), into);
 }
 
 std::size_t EvidenceIndex::memory_bytes() const {
@@ -140,16 +153,20 @@ std::string format_ref_safe(const SourceTable& sources, const EvidenceRef& ref) 
   return "source#" + std::to_string(ref.source) + (ref.is_line ? ":" : "#") + std::to_string(ref.position);
 }
 
-bool is_open_end(Instant t) { return t <= kMinInstant || t >= kMaxInstant; }
-
-std::string iso_fixed(Instant t) {
-  if (is_open_end(t)) return "";
-  const Instant frac = ((t % kSecond) + kSecond) % kSecond;
-  std::string s = format_utc(t);
-  char buf[16];
-  std::snprintf(buf, sizeof buf, ".%06lld", static_cast<long long>(frac));
-  s.insert(s.size() - 1, buf);
-  return s;
+void append_ref_safe(std::string& out, const SourceTable& sources, const EvidenceRef& ref) {
+  const auto append_number = [&out](std::uint64_t v) {
+    char digits[24];
+    const auto end = std::to_chars(digits, digits + sizeof digits, v).ptr;
+    out.append(digits, end);
+  };
+  if (ref.source < sources.all().size()) {
+    out += sources.all()[ref.source].name;
+  } else {
+    out += "source#";
+    append_number(ref.source);
+  }
+  out += ref.is_line ? ':' : '#';
+  append_number(ref.position);
 }
 
 }  // namespace flexrecon

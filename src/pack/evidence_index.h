@@ -41,6 +41,8 @@ class EvidenceIndex {
   // The events in ordinal order: how many, and one of them (decoded when packed).
   std::size_t event_count() const { return events_.size(); }
   Event event_at(std::size_t ordinal) const;
+  // The same into `into`, reusing its strings (PackedEvents::at).
+  void event_at(std::size_t ordinal, Event& into) const;
 
   // What the index holds, in bytes: 28 per event plus the rows' and hosts' entries (docs/scale.md).
   std::size_t memory_bytes() const;
@@ -80,10 +82,7 @@ class EvidenceIndex {
 
 // format_ref, but never throws on a reference to an unknown source.
 std::string format_ref_safe(const SourceTable& sources, const EvidenceRef& ref);
-
-// Fixed-width `YYYY-MM-DDTHH:MM:SS.ffffffZ`, so stored times sort as text; "" for open-ended sentinels.
-std::string iso_fixed(Instant t);
-// True for kMinInstant / kMaxInstant and beyond: an open end, not a time.
-bool is_open_end(Instant t);
+// The same text appended to `out`, without a string of its own (the evidence store's bulk rows).
+void append_ref_safe(std::string& out, const SourceTable& sources, const EvidenceRef& ref);
 
 }  // namespace flexrecon

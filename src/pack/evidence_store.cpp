@@ -11,6 +11,7 @@
 
 #include "pack/evidence_index.h"
 #include "pack/evidence_store_events.h"
+#include "pack/fixed_time.h"
 #include "pack/sqlite_db.h"
 #include "pack/totals.h"
 #include "util/strings.h"
@@ -98,23 +99,42 @@ CREATE INDEX gaps_by_host ON coverage_gaps(host, start_utc);
 CREATE INDEX covered_by_host ON coverage_spans(host, start_utc);
 )sql";
 
-std::optional<std::string> time_or_null(const std::optional<Instant>& t) {
-  if (!t || is_open_end(*t)) return std::nullopt;
-  return iso_fixed(*t);
+// True when `s` is JSON string content as it is: printable ASCII, no quote or backslash.
+bool json_verbatim(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return c >= 0x20 && c < 0x7F && c != '"' && c != '\\'; });
 }
-std::optional<std::string> time_or_null(Instant t) { return time_or_null(std::optional<Instant>(t)); }
 
-std::string dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
+// A metering row's unknown columns as a JSON array of [name, value] pairs, which keeps their order
+// and duplicates, written into `out`. Written directly when every name and value is plain text (the
+// usual case: the same bytes nlohmann writes for them), else by nlohmann, which escapes and repairs.
+std::string_view extra_json(const std::vector<std::pair<std::string, std::string>>& extra, std::string& out) {
+  const bool verbatim = std::all_of(extra.begin(), extra.end(), [](const auto& column) {
+    return json_verbatim(column.first) && json_verbatim(column.second);
+  });
+  if (!verbatim) {
+    nlohmann::json array = nlohmann::json::array();
+    for (const auto& [name, value] : extra) array.push_back({name, value});
+    out = array.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return out;
+  }
+  out = "[";
+  for (const auto& [name, value] : extra) {
+    if (out.size() > 1) out += ',';
+    out.append("[\"").append(name).append("\",\"").append(value).append("\"]");
+  }
+  out += ']';
+  return out;
+}
 
-std::string hex(std::uint64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-  return buf;
+// `0x3e7`, written into `buf`.
+std::string_view hex(std::uint64_t v, char (&buf)[24]) {
+  const int n = std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
+  return std::string_view(buf, static_cast<std::size_t>(n));
 }
 
 // Where a reference lands in the store: the table kind and the row id there.
 struct Resolved {
-  std::string kind;  // "metering_row", "inventory", "event", "line"
+  std::string_view kind;  // "metering_row", "inventory", "event", "line"
   std::optional<std::int64_t> row_id;
 };
 
@@ -164,19 +184,19 @@ class StoreWriter {
         "INSERT INTO metering_rows(id, source_id, line, record_id, user_raw, user, host_raw, host, product_code, "
         "product_name, version, start_utc, end_utc, usage_date, tokens, category, is_charge, day_granular, extra) "
         "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)");
+    FixedTime start, end;
+    std::string extra;
     for (std::size_t i = 0; i < r_.rows.size(); ++i) {
       const MeteringRow& row = r_.rows[i];
-      // Unknown columns as a JSON array of [name, value] pairs: keeps their order and duplicates.
-      nlohmann::json extra = nlohmann::json::array();
-      for (const auto& [name, value] : row.extra) extra.push_back({name, value});
       st.bind(1, static_cast<std::int64_t>(i)).bind(2, static_cast<std::int64_t>(row.source));
-      st.bind(3, static_cast<std::int64_t>(row.line)).bind(4, row.record_id).bind(5, row.user_raw).bind(6, row.user);
-      st.bind(7, row.host_raw).bind(8, row.host).bind(9, row.product_code).bind(10, row.product_name);
-      st.bind(11, row.version).bind(12, time_or_null(row.start)).bind(13, time_or_null(row.end));
+      st.bind(3, static_cast<std::int64_t>(row.line)).bind_static(4, row.record_id).bind_static(5, row.user_raw);
+      st.bind_static(6, row.user).bind_static(7, row.host_raw).bind_static(8, row.host).bind_static(9, row.product_code);
+      st.bind_static(10, row.product_name).bind_static(11, row.version).bind_static_or_null(12, start.format(row.start));
+      st.bind_static_or_null(13, end.format(row.end));
       st.bind(14, row.usage_date ? std::optional<std::string>(format_date(*row.usage_date)) : std::nullopt);
-      st.bind(15, round_tokens(row.tokens)).bind(16, row.category);
+      st.bind(15, round_tokens(row.tokens)).bind_static(16, row.category);
       st.bind(17, static_cast<std::int64_t>(row.is_charge)).bind(18, static_cast<std::int64_t>(row.day_granular));
-      st.bind(19, dump(extra)).run();
+      st.bind_static(19, extra_json(row.extra, extra)).run();
     }
   }
 
@@ -184,12 +204,13 @@ class StoreWriter {
     auto st = db_.prepare(
         "INSERT INTO inventory(id, source_id, line, host, product_code, display_name, version, installed_utc, "
         "removed_utc) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)");
+    FixedTime installed, removed;
     for (std::size_t i = 0; i < r_.inventory.size(); ++i) {
       const InventoryRow& row = r_.inventory[i];
       st.bind(1, static_cast<std::int64_t>(i)).bind(2, static_cast<std::int64_t>(row.source));
-      st.bind(3, static_cast<std::int64_t>(row.line)).bind(4, row.host).bind(5, row.product_code);
-      st.bind(6, row.display_name).bind(7, row.version).bind(8, time_or_null(row.installed));
-      st.bind(9, time_or_null(row.removed)).run();
+      st.bind(3, static_cast<std::int64_t>(row.line)).bind_static(4, row.host).bind_static(5, row.product_code);
+      st.bind_static(6, row.display_name).bind_static(7, row.version).bind_static_or_null(8, installed.format(row.installed));
+      st.bind_static_or_null(9, removed.format(row.removed)).run();
     }
   }
 
@@ -197,12 +218,16 @@ class StoreWriter {
   // reads as columns; then a `mark` row for each cited record known only from coverage.
   void write_events() {
     auto st = db_.prepare(events_insert());
+    // One event decoded into again and again, and one time buffer: the texts are bound in place
+    // (bind_static) and stay put until run().
+    Event e;
+    FixedTime time;
     for (std::size_t i = 0; i < stored_.event_count(); ++i) {
-      const Event e = stored_.event(i);
+      stored_.event(i, e);
       st.bind(1, static_cast<std::int64_t>(i)).bind(2, static_cast<std::int64_t>(e.source));
-      st.bind(3, static_cast<std::int64_t>(e.record_id)).bind(4, static_cast<std::int64_t>(e.line)).bind(5, e.host);
-      st.bind(6, e.computer).bind(7, e.channel_name).bind(8, e.provider).bind(9, static_cast<std::int64_t>(e.event_id));
-      st.bind(10, time_or_null(e.time)).bind(11, std::string("full"));
+      st.bind(3, static_cast<std::int64_t>(e.record_id)).bind(4, static_cast<std::int64_t>(e.line)).bind_static(5, e.host);
+      st.bind_static(6, e.computer).bind_static(7, e.channel_name).bind_static(8, e.provider);
+      st.bind(9, static_cast<std::int64_t>(e.event_id)).bind_static_or_null(10, time.format(e.time)).bind_static(11, "full");
       // One pass over the event's fields; the first of a repeated name wins, as Event::field reads it.
       std::array<bool, kFieldColumns.size()> bound{};
       for (const EventField& f : e.fields) {
@@ -211,7 +236,7 @@ class StoreWriter {
         const auto column = static_cast<std::size_t>(it - kFieldColumns.begin());
         if (bound[column]) continue;
         bound[column] = true;
-        st.bind(kEventHeaderColumns + 1 + static_cast<int>(column), f.value);
+        st.bind_static(kEventHeaderColumns + 1 + static_cast<int>(column), f.value);
       }
       st.run();
     }
@@ -221,9 +246,9 @@ class StoreWriter {
       if (m.mark) {
         st.bind(3, static_cast<std::int64_t>(m.mark->record_id));
         if (m.mark->line) st.bind(4, static_cast<std::int64_t>(m.mark->line));
-        st.bind(5, *m.host).bind(7, std::string("Security")).bind(10, time_or_null(m.mark->time));
+        st.bind_static(5, *m.host).bind_static(7, "Security").bind_static_or_null(10, time.format(m.mark->time));
       }
-      st.bind(11, std::string("mark")).run();
+      st.bind_static(11, "mark").run();
       ++id;
     }
   }
@@ -240,10 +265,19 @@ class StoreWriter {
     return {"event", stored_.row_id(ref, host)};
   }
 
-  std::string refs_text(const std::vector<EvidenceRef>& refs) const {
-    std::vector<std::string> parts;
-    for (const EvidenceRef& ref : refs) parts.push_back(format_ref_safe(r_.sources, ref));
-    return join(parts, ";");
+  // `refs` as text, `;`-separated, written into `out` (a buffer a statement binds in place).
+  std::string_view refs_text(const std::vector<EvidenceRef>& refs, std::string& out) const {
+    out.clear();
+    for (std::size_t i = 0; i < refs.size(); ++i) {
+      if (i) out += ';';
+      append_ref_safe(out, r_.sources, refs[i]);
+    }
+    return out;
+  }
+  std::string_view ref_text(const EvidenceRef& ref, std::string& out) const {
+    out.clear();
+    append_ref_safe(out, r_.sources, ref);
+    return out;
   }
 
   void write_timelines() {
@@ -261,34 +295,40 @@ class StoreWriter {
         "INSERT INTO coverage_gaps(host, kind, start_utc, end_utc, description, evidence) "
         "VALUES (?1,?2,?3,?4,?5,?6)");
     auto covered = db_.prepare("INSERT INTO coverage_spans(host, start_utc, end_utc) VALUES (?1,?2,?3)");
+    // The texts are bound in place (bind_static): the result's own strings, and buffers that keep
+    // each row's formatted times, logon id and references until its run().
+    FixedTime start, end;
+    std::string refs;
+    char logon_id[24];
     for (const auto& [host, tl] : r_.timelines.hosts) {
       for (const Span& span : tl.covered)
-        covered.bind(1, host).bind(2, time_or_null(span.begin)).bind(3, time_or_null(span.end)).run();
+        covered.bind_static(1, host).bind_static_or_null(2, start.format(span.begin)).bind_static_or_null(3, end.format(span.end)).run();
       for (const Session& s : tl.sessions) {
         const auto sid = static_cast<std::int64_t>(s.id);
-        sessions.bind(1, sid).bind(2, s.host).bind(3, s.user).bind(4, static_cast<std::int64_t>(s.logon_type));
-        sessions.bind(5, hex(s.logon_id)).bind(6, time_or_null(s.span.begin)).bind(7, time_or_null(s.span.end));
-        sessions.bind(8, static_cast<std::int64_t>(s.start_inferred)).bind(9, static_cast<std::int64_t>(s.open_at_end));
-        sessions.bind(10, s.start_reason).bind(11, s.end_reason).run();
+        sessions.bind(1, sid).bind_static(2, s.host).bind_static(3, s.user).bind(4, static_cast<std::int64_t>(s.logon_type));
+        sessions.bind_static(5, hex(s.logon_id, logon_id)).bind_static_or_null(6, start.format(s.span.begin));
+        sessions.bind_static_or_null(7, end.format(s.span.end)).bind(8, static_cast<std::int64_t>(s.start_inferred));
+        sessions.bind(9, static_cast<std::int64_t>(s.open_at_end));
+        sessions.bind_static(10, s.start_reason).bind_static(11, s.end_reason).run();
         for (std::size_t i = 0; i < s.evidence.size(); ++i) {
           const Resolved where = resolve(s.evidence[i], s.host);
-          session_evidence.bind(1, sid).bind(2, static_cast<std::int64_t>(i)).bind(3, format_ref_safe(r_.sources, s.evidence[i]));
-          session_evidence.bind(4, where.kind).bind(5, where.row_id);
+          session_evidence.bind(1, sid).bind(2, static_cast<std::int64_t>(i)).bind_static(3, ref_text(s.evidence[i], refs));
+          session_evidence.bind_static(4, where.kind).bind(5, where.row_id);
           session_evidence.bind(6, static_cast<std::int64_t>(s.evidence[i].source));
           session_evidence.bind(7, static_cast<std::int64_t>(s.evidence[i].position)).run();
         }
         for (const IdleSpan& span : s.idle) {
-          idle.bind(1, sid).bind(2, s.host).bind(3, span.kind).bind(4, time_or_null(span.span.begin));
-          idle.bind(5, time_or_null(span.span.end)).bind(6, refs_text(span.evidence)).run();
+          idle.bind(1, sid).bind_static(2, s.host).bind_static(3, span.kind).bind_static_or_null(4, start.format(span.span.begin));
+          idle.bind_static_or_null(5, end.format(span.span.end)).bind_static(6, refs_text(span.evidence, refs)).run();
         }
       }
       for (const PowerSpan& p : tl.power_off) {
-        power.bind(1, host).bind(2, time_or_null(p.span.begin)).bind(3, time_or_null(p.span.end));
-        power.bind(4, p.reason).bind(5, refs_text(p.evidence)).run();
+        power.bind_static(1, host).bind_static_or_null(2, start.format(p.span.begin)).bind_static_or_null(3, end.format(p.span.end));
+        power.bind_static(4, p.reason).bind_static(5, refs_text(p.evidence, refs)).run();
       }
       for (const CoverageGap& g : tl.uncovered) {
-        gaps.bind(1, host).bind(2, g.kind).bind(3, time_or_null(g.span.begin)).bind(4, time_or_null(g.span.end));
-        gaps.bind(5, g.description).bind(6, refs_text(g.evidence)).run();
+        gaps.bind_static(1, host).bind_static(2, g.kind).bind_static_or_null(3, start.format(g.span.begin));
+        gaps.bind_static_or_null(4, end.format(g.span.end)).bind_static(5, g.description).bind_static(6, refs_text(g.evidence, refs)).run();
       }
     }
   }
@@ -302,19 +342,20 @@ class StoreWriter {
         "VALUES (?1,?2,?3,?4,?5,?6,?7)");
     // The charge's outcome is its challenged or insufficient-evidence finding; notes do not decide it.
     std::map<std::size_t, const Finding*> deciding;
+    std::string refs;
     for (const Finding& f : r_.results.findings) {
       std::vector<std::string> session_ids;
       for (std::uint64_t id : f.session_ids) session_ids.push_back(std::to_string(id));
-      findings.bind(1, f.id).bind(2, std::string(status_name(f.status))).bind(3, f.rule);
-      findings.bind(4, std::string(confidence_name(f.confidence)));
+      findings.bind_static(1, f.id).bind_static(2, status_name(f.status)).bind_static(3, f.rule);
+      findings.bind_static(4, confidence_name(f.confidence));
       if (f.row < r_.rows.size()) findings.bind(5, static_cast<std::int64_t>(f.row));
-      findings.bind(6, round_tokens(f.tokens_challenged)).bind(7, join(f.other_rules, ";")).bind(8, f.reason);
-      findings.bind(9, refs_text(f.evidence)).bind(10, join(session_ids, ";")).run();
+      findings.bind(6, round_tokens(f.tokens_challenged)).bind(7, join(f.other_rules, ";")).bind_static(8, f.reason);
+      findings.bind_static(9, refs_text(f.evidence, refs)).bind(10, join(session_ids, ";")).run();
       const std::string_view host = StoredEvents::citing_host(r_, f);
       for (std::size_t i = 0; i < f.evidence.size(); ++i) {
         const Resolved where = resolve(f.evidence[i], host);
-        links.bind(1, f.id).bind(2, static_cast<std::int64_t>(i)).bind(3, format_ref_safe(r_.sources, f.evidence[i]));
-        links.bind(4, where.kind).bind(5, where.row_id).bind(6, static_cast<std::int64_t>(f.evidence[i].source));
+        links.bind_static(1, f.id).bind(2, static_cast<std::int64_t>(i)).bind_static(3, ref_text(f.evidence[i], refs));
+        links.bind_static(4, where.kind).bind(5, where.row_id).bind(6, static_cast<std::int64_t>(f.evidence[i].source));
         links.bind(7, static_cast<std::int64_t>(f.evidence[i].position)).run();
       }
       if (f.status == FindingStatus::Note || f.row >= r_.rows.size()) continue;
@@ -325,17 +366,19 @@ class StoreWriter {
     auto charges = db_.prepare(
         "INSERT INTO charges(metering_row_id, user, host, product_code, version, start_utc, end_utc, tokens_billed, "
         "tokens_challenged, outcome, finding_id) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)");
+    FixedTime start, end;
     for (std::size_t i = 0; i < r_.rows.size(); ++i) {
       const MeteringRow& row = r_.rows[i];
       if (!row.is_charge) continue;
       auto it = deciding.find(i);
       const Finding* f = it == deciding.end() ? nullptr : it->second;
       const bool challenged = f && f->status == FindingStatus::Challenged;
-      charges.bind(1, static_cast<std::int64_t>(i)).bind(2, row.user).bind(3, row.host).bind(4, row.product_code);
-      charges.bind(5, row.version).bind(6, time_or_null(row.start)).bind(7, time_or_null(row.end));
-      charges.bind(8, round_tokens(row.tokens)).bind(9, challenged ? round_tokens(f->tokens_challenged) : 0.0);
-      charges.bind(10, f ? std::string(status_name(f->status)) : std::string("not-challenged"));
-      charges.bind(11, f ? std::optional<std::string>(f->id) : std::nullopt).run();
+      charges.bind(1, static_cast<std::int64_t>(i)).bind_static(2, row.user).bind_static(3, row.host);
+      charges.bind_static(4, row.product_code).bind_static(5, row.version).bind_static_or_null(6, start.format(row.start));
+      charges.bind_static_or_null(7, end.format(row.end)).bind(8, round_tokens(row.tokens));
+      charges.bind(9, challenged ? round_tokens(f->tokens_challenged) : 0.0);
+      charges.bind_static(10, f ? status_name(f->status) : std::string_view("not-challenged"));
+      charges.bind_static_or_null(11, f ? std::optional<std::string_view>(f->id) : std::nullopt).run();
     }
   }
 

@@ -39,6 +39,7 @@ class StoredEvents {
   // each decoded when asked for (a run holds its events packed).
   std::size_t event_count() const { return ordinals_.size(); }
   Event event(std::size_t row) const { return index_.event_at(ordinals_.at(row)); }
+  void event(std::size_t row, Event& into) const { index_.event_at(ordinals_.at(row), into); }
   // The cited marks, sorted by reference: the rows after the events, in this order.
   const std::vector<Mark>& marks() const { return marks_; }
   // events.id of the row `ref`, cited by a claim about `host`, resolves to: nullopt for a reference

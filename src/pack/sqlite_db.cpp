@@ -33,6 +33,20 @@ SqliteStatement& SqliteStatement::bind(int i, const std::string& text) {
   return *this;
 }
 
+SqliteStatement& SqliteStatement::bind_static(int i, std::string_view text) {
+  // Invalid UTF-8 is repaired as bind() does, into a copy sqlite keeps (rare: a file name).
+  if (!is_valid_utf8(text)) return bind(i, std::string(text));
+  // A null pointer would bind NULL: an empty view is still the empty text.
+  const char* bytes = text.data() ? text.data() : "";
+  if (sqlite3_bind_text(stmt_, i, bytes, static_cast<int>(text.size()), SQLITE_STATIC) != SQLITE_OK)
+    fail(db_, "cannot bind parameter " + std::to_string(i) + " of '" + sql_ + "'");
+  return *this;
+}
+
+SqliteStatement& SqliteStatement::bind_static_or_null(int i, const std::optional<std::string_view>& v) {
+  return v ? bind_static(i, *v) : bind_null(i);
+}
+
 SqliteStatement& SqliteStatement::bind(int i, std::int64_t v) {
   if (sqlite3_bind_int64(stmt_, i, v) != SQLITE_OK) fail(db_, "cannot bind parameter " + std::to_string(i));
   return *this;

@@ -63,6 +63,13 @@ class VarintReader {
     p_ += n;
     return s;
   }
+  // The text in place: valid while the bytes read are.
+  std::string_view text_view() {
+    const std::uint64_t n = text_size();
+    const std::string_view s(p_, n);
+    p_ += n;
+    return s;
+  }
   void skip_text() { p_ += text_size(); }
   void bytes(unsigned char* out, std::size_t n) {
     if (n > static_cast<std::size_t>(end_ - p_)) damaged();

@@ -81,6 +81,40 @@ TEST_CASE("a packed event reads back equal in every member, in the order added",
   CHECK_THROWS(packed.at(3));
 }
 
+TEST_CASE("an event read into one reused for another takes every member of the new one, fields included",
+          "[model][packed]") {
+  // The pack decodes thousands of events into one Event in a row: nothing of the previous one
+  // (a longer field list, longer strings, a line reference) may survive into the next.
+  Event many = logon(7);
+  many.ref_by_line = true;
+  many.line = 99;
+  many.fields.push_back({"Extra", std::string(500, 'x')});
+  many.fields.push_back({"More", "y"});
+  Event few = logon(2);
+  few.fields.resize(1);
+  few.host = "h";
+  const auto file_test = [&](PackedEvents& packed) {
+    Event into;
+    packed.at(0, into);
+    require_same(into, many);
+    packed.at(1, into);
+    require_same(into, few);
+    packed.at(2, into);
+    require_same(into, Event{});
+    packed.at(0, into);
+    require_same(into, many);
+    CHECK_THROWS(packed.at(3, into));
+  };
+  PackedEvents in_memory;
+  for (const Event& e : {many, few, Event{}}) in_memory.add(e);
+  file_test(in_memory);
+  test::TempDir dir;
+  HostEvents host;
+  host.events = {many, few, Event{}};
+  pack_events(host, std::make_shared<PackedEventFile>(dir.path().string()));
+  file_test(host.packed);
+}
+
 TEST_CASE("a host's packed events hold a bounded number of bytes each, far below the events themselves",
           "[model][packed]") {
   HostEvents host;

@@ -48,6 +48,11 @@ TEST_CASE("text that is not UTF-8 is made UTF-8: Windows-1252 CSV cells and brok
   CHECK_FALSE(is_valid_utf8("M\xFCller"));
   CHECK_FALSE(is_valid_utf8("\xC0\xAF"));          // overlong '/'
   CHECK_FALSE(is_valid_utf8("\xED\xA0\x80"));      // a surrogate
+  // Long text is checked eight ASCII bytes at a time: a bad byte anywhere after such a run still counts.
+  CHECK(is_valid_utf8("WS-0042.corp.example \xC3\xBC and more ASCII text after it"));
+  CHECK_FALSE(is_valid_utf8("WS-0042.corp.example \xFC and more ASCII text after it"));
+  CHECK_FALSE(is_valid_utf8("0123456789abcdef\xFF"));
+  CHECK_FALSE(is_valid_utf8("0123456\xE2\x82"));  // a sequence cut at the end, across the eight-byte boundary
   CHECK(windows1252_to_utf8("M\xFCller") == "M\xC3\xBCller");
   CHECK(windows1252_to_utf8("\x80 5") == "\xE2\x82\xAC 5");  // the euro sign
   CHECK(repair_utf8("ok \xFF ok") == "ok \xEF\xBF\xBD ok");
