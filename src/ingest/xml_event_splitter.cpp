@@ -81,6 +81,7 @@ void XmlEventSplitter::ReadBuffer::reallocate(std::size_t capacity) {
 }
 
 void XmlEventSplitter::ReadBuffer::drop_front(std::size_t n) {
+  if (n == 0) return;  // also before the first read, when there is no allocation to move within
   std::memmove(bytes_.get(), bytes_.get() + n, size_ - n);
   size_ -= n;
 }

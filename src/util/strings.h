@@ -9,7 +9,13 @@
 namespace flexrecon {
 
 std::string to_lower(std::string_view s);
-std::string_view trim(std::string_view s);  // spaces, tabs, CR, LF
+// Spaces, tabs, CR, LF. Inline: the readers trim every field value of every event.
+inline std::string_view trim(std::string_view s) {
+  const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (!s.empty() && space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && space(s.back())) s.remove_suffix(1);
+  return s;
+}
 bool iequals(std::string_view a, std::string_view b);
 bool starts_with_ci(std::string_view s, std::string_view prefix);
 std::vector<std::string> split(std::string_view s, char sep);
