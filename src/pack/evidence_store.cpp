@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "pack/bulk_insert.h"
 #include "pack/evidence_index.h"
 #include "pack/evidence_store_events.h"
 #include "pack/fixed_time.h"
@@ -77,12 +78,6 @@ std::string events_schema() {
   std::string sql = std::string("CREATE TABLE events (") + kEventHeader;
   for (std::string_view field : kFieldColumns) sql += ", " + std::string(field) + " TEXT";
   return sql + ");";
-}
-
-std::string events_insert() {
-  std::string sql = "INSERT INTO events VALUES (?1";
-  for (std::size_t i = 2; i <= kEventHeaderColumns + kFieldColumns.size(); ++i) sql += ",?" + std::to_string(i);
-  return sql + ")";
 }
 
 // Built after the bulk insert: cheaper than maintaining them row by row.
@@ -215,17 +210,18 @@ class StoreWriter {
   // The events claims rest on (StoredEvents decides which), each with the fields the reconstruction
   // reads as columns; then a `mark` row for each cited record known only from coverage.
   void write_events() {
-    auto st = db_.prepare(events_insert());
-    // One event decoded into again and again, and one time buffer: the texts are bound in place
-    // (bind_static) and stay put until run().
-    Event e;
-    FixedTime time;
+    BulkInsert rows(db_, "events", kEventHeaderColumns + static_cast<int>(kFieldColumns.size()));
+    // A row's texts are bound in place and written up to kRowsPerStatement rows later: each row
+    // slot has its decoded event (reused from batch to batch, strings and all) and time buffer.
+    std::array<Event, BulkInsert::kRowsPerStatement> events;
+    std::array<FixedTime, BulkInsert::kRowsPerStatement> times;
     for (std::size_t i = 0; i < stored_.event_count(); ++i) {
+      Event& e = events[rows.slot()];
       stored_.event(i, e);
-      st.bind(1, static_cast<std::int64_t>(i)).bind(2, static_cast<std::int64_t>(e.source));
-      st.bind(3, static_cast<std::int64_t>(e.record_id)).bind(4, static_cast<std::int64_t>(e.line)).bind_static(5, e.host);
-      st.bind_static(6, e.computer).bind_static(7, e.channel_name).bind_static(8, e.provider);
-      st.bind(9, static_cast<std::int64_t>(e.event_id)).bind_static_or_null(10, time.format(e.time)).bind_static(11, "full");
+      rows.integer(1, static_cast<std::int64_t>(i)).integer(2, static_cast<std::int64_t>(e.source));
+      rows.integer(3, static_cast<std::int64_t>(e.record_id)).integer(4, static_cast<std::int64_t>(e.line)).text(5, e.host);
+      rows.text(6, e.computer).text(7, e.channel_name).text(8, e.provider).integer(9, static_cast<std::int64_t>(e.event_id));
+      rows.text_or_null(10, times[rows.slot()].format(e.time)).text(11, "full");
       // One pass over the event's fields; the first of a repeated name wins, as Event::field reads it.
       std::array<bool, kFieldColumns.size()> bound{};
       for (const EventField& f : e.fields) {
@@ -234,21 +230,22 @@ class StoreWriter {
         const auto column = static_cast<std::size_t>(it - kFieldColumns.begin());
         if (bound[column]) continue;
         bound[column] = true;
-        st.bind_static(kEventHeaderColumns + 1 + static_cast<int>(column), f.value);
+        rows.text(kEventHeaderColumns + 1 + static_cast<int>(column), f.value);
       }
-      st.run();
+      rows.end_row();
     }
     auto id = static_cast<std::int64_t>(stored_.event_count());
     for (const StoredEvents::Mark& m : stored_.marks()) {
-      st.bind(1, id).bind(2, static_cast<std::int64_t>(m.ref.source)).bind(3, static_cast<std::int64_t>(m.ref.position));
+      rows.integer(1, id).integer(2, static_cast<std::int64_t>(m.ref.source)).integer(3, static_cast<std::int64_t>(m.ref.position));
       if (m.mark) {
-        st.bind(3, static_cast<std::int64_t>(m.mark->record_id));
-        if (m.mark->line) st.bind(4, static_cast<std::int64_t>(m.mark->line));
-        st.bind_static(5, *m.host).bind_static(7, "Security").bind_static_or_null(10, time.format(m.mark->time));
+        rows.integer(3, static_cast<std::int64_t>(m.mark->record_id));
+        if (m.mark->line) rows.integer(4, static_cast<std::int64_t>(m.mark->line));
+        rows.text(5, *m.host).text(7, "Security").text_or_null(10, times[rows.slot()].format(m.mark->time));
       }
-      st.bind_static(11, "mark").run();
+      rows.text(11, "mark").end_row();
       ++id;
     }
+    rows.finish();
   }
 
   // `host`: the host the citing claim concerns (see StoredEvents::row_id).
