@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <set>
 
 #include <kainjow/mustache.hpp>
@@ -55,7 +56,9 @@ std::string duration_text(Instant d) {
 
 class DossierBuilder {
  public:
-  explicit DossierBuilder(const ReconcileResult& r) : r_(r), index_(r), totals_(compute_totals(r)) {}
+  // `index`: the pack's index of references, or null to build one.
+  DossierBuilder(const ReconcileResult& r, const EvidenceIndex* index)
+      : r_(r), index_(index ? *index : own_index_.emplace(r)), totals_(compute_totals(r)) {}
 
   // The index page's own figures; the lists and exhibits are taken from lists() and exhibits().
   data build() {
@@ -510,7 +513,8 @@ class DossierBuilder {
   }
 
   const ReconcileResult& r_;
-  EvidenceIndex index_;
+  std::optional<EvidenceIndex> own_index_;  // when none was given
+  const EvidenceIndex& index_;
   PackTotals totals_;
   mutable std::map<std::string, HostIndexes> host_indexes_;
   std::map<std::string, std::vector<data>> lists_;
@@ -593,8 +597,8 @@ data row_chunks(const std::vector<std::string>& html, std::size_t begin, std::si
 class DossierPages {
  public:
   DossierPages(const ReconcileResult& r, const std::string& templates_dir, const DossierPageSink& sink,
-               const DossierLimits& limits)
-      : templates_(templates_dir), builder_(r), sink_(sink), limits_(limits) {}
+               const DossierLimits& limits, const EvidenceIndex* index)
+      : templates_(templates_dir), builder_(r, index), sink_(sink), limits_(limits) {}
 
   void write() {
     data root = builder_.build();
@@ -766,8 +770,8 @@ class DossierPages {
 }  // namespace
 
 void render_dossier(const ReconcileResult& result, const std::string& templates_dir, const DossierPageSink& sink,
-                    const DossierLimits& limits) {
-  DossierPages(result, templates_dir, sink, limits).write();
+                    const DossierLimits& limits, const EvidenceIndex* index) {
+  DossierPages(result, templates_dir, sink, limits, index).write();
 }
 
 std::vector<DossierPage> render_dossier_pages(const ReconcileResult& result, const std::string& templates_dir,

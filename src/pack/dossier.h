@@ -32,9 +32,13 @@ struct DossierLimits {
 // first, then appendix pages, then dossier.html.
 using DossierPageSink = std::function<void(const std::string& path, const std::string& html)>;
 
-// Throws Error::input naming the template file when one is missing or does not parse.
+class EvidenceIndex;
+
+// Throws Error::input naming the template file when one is missing or does not parse. `index`: the
+// pack's index of `result`'s references when the caller has one (write_pack builds it once for the
+// dossier and the evidence store), else the dossier builds its own.
 void render_dossier(const ReconcileResult& result, const std::string& templates_dir, const DossierPageSink& sink,
-                    const DossierLimits& limits = {});
+                    const DossierLimits& limits = {}, const EvidenceIndex* index = nullptr);
 
 struct DossierPage {
   std::string path;

@@ -134,15 +134,19 @@ struct Resolved {
 
 class StoreWriter {
  public:
-  StoreWriter(const ReconcileResult& result, SqliteDb& db) : r_(result), db_(db), index_(result), stored_(result, index_) {}
+  StoreWriter(const ReconcileResult& result, SqliteDb& db) : r_(result), db_(db) {}
 
-  void write() {
+  void write(const EvidenceIndexSource& index) {
     db_.exec(kSchema);
     db_.exec(events_schema());
     write_meta();
     write_sources();
     write_metering();
     write_inventory();
+    // The rest resolves references: asked for only now, so another thread can build the index
+    // meanwhile (write_pack).
+    index_ = &index();
+    stored_.emplace(r_, *index_);
     write_events();
     write_timelines();
     write_findings_and_charges();
@@ -215,9 +219,9 @@ class StoreWriter {
     // slot has its decoded event (reused from batch to batch, strings and all) and time buffer.
     std::array<Event, BulkInsert::kRowsPerStatement> events;
     std::array<FixedTime, BulkInsert::kRowsPerStatement> times;
-    for (std::size_t i = 0; i < stored_.event_count(); ++i) {
+    for (std::size_t i = 0; i < stored_->event_count(); ++i) {
       Event& e = events[rows.slot()];
-      stored_.event(i, e);
+      stored_->event(i, e);
       rows.integer(1, static_cast<std::int64_t>(i)).integer(2, static_cast<std::int64_t>(e.source));
       rows.integer(3, static_cast<std::int64_t>(e.record_id)).integer(4, static_cast<std::int64_t>(e.line)).text(5, e.host);
       rows.text(6, e.computer).text(7, e.channel_name).text(8, e.provider).integer(9, static_cast<std::int64_t>(e.event_id));
@@ -234,8 +238,8 @@ class StoreWriter {
       }
       rows.end_row();
     }
-    auto id = static_cast<std::int64_t>(stored_.event_count());
-    for (const StoredEvents::Mark& m : stored_.marks()) {
+    auto id = static_cast<std::int64_t>(stored_->event_count());
+    for (const StoredEvents::Mark& m : stored_->marks()) {
       rows.integer(1, id).integer(2, static_cast<std::int64_t>(m.ref.source)).integer(3, static_cast<std::int64_t>(m.ref.position));
       if (m.mark) {
         rows.integer(3, static_cast<std::int64_t>(m.mark->record_id));
@@ -251,13 +255,13 @@ class StoreWriter {
   // `host`: the host the citing claim concerns (see StoredEvents::row_id).
   Resolved resolve(const EvidenceRef& ref, std::string_view host) const {
     if (ref.is_line) {
-      if (auto i = index_.metering_row(ref)) return {"metering_row", static_cast<std::int64_t>(*i)};
-      if (auto i = index_.inventory_row(ref)) return {"inventory", static_cast<std::int64_t>(*i)};
+      if (auto i = index_->metering_row(ref)) return {"metering_row", static_cast<std::int64_t>(*i)};
+      if (auto i = index_->inventory_row(ref)) return {"inventory", static_cast<std::int64_t>(*i)};
       // A SIEM export's line: an event, or a Security record cited for coverage.
-      if (auto id = stored_.row_id(ref, host)) return {"event", id};
+      if (auto id = stored_->row_id(ref, host)) return {"event", id};
       return {"line", std::nullopt};  // a line of another input (identity map, rates): the file itself
     }
-    return {"event", stored_.row_id(ref, host)};
+    return {"event", stored_->row_id(ref, host)};
   }
 
   // `refs` as text, `;`-separated, written into `out` (a buffer a statement binds in place).
@@ -401,13 +405,18 @@ class StoreWriter {
 
   const ReconcileResult& r_;
   SqliteDb& db_;
-  EvidenceIndex index_;
-  StoredEvents stored_;
+  const EvidenceIndex* index_ = nullptr;
+  std::optional<StoredEvents> stored_;
 };
 
 }  // namespace
 
 void write_evidence_store(const ReconcileResult& result, const std::string& path) {
+  std::optional<EvidenceIndex> index;
+  write_evidence_store(result, path, [&]() -> const EvidenceIndex& { return index.emplace(result); });
+}
+
+void write_evidence_store(const ReconcileResult& result, const std::string& path, const EvidenceIndexSource& index) {
   SqliteDb db(path);
   // A fresh file in the pack's temporary folder: no journal and no syncs until the end, since a failed
   // run throws the whole folder away. That is what keeps millions of rows fast. The page cache is
@@ -417,7 +426,7 @@ void write_evidence_store(const ReconcileResult& result, const std::string& path
   db.exec("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA foreign_keys=OFF; PRAGMA locking_mode=EXCLUSIVE; "
           "PRAGMA temp_store=FILE; PRAGMA cache_size=-2048;");
   db.exec("BEGIN");
-  StoreWriter(result, db).write();
+  StoreWriter(result, db).write(index);
   db.exec("COMMIT");
 }
 

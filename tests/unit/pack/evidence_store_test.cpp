@@ -434,6 +434,24 @@ TEST_CASE("the same result gives a byte-identical evidence store", "[pack][store
   CHECK(read_file(a) == read_file(b));
 }
 
+TEST_CASE("a store given the pack's shared index is the same store, and asks for the index once", "[pack][store]") {
+  // write_pack builds one index for the store and the dossier; the store asks for it only after the
+  // tables that need none, so that it can be built on another thread meanwhile.
+  ReconcileResult r = sample_result();
+  ScratchDir dir;
+  const auto own = dir.path() / "own.sqlite";
+  const auto shared = dir.path() / "shared.sqlite";
+  write_evidence_store(r, own.string());
+  const EvidenceIndex index(r);
+  int asked = 0;
+  write_evidence_store(r, shared.string(), [&]() -> const EvidenceIndex& {
+    ++asked;
+    return index;
+  });
+  CHECK(asked == 1);
+  CHECK(read_file(own) == read_file(shared));
+}
+
 TEST_CASE("hosts holding their events packed, as a run leaves them, give the same evidence store", "[pack][store]") {
   ReconcileResult r = sample_result();
   ScratchDir dir;
