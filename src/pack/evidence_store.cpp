@@ -177,24 +177,30 @@ class StoreWriter {
   }
 
   void write_metering() {
-    auto st = db_.prepare(
-        "INSERT INTO metering_rows(id, source_id, line, record_id, user_raw, user, host_raw, host, product_code, "
-        "product_name, version, start_utc, end_utc, usage_date, tokens, category, is_charge, day_granular, extra) "
-        "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)");
-    FixedTime start, end;
-    std::string extra;
+    BulkInsert rows(db_,
+                    "metering_rows(id, source_id, line, record_id, user_raw, user, host_raw, host, product_code, "
+                    "product_name, version, start_utc, end_utc, usage_date, tokens, category, is_charge, "
+                    "day_granular, extra)",
+                    19);
+    // The texts formatted here stay in their row's slot until the row is written (BulkInsert).
+    struct Formatted {
+      FixedTime start, end;
+      std::string usage_date, extra;
+    };
+    std::array<Formatted, BulkInsert::kRowsPerStatement> slots;
     for (std::size_t i = 0; i < r_.rows.size(); ++i) {
       const MeteringRow& row = r_.rows[i];
-      st.bind(1, static_cast<std::int64_t>(i)).bind(2, static_cast<std::int64_t>(row.source));
-      st.bind(3, static_cast<std::int64_t>(row.line)).bind_static(4, row.record_id).bind_static(5, row.user_raw);
-      st.bind_static(6, row.user).bind_static(7, row.host_raw).bind_static(8, row.host).bind_static(9, row.product_code);
-      st.bind_static(10, row.product_name).bind_static(11, row.version).bind_static_or_null(12, start.format(row.start));
-      st.bind_static_or_null(13, end.format(row.end));
-      st.bind(14, row.usage_date ? std::optional<std::string>(format_date(*row.usage_date)) : std::nullopt);
-      st.bind(15, round_tokens(row.tokens)).bind_static(16, row.category);
-      st.bind(17, static_cast<std::int64_t>(row.is_charge)).bind(18, static_cast<std::int64_t>(row.day_granular));
-      st.bind_static(19, extra_json(row.extra, extra)).run();
+      Formatted& text = slots[rows.slot()];
+      rows.integer(1, static_cast<std::int64_t>(i)).integer(2, static_cast<std::int64_t>(row.source));
+      rows.integer(3, static_cast<std::int64_t>(row.line)).text(4, row.record_id).text(5, row.user_raw).text(6, row.user);
+      rows.text(7, row.host_raw).text(8, row.host).text(9, row.product_code).text(10, row.product_name);
+      rows.text(11, row.version).text_or_null(12, text.start.format(row.start)).text_or_null(13, text.end.format(row.end));
+      if (row.usage_date) rows.text(14, text.usage_date = format_date(*row.usage_date));
+      rows.real(15, round_tokens(row.tokens)).text(16, row.category);
+      rows.integer(17, static_cast<std::int64_t>(row.is_charge)).integer(18, static_cast<std::int64_t>(row.day_granular));
+      rows.text(19, extra_json(row.extra, text.extra)).end_row();
     }
+    rows.finish();
   }
 
   void write_inventory() {
@@ -362,23 +368,26 @@ class StoreWriter {
       if (!slot || (slot->status != FindingStatus::Challenged && f.status == FindingStatus::Challenged)) slot = &f;
     }
 
-    auto charges = db_.prepare(
-        "INSERT INTO charges(metering_row_id, user, host, product_code, version, start_utc, end_utc, tokens_billed, "
-        "tokens_challenged, outcome, finding_id) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)");
-    FixedTime start, end;
+    // Its own loop, after the findings: its rows can go sixteen to a statement (BulkInsert).
+    BulkInsert charges(db_,
+                       "charges(metering_row_id, user, host, product_code, version, start_utc, end_utc, "
+                       "tokens_billed, tokens_challenged, outcome, finding_id)",
+                       11);
+    std::array<std::pair<FixedTime, FixedTime>, BulkInsert::kRowsPerStatement> times;  // start, end of each row
     for (std::size_t i = 0; i < r_.rows.size(); ++i) {
       const MeteringRow& row = r_.rows[i];
       if (!row.is_charge) continue;
       auto it = deciding.find(i);
       const Finding* f = it == deciding.end() ? nullptr : it->second;
       const bool challenged = f && f->status == FindingStatus::Challenged;
-      charges.bind(1, static_cast<std::int64_t>(i)).bind_static(2, row.user).bind_static(3, row.host);
-      charges.bind_static(4, row.product_code).bind_static(5, row.version).bind_static_or_null(6, start.format(row.start));
-      charges.bind_static_or_null(7, end.format(row.end)).bind(8, round_tokens(row.tokens));
-      charges.bind(9, challenged ? round_tokens(f->tokens_challenged) : 0.0);
-      charges.bind_static(10, f ? status_name(f->status) : std::string_view("not-challenged"));
-      charges.bind_static_or_null(11, f ? std::optional<std::string_view>(f->id) : std::nullopt).run();
+      auto& [start, end] = times[charges.slot()];
+      charges.integer(1, static_cast<std::int64_t>(i)).text(2, row.user).text(3, row.host).text(4, row.product_code);
+      charges.text(5, row.version).text_or_null(6, start.format(row.start)).text_or_null(7, end.format(row.end));
+      charges.real(8, round_tokens(row.tokens)).real(9, challenged ? round_tokens(f->tokens_challenged) : 0.0);
+      charges.text(10, f ? status_name(f->status) : std::string_view("not-challenged"));
+      charges.text_or_null(11, f ? std::optional<std::string_view>(f->id) : std::nullopt).end_row();
     }
+    charges.finish();
   }
 
   void write_rejects() {
