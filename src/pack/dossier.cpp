@@ -56,6 +56,7 @@ std::string duration_text(Instant d) {
 
 class DossierBuilder {
  public:
+  // `index`: the pack's index of references, or null to build one.
   DossierBuilder(const ReconcileResult& r, const EvidenceIndex* index)
       : r_(r), index_(index ? *index : own_index_.emplace(r)), totals_(compute_totals(r)) {}
 
@@ -512,7 +513,7 @@ class DossierBuilder {
   }
 
   const ReconcileResult& r_;
-  std::optional<EvidenceIndex> own_index_;  // when the caller has none to share
+  std::optional<EvidenceIndex> own_index_;  // when none was given
   const EvidenceIndex& index_;
   PackTotals totals_;
   mutable std::map<std::string, HostIndexes> host_indexes_;

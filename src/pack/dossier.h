@@ -34,8 +34,9 @@ using DossierPageSink = std::function<void(const std::string& path, const std::s
 
 class EvidenceIndex;
 
-// Throws Error::input naming the template file when one is missing or does not parse. `index`, when
-// given, is the result's EvidenceIndex (the pack shares one between its files); otherwise one is built.
+// Throws Error::input naming the template file when one is missing or does not parse. `index`: the
+// pack's index of `result`'s references when the caller has one (write_pack builds it once for the
+// dossier and the evidence store), else the dossier builds its own.
 void render_dossier(const ReconcileResult& result, const std::string& templates_dir, const DossierPageSink& sink,
                     const DossierLimits& limits = {}, const EvidenceIndex* index = nullptr);
 

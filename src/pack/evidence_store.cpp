@@ -4,11 +4,11 @@
 #include <array>
 #include <cstdio>
 #include <map>
-#include <optional>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
 
+#include "pack/bulk_insert.h"
 #include "pack/evidence_index.h"
 #include "pack/evidence_store_events.h"
 #include "pack/fixed_time.h"
@@ -80,12 +80,6 @@ std::string events_schema() {
   return sql + ");";
 }
 
-std::string events_insert() {
-  std::string sql = "INSERT INTO events VALUES (?1";
-  for (std::size_t i = 2; i <= kEventHeaderColumns + kFieldColumns.size(); ++i) sql += ",?" + std::to_string(i);
-  return sql + ")";
-}
-
 // Built after the bulk insert: cheaper than maintaining them row by row.
 constexpr const char* kIndexes = R"sql(
 CREATE INDEX events_by_ref ON events(source_id, record_id);
@@ -140,16 +134,19 @@ struct Resolved {
 
 class StoreWriter {
  public:
-  StoreWriter(const ReconcileResult& result, SqliteDb& db, const EvidenceIndex& index)
-      : r_(result), db_(db), index_(index), stored_(result, index_) {}
+  StoreWriter(const ReconcileResult& result, SqliteDb& db) : r_(result), db_(db) {}
 
-  void write() {
+  void write(const EvidenceIndexSource& index) {
     db_.exec(kSchema);
     db_.exec(events_schema());
     write_meta();
     write_sources();
     write_metering();
     write_inventory();
+    // The rest resolves references: asked for only now, so another thread can build the index
+    // meanwhile (write_pack).
+    index_ = &index();
+    stored_.emplace(r_, *index_);
     write_events();
     write_timelines();
     write_findings_and_charges();
@@ -180,24 +177,30 @@ class StoreWriter {
   }
 
   void write_metering() {
-    auto st = db_.prepare(
-        "INSERT INTO metering_rows(id, source_id, line, record_id, user_raw, user, host_raw, host, product_code, "
-        "product_name, version, start_utc, end_utc, usage_date, tokens, category, is_charge, day_granular, extra) "
-        "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)");
-    FixedTime start, end;
-    std::string extra;
+    BulkInsert rows(db_,
+                    "metering_rows(id, source_id, line, record_id, user_raw, user, host_raw, host, product_code, "
+                    "product_name, version, start_utc, end_utc, usage_date, tokens, category, is_charge, "
+                    "day_granular, extra)",
+                    19);
+    // The texts formatted here stay in their row's slot until the row is written (BulkInsert).
+    struct Formatted {
+      FixedTime start, end;
+      std::string usage_date, extra;
+    };
+    std::array<Formatted, BulkInsert::kRowsPerStatement> slots;
     for (std::size_t i = 0; i < r_.rows.size(); ++i) {
       const MeteringRow& row = r_.rows[i];
-      st.bind(1, static_cast<std::int64_t>(i)).bind(2, static_cast<std::int64_t>(row.source));
-      st.bind(3, static_cast<std::int64_t>(row.line)).bind_static(4, row.record_id).bind_static(5, row.user_raw);
-      st.bind_static(6, row.user).bind_static(7, row.host_raw).bind_static(8, row.host).bind_static(9, row.product_code);
-      st.bind_static(10, row.product_name).bind_static(11, row.version).bind_static_or_null(12, start.format(row.start));
-      st.bind_static_or_null(13, end.format(row.end));
-      st.bind(14, row.usage_date ? std::optional<std::string>(format_date(*row.usage_date)) : std::nullopt);
-      st.bind(15, round_tokens(row.tokens)).bind_static(16, row.category);
-      st.bind(17, static_cast<std::int64_t>(row.is_charge)).bind(18, static_cast<std::int64_t>(row.day_granular));
-      st.bind_static(19, extra_json(row.extra, extra)).run();
+      Formatted& text = slots[rows.slot()];
+      rows.integer(1, static_cast<std::int64_t>(i)).integer(2, static_cast<std::int64_t>(row.source));
+      rows.integer(3, static_cast<std::int64_t>(row.line)).text(4, row.record_id).text(5, row.user_raw).text(6, row.user);
+      rows.text(7, row.host_raw).text(8, row.host).text(9, row.product_code).text(10, row.product_name);
+      rows.text(11, row.version).text_or_null(12, text.start.format(row.start)).text_or_null(13, text.end.format(row.end));
+      if (row.usage_date) rows.text(14, text.usage_date = format_date(*row.usage_date));
+      rows.real(15, round_tokens(row.tokens)).text(16, row.category);
+      rows.integer(17, static_cast<std::int64_t>(row.is_charge)).integer(18, static_cast<std::int64_t>(row.day_granular));
+      rows.text(19, extra_json(row.extra, text.extra)).end_row();
     }
+    rows.finish();
   }
 
   void write_inventory() {
@@ -217,17 +220,18 @@ class StoreWriter {
   // The events claims rest on (StoredEvents decides which), each with the fields the reconstruction
   // reads as columns; then a `mark` row for each cited record known only from coverage.
   void write_events() {
-    auto st = db_.prepare(events_insert());
-    // One event decoded into again and again, and one time buffer: the texts are bound in place
-    // (bind_static) and stay put until run().
-    Event e;
-    FixedTime time;
-    for (std::size_t i = 0; i < stored_.event_count(); ++i) {
-      stored_.event(i, e);
-      st.bind(1, static_cast<std::int64_t>(i)).bind(2, static_cast<std::int64_t>(e.source));
-      st.bind(3, static_cast<std::int64_t>(e.record_id)).bind(4, static_cast<std::int64_t>(e.line)).bind_static(5, e.host);
-      st.bind_static(6, e.computer).bind_static(7, e.channel_name).bind_static(8, e.provider);
-      st.bind(9, static_cast<std::int64_t>(e.event_id)).bind_static_or_null(10, time.format(e.time)).bind_static(11, "full");
+    BulkInsert rows(db_, "events", kEventHeaderColumns + static_cast<int>(kFieldColumns.size()));
+    // A row's texts are bound in place and written up to kRowsPerStatement rows later: each row
+    // slot has its decoded event (reused from batch to batch, strings and all) and time buffer.
+    std::array<Event, BulkInsert::kRowsPerStatement> events;
+    std::array<FixedTime, BulkInsert::kRowsPerStatement> times;
+    for (std::size_t i = 0; i < stored_->event_count(); ++i) {
+      Event& e = events[rows.slot()];
+      stored_->event(i, e);
+      rows.integer(1, static_cast<std::int64_t>(i)).integer(2, static_cast<std::int64_t>(e.source));
+      rows.integer(3, static_cast<std::int64_t>(e.record_id)).integer(4, static_cast<std::int64_t>(e.line)).text(5, e.host);
+      rows.text(6, e.computer).text(7, e.channel_name).text(8, e.provider).integer(9, static_cast<std::int64_t>(e.event_id));
+      rows.text_or_null(10, times[rows.slot()].format(e.time)).text(11, "full");
       // One pass over the event's fields; the first of a repeated name wins, as Event::field reads it.
       std::array<bool, kFieldColumns.size()> bound{};
       for (const EventField& f : e.fields) {
@@ -236,33 +240,34 @@ class StoreWriter {
         const auto column = static_cast<std::size_t>(it - kFieldColumns.begin());
         if (bound[column]) continue;
         bound[column] = true;
-        st.bind_static(kEventHeaderColumns + 1 + static_cast<int>(column), f.value);
+        rows.text(kEventHeaderColumns + 1 + static_cast<int>(column), f.value);
       }
-      st.run();
+      rows.end_row();
     }
-    auto id = static_cast<std::int64_t>(stored_.event_count());
-    for (const StoredEvents::Mark& m : stored_.marks()) {
-      st.bind(1, id).bind(2, static_cast<std::int64_t>(m.ref.source)).bind(3, static_cast<std::int64_t>(m.ref.position));
+    auto id = static_cast<std::int64_t>(stored_->event_count());
+    for (const StoredEvents::Mark& m : stored_->marks()) {
+      rows.integer(1, id).integer(2, static_cast<std::int64_t>(m.ref.source)).integer(3, static_cast<std::int64_t>(m.ref.position));
       if (m.mark) {
-        st.bind(3, static_cast<std::int64_t>(m.mark->record_id));
-        if (m.mark->line) st.bind(4, static_cast<std::int64_t>(m.mark->line));
-        st.bind_static(5, *m.host).bind_static(7, "Security").bind_static_or_null(10, time.format(m.mark->time));
+        rows.integer(3, static_cast<std::int64_t>(m.mark->record_id));
+        if (m.mark->line) rows.integer(4, static_cast<std::int64_t>(m.mark->line));
+        rows.text(5, *m.host).text(7, "Security").text_or_null(10, times[rows.slot()].format(m.mark->time));
       }
-      st.bind_static(11, "mark").run();
+      rows.text(11, "mark").end_row();
       ++id;
     }
+    rows.finish();
   }
 
   // `host`: the host the citing claim concerns (see StoredEvents::row_id).
   Resolved resolve(const EvidenceRef& ref, std::string_view host) const {
     if (ref.is_line) {
-      if (auto i = index_.metering_row(ref)) return {"metering_row", static_cast<std::int64_t>(*i)};
-      if (auto i = index_.inventory_row(ref)) return {"inventory", static_cast<std::int64_t>(*i)};
+      if (auto i = index_->metering_row(ref)) return {"metering_row", static_cast<std::int64_t>(*i)};
+      if (auto i = index_->inventory_row(ref)) return {"inventory", static_cast<std::int64_t>(*i)};
       // A SIEM export's line: an event, or a Security record cited for coverage.
-      if (auto id = stored_.row_id(ref, host)) return {"event", id};
+      if (auto id = stored_->row_id(ref, host)) return {"event", id};
       return {"line", std::nullopt};  // a line of another input (identity map, rates): the file itself
     }
-    return {"event", stored_.row_id(ref, host)};
+    return {"event", stored_->row_id(ref, host)};
   }
 
   // `refs` as text, `;`-separated, written into `out` (a buffer a statement binds in place).
@@ -363,23 +368,26 @@ class StoreWriter {
       if (!slot || (slot->status != FindingStatus::Challenged && f.status == FindingStatus::Challenged)) slot = &f;
     }
 
-    auto charges = db_.prepare(
-        "INSERT INTO charges(metering_row_id, user, host, product_code, version, start_utc, end_utc, tokens_billed, "
-        "tokens_challenged, outcome, finding_id) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)");
-    FixedTime start, end;
+    // Its own loop, after the findings: its rows can go sixteen to a statement (BulkInsert).
+    BulkInsert charges(db_,
+                       "charges(metering_row_id, user, host, product_code, version, start_utc, end_utc, "
+                       "tokens_billed, tokens_challenged, outcome, finding_id)",
+                       11);
+    std::array<std::pair<FixedTime, FixedTime>, BulkInsert::kRowsPerStatement> times;  // start, end of each row
     for (std::size_t i = 0; i < r_.rows.size(); ++i) {
       const MeteringRow& row = r_.rows[i];
       if (!row.is_charge) continue;
       auto it = deciding.find(i);
       const Finding* f = it == deciding.end() ? nullptr : it->second;
       const bool challenged = f && f->status == FindingStatus::Challenged;
-      charges.bind(1, static_cast<std::int64_t>(i)).bind_static(2, row.user).bind_static(3, row.host);
-      charges.bind_static(4, row.product_code).bind_static(5, row.version).bind_static_or_null(6, start.format(row.start));
-      charges.bind_static_or_null(7, end.format(row.end)).bind(8, round_tokens(row.tokens));
-      charges.bind(9, challenged ? round_tokens(f->tokens_challenged) : 0.0);
-      charges.bind_static(10, f ? status_name(f->status) : std::string_view("not-challenged"));
-      charges.bind_static_or_null(11, f ? std::optional<std::string_view>(f->id) : std::nullopt).run();
+      auto& [start, end] = times[charges.slot()];
+      charges.integer(1, static_cast<std::int64_t>(i)).text(2, row.user).text(3, row.host).text(4, row.product_code);
+      charges.text(5, row.version).text_or_null(6, start.format(row.start)).text_or_null(7, end.format(row.end));
+      charges.real(8, round_tokens(row.tokens)).real(9, challenged ? round_tokens(f->tokens_challenged) : 0.0);
+      charges.text(10, f ? status_name(f->status) : std::string_view("not-challenged"));
+      charges.text_or_null(11, f ? std::optional<std::string_view>(f->id) : std::nullopt).end_row();
     }
+    charges.finish();
   }
 
   void write_rejects() {
@@ -406,15 +414,18 @@ class StoreWriter {
 
   const ReconcileResult& r_;
   SqliteDb& db_;
-  const EvidenceIndex& index_;
-  StoredEvents stored_;
+  const EvidenceIndex* index_ = nullptr;
+  std::optional<StoredEvents> stored_;
 };
 
 }  // namespace
 
-void write_evidence_store(const ReconcileResult& result, const std::string& path, const EvidenceIndex* index) {
-  std::optional<EvidenceIndex> own;
-  if (!index) index = &own.emplace(result);
+void write_evidence_store(const ReconcileResult& result, const std::string& path) {
+  std::optional<EvidenceIndex> index;
+  write_evidence_store(result, path, [&]() -> const EvidenceIndex& { return index.emplace(result); });
+}
+
+void write_evidence_store(const ReconcileResult& result, const std::string& path, const EvidenceIndexSource& index) {
   SqliteDb db(path);
   // A fresh file in the pack's temporary folder: no journal and no syncs until the end, since a failed
   // run throws the whole folder away. That is what keeps millions of rows fast. The page cache is
@@ -424,7 +435,7 @@ void write_evidence_store(const ReconcileResult& result, const std::string& path
   db.exec("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA foreign_keys=OFF; PRAGMA locking_mode=EXCLUSIVE; "
           "PRAGMA temp_store=FILE; PRAGMA cache_size=-2048;");
   db.exec("BEGIN");
-  StoreWriter(result, db, *index).write();
+  StoreWriter(result, db).write(index);
   db.exec("COMMIT");
 }
 

@@ -10,6 +10,8 @@
 #include <cstring>
 #include <exception>
 #include <functional>
+#include <mutex>
+#include <optional>
 #include <string_view>
 #include <thread>
 #include <utility>
@@ -110,26 +112,46 @@ std::string templates_dir_or_default(const std::string& dir) {
   return dir.empty() ? std::string(FLEXRECON_SOURCE_DIR) + "/templates" : dir;
 }
 
+// The index of every reference of the result to what it lands on (EvidenceIndex): the evidence
+// store and the dossier both need it, and it takes them both a pass over every cited event to
+// build. Built once, by the first thread that asks; another asking meanwhile waits for it.
+class SharedIndex {
+ public:
+  explicit SharedIndex(const ReconcileResult& result) : result_(result) {}
+  const EvidenceIndex& get() {
+    std::call_once(built_, [this] { index_.emplace(result_); });
+    return *index_;
+  }
+
+ private:
+  const ReconcileResult& result_;
+  std::once_flag built_;
+  std::optional<EvidenceIndex> index_;
+};
+
+// What writing a pack file reads.
+struct PackInputs {
+  const ReconcileResult& result;
+  const PackOptions& options;
+  SharedIndex& index;
+};
+
 // dossier.html, and beside it the exhibit and appendix pages it links to (pack/dossier.h), each
 // written as soon as it is rendered.
-void write_dossier(const ReconcileResult& r, const PackOptions& o, const EvidenceIndex& evidence, const fs::path& index) {
+void write_dossier(const PackInputs& in, const fs::path& index) {
   const fs::path pack = index.parent_path();
-  render_dossier(
-      r, templates_dir_or_default(o.templates_dir),
-      [&](const std::string& path, const std::string& html) {
-        const fs::path file = path == kDossierIndexName ? index : pack / path;
-        fs::create_directories(file.parent_path());
-        write_text(file, html);
-      },
-      {}, &evidence);
+  const auto sink = [&](const std::string& path, const std::string& html) {
+    const fs::path file = path == kDossierIndexName ? index : pack / path;
+    fs::create_directories(file.parent_path());
+    write_text(file, html);
+  };
+  render_dossier(in.result, templates_dir_or_default(in.options.templates_dir), sink, {}, &in.index.get());
 }
 
 // One file of the pack and how it is written into the (temporary) pack folder.
 struct PackFile {
   const char* name;
-  // `index` resolves evidence references for the files that cite events: built once per pack and
-  // shared, as it grows with the cited events (two copies were the largest thing at the peak).
-  void (*write)(const ReconcileResult& result, const PackOptions& options, const EvidenceIndex& index, const fs::path& file);
+  void (*write)(const PackInputs& in, const fs::path& file);
 };
 
 // The pack, in writing order. Adding a file to the pack is one line here; verify requires every
@@ -137,14 +159,17 @@ struct PackFile {
 // manifest lists each, and verify checks them through it. The manifest stays last: it hashes every
 // file written before it.
 const PackFile kPackFiles[] = {
-    {"findings.csv", [](const ReconcileResult& r, const PackOptions&, const EvidenceIndex&, const fs::path& f) { write_text(f, findings_csv(r)); }},
-    {"findings.xlsx", [](const ReconcileResult& r, const PackOptions&, const EvidenceIndex&, const fs::path& f) { write_findings_xlsx(r, f.string()); }},
-    {"rejects.csv", [](const ReconcileResult& r, const PackOptions&, const EvidenceIndex&, const fs::path& f) { write_text(f, rejects_csv(r)); }},
-    {"summary.json", [](const ReconcileResult& r, const PackOptions&, const EvidenceIndex&, const fs::path& f) { write_text(f, summary_json(r)); }},
-    {"evidence.sqlite", [](const ReconcileResult& r, const PackOptions&, const EvidenceIndex& index, const fs::path& f) { write_evidence_store(r, f.string(), &index); }},
-    {kDossierIndexName, [](const ReconcileResult& r, const PackOptions& o, const EvidenceIndex& index, const fs::path& f) { write_dossier(r, o, index, f); }},
+    {"findings.csv", [](const PackInputs& in, const fs::path& f) { write_text(f, findings_csv(in.result)); }},
+    {"findings.xlsx", [](const PackInputs& in, const fs::path& f) { write_findings_xlsx(in.result, f.string()); }},
+    {"rejects.csv", [](const PackInputs& in, const fs::path& f) { write_text(f, rejects_csv(in.result)); }},
+    {"summary.json", [](const PackInputs& in, const fs::path& f) { write_text(f, summary_json(in.result)); }},
+    {"evidence.sqlite",
+     [](const PackInputs& in, const fs::path& f) {
+       write_evidence_store(in.result, f.string(), [&in]() -> const EvidenceIndex& { return in.index.get(); });
+     }},
+    {kDossierIndexName, [](const PackInputs& in, const fs::path& f) { write_dossier(in, f); }},
     {kManifestName,
-     [](const ReconcileResult& r, const PackOptions&, const EvidenceIndex&, const fs::path& f) { write_text(f, manifest_json(r, f.parent_path().string())); }},
+     [](const PackInputs& in, const fs::path& f) { write_text(f, manifest_json(in.result, f.parent_path().string())); }},
 };
 
 // One piece of work on a thread of its own; what it throws is thrown again by finish(). The
@@ -207,9 +232,10 @@ void write_pack(const ReconcileResult& result, const PackOptions& options) {
     TempFolder tmp(make_sibling_dir(out, "tmp"));
     fs::permissions(tmp.path(), fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
                                     fs::perms::others_read | fs::perms::others_exec);
-    const EvidenceIndex index(result);
+    SharedIndex index(result);
+    const PackInputs inputs{result, options, index};
     const auto write_one = [&](const PackFile& file) {
-      file.write(result, options, index, tmp.path() / file.name);
+      file.write(inputs, tmp.path() / file.name);
       // Each file's scratch (the evidence store's index and page cache, the xlsx writer's tables) is
       // freed when it is written: give it back, so the next file does not stack on top of it.
       malloc_trim(0);
@@ -221,7 +247,11 @@ void write_pack(const ReconcileResult& result, const PackOptions& options) {
     for (const PackFile& file : kPackFiles)
       if (options.jobs > 1 && std::string_view(file.name) == "evidence.sqlite") beside = &file;
     BesideThread store;
-    if (beside) store.start([&] { write_one(*beside); });
+    if (beside) {
+      store.start([&] { write_one(*beside); });
+      // Built here while the store writes its first tables, which need no index.
+      index.get();
+    }
     for (const PackFile& file : kPackFiles) {
       if (&file == beside) continue;
       if (std::string_view(file.name) == kManifestName) store.finish();  // the manifest hashes it

@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <regex>
 
+#include <nlohmann/json.hpp>
+
 #include "pack/evidence_store.h"
 #include "pack/sqlite_db.h"
 #include "pack_fixture.h"
@@ -246,6 +248,30 @@ TEST_CASE("names and unknown metering columns are stored as written", "[pack][st
   CHECK(extra.column_text(0) == "[[\"contractNumber\",\"110001234\"]]");
 }
 
+TEST_CASE("unknown metering columns are a JSON array of pairs, escaped where the text needs it", "[pack][store]") {
+  // Plain text is written directly, anything else through the JSON library: both must give the JSON
+  // the library writes, and read back as the columns were.
+  ReconcileResult r = sample_result();
+  REQUIRE(r.rows.size() >= 3);
+  r.rows[0].extra = {};
+  r.rows[1].extra = {{"note", "plain text, 50% off"}, {"note", "a second column of the same name"}};
+  r.rows[2].extra = {{"quote \" and \\", "tab\there"}, {"Z\xC3\xBCrich", "bad \xFF byte"}, {"ctl", std::string("\x01", 1)}};
+  ScratchDir dir;
+  const std::string path = (dir.path() / "evidence.sqlite").string();
+  write_evidence_store(r, path);
+  SqliteDb db(path);
+  auto st = db.prepare("SELECT extra FROM metering_rows ORDER BY id");
+  for (std::size_t i = 0; i < 3; ++i) {
+    REQUIRE(st.step());
+    nlohmann::json expected = nlohmann::json::array();
+    for (const auto& [name, value] : r.rows[i].extra) expected.push_back({name, value});
+    INFO("row " << i);
+    CHECK(st.column_text(0) == expected.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  }
+  CHECK(nlohmann::json::parse(rows_of(path, "SELECT extra FROM metering_rows WHERE id = 2")[0]["extra"])[1][1] ==
+        "bad \xEF\xBF\xBD byte");
+}
+
 TEST_CASE("an event's read fields are columns named as in the event, with the values as written", "[pack][store]") {
   ReconcileResult r = sample_result();
   Event& logon = r.events.hosts["ws-0042"].events[0];
@@ -432,6 +458,24 @@ TEST_CASE("the same result gives a byte-identical evidence store", "[pack][store
   write_evidence_store(r, a.string());
   write_evidence_store(r, b.string());
   CHECK(read_file(a) == read_file(b));
+}
+
+TEST_CASE("a store given the pack's shared index is the same store, and asks for the index once", "[pack][store]") {
+  // write_pack builds one index for the store and the dossier; the store asks for it only after the
+  // tables that need none, so that it can be built on another thread meanwhile.
+  ReconcileResult r = sample_result();
+  ScratchDir dir;
+  const auto own = dir.path() / "own.sqlite";
+  const auto shared = dir.path() / "shared.sqlite";
+  write_evidence_store(r, own.string());
+  const EvidenceIndex index(r);
+  int asked = 0;
+  write_evidence_store(r, shared.string(), [&]() -> const EvidenceIndex& {
+    ++asked;
+    return index;
+  });
+  CHECK(asked == 1);
+  CHECK(read_file(own) == read_file(shared));
 }
 
 TEST_CASE("hosts holding their events packed, as a run leaves them, give the same evidence store", "[pack][store]") {
