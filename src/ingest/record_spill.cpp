@@ -157,15 +157,12 @@ void RecordSpill::finish_writing() {
 
 std::string RecordSpill::bucket_name(std::uint32_t bucket) const { return "the event spill " + bucket_path(folder_, bucket); }
 
-namespace {
-
-// The length of the record at the start of `bytes` (encode_record's layout), or 0 when `bytes` ends
-// before the record does: lets a bucket be decoded from a small window over its file.
-std::size_t record_extent(std::string_view bytes, const std::string& what) {
+std::size_t RecordSpill::record_size(std::string_view bytes, const std::string& what) {
   const char* p = bytes.data();
   const char* const end = p + bytes.size();
   bool cut = false;
   const auto varint = [&]() -> std::uint64_t {
+    if (cut) return 0;  // past the window already: what follows is not a number of this record
     std::uint64_t v = 0;
     for (int shift = 0; shift < 64; shift += 7) {
       if (p == end) {
@@ -198,8 +195,6 @@ std::size_t record_extent(std::string_view bytes, const std::string& what) {
   return cut ? 0 : static_cast<std::size_t>(p - bytes.data());
 }
 
-}  // namespace
-
 void RecordSpill::decode_bucket(std::uint32_t bucket, std::uint32_t only, std::vector<SpilledRecord>& records,
                                 std::vector<Event>& events) const {
   const Bucket& b = buckets_[bucket];
@@ -216,7 +211,7 @@ void RecordSpill::decode_bucket(std::uint32_t bucket, std::uint32_t only, std::v
   std::uint64_t offset = 0;
   try {
     while (true) {
-      const std::size_t n = record_extent(std::string_view(window).substr(pos), what);
+      const std::size_t n = record_size(std::string_view(window).substr(pos), what);
       if (n > 0) {
         decode_records(std::string_view(window).substr(pos, n), what, ErrorKind::Internal, nullptr, only, records, events);
         pos += n;

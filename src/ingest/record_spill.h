@@ -77,6 +77,10 @@ class RecordSpill {
                              const Renumbering* renumber, std::uint32_t only, std::vector<SpilledRecord>& records,
                              std::vector<Event>& events);
 
+  // The length of the record at the start of `bytes` (encode_record's layout), or 0 when `bytes`
+  // ends before the record does, wherever that is: what lets a bucket be decoded through a window.
+  // Throws Error::internal naming `what` for a number longer than any encode_record writes.
+  static std::size_t record_size(std::string_view bytes, const std::string& what);
   // The content a used event keeps in the spill (provider, computer, the fields is_kept_field keeps:
   // the others are dropped here), encoded as add() stores it. Run on the reader's thread, so the
   // merging thread only copies bytes.

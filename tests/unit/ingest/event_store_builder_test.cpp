@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "ingest/event_store_builder.h"
+#include "ingest/record_spill.h"
 #include "support/shared_data.h"
 
 using namespace flexrecon;
@@ -224,6 +225,35 @@ TEST_CASE("a host's spilled records come back whole when they are larger than th
   });
   CHECK(hosts == 1);
   CHECK(ingested.counts().read == 606);
+}
+
+TEST_CASE("a spilled record's size is known from any prefix of it: 0 until it is whole, never a misreading") {
+  // The window over a bucket file can end anywhere in a record: in a number, in the fingerprint, in
+  // a field's text. Every cut must read as "not whole yet", and only the whole record as its size.
+  auto used = make("ws-1", Channel::Security, 4624, 300'000, 1'700'000'000 * kSecond);
+  used.provider = "Microsoft-Windows-Security-Auditing";
+  used.fields = {{"TargetUserName", "jdoe"}, {"LogonType", "2"}, {"TargetLogonId", "0x3e7"}};
+  SpilledRecord head = SpilledRecord::header_of(used);
+  head.event = 0;
+  for (std::size_t i = 0; i < head.fingerprint.size(); ++i) head.fingerprint[i] = static_cast<unsigned char>(0x80 | i);
+  std::string content;
+  RecordSpill::encode_content(used, content);
+  std::string bytes;
+  RecordSpill::encode_record(bytes, 4'000'000, 1'999, 3, head, content);
+  const std::size_t first = bytes.size();
+  SpilledRecord bare = head;  // a record whose event is not used: its header alone
+  bare.event = SpilledRecord::kNoEvent;
+  RecordSpill::encode_record(bytes, 4'000'001, 1'999, 3, bare, {});
+  for (std::size_t cut = 0; cut < first; ++cut) {
+    INFO("cut after " << cut << " of " << first << " bytes");
+    CHECK(RecordSpill::record_size(std::string_view(bytes).substr(0, cut), "test") == 0);
+  }
+  CHECK(RecordSpill::record_size(std::string_view(bytes).substr(0, first), "test") == first);
+  CHECK(RecordSpill::record_size(bytes, "test") == first);
+  for (std::size_t cut = first; cut < bytes.size(); ++cut)
+    CHECK(RecordSpill::record_size(std::string_view(bytes).substr(first, cut - first), "test") == 0);
+  CHECK(RecordSpill::record_size(std::string_view(bytes).substr(first), "test") == bytes.size() - first);
+  CHECK_THROWS_AS(RecordSpill::record_size(std::string(12, '\xFF'), "test"), Error);
 }
 
 TEST_CASE("used events keep the fields something reads - other events keep only their header") {
