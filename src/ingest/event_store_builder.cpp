@@ -125,42 +125,84 @@ struct EventStoreBuilder::BucketResult {
 void EventStoreBuilder::assemble_bucket(std::uint32_t bucket, BucketResult& out,
                                         const std::function<void(HostEvents&&)>& visit) const {
   // The bucket's bytes from every store: compact, held while its hosts are decoded (the run's own
-  // spill is read from its file as it is decoded).
+  // spill is read from its file, through a window).
   struct Stored {
-    const StoreInRun* in_run;
-    RecordSpill::Renumbering place;
     std::string what;
     std::string bytes;
   };
   std::vector<Stored> stored;
+  // One pass over the bucket for the headers of all its hosts' records (80 bytes each); a used
+  // record's content is only located, and decoded into an Event when its host's turn comes, so
+  // memory holds one host's events however many hosts share the bucket (the bucket is a hash of
+  // the name), and the bucket is read once, not once per host.
+  std::vector<SpilledRecord> records;
+  std::vector<RecordSpill::ContentRef> contents;
+  Spilled spilled;  // what the run's spill holds for the bucket: the lists are sized for it
+  for (std::uint32_t h = 0; h < host_buckets_.size(); ++h)
+    if (host_buckets_[h] == bucket) {
+      spilled.records += host_spilled_[h].records;
+      spilled.events += host_spilled_[h].events;
+    }
+  records.reserve(spilled.records);
+  contents.reserve(spilled.events);
+  spill_->decode_bucket_headers(bucket, records, contents);
   for (const StoreInRun& in_run : stores_) {
     for (auto& [unit, bytes] : in_run.store->blobs(bucket)) {
       const auto place = in_run.units.find(unit);
       if (place == in_run.units.end()) continue;  // added to the store after the run listed its units
-      stored.push_back({&in_run, place->second, "the case store " + in_run.store->path() + " (unit " + std::to_string(unit) + ")",
-                        std::move(bytes)});
+      RecordSpill::Renumbering renumber = place->second;
+      renumber.hosts = &in_run.hosts;
+      renumber.channels = &in_run.channels;
+      Stored& s = stored.emplace_back(Stored{"the case store " + in_run.store->path() + " (unit " + std::to_string(unit) + ")",
+                                             std::move(bytes)});
+      RecordSpill::decode_headers(s.bytes, 0, static_cast<std::uint32_t>(stored.size() - 1), s.what, ErrorKind::InputUnusable,
+                                  &renumber, records, contents);
     }
   }
-  std::vector<std::uint32_t> hosts;
-  for (std::uint32_t h = 0; h < host_buckets_.size(); ++h)
-    if (host_buckets_[h] == bucket) hosts.push_back(h);
-  // A bucket shared by several hosts (the bucket is a hash of the name) is decoded once per host, so
-  // memory holds one host's records and events, as when each host has a bucket of its own.
-  for (const std::uint32_t host : hosts) {
-    const std::uint32_t only = hosts.size() == 1 ? RecordSpill::kAllHosts : host;
-    std::vector<SpilledRecord> records;
-    std::vector<Event> events;
-    records.reserve(host_spilled_[host].records);
-    events.reserve(host_spilled_[host].events);
-    spill_->decode_bucket(bucket, only, records, events);
-    for (const Stored& s : stored) {
-      RecordSpill::Renumbering renumber = s.place;
-      renumber.hosts = &s.in_run->hosts;
-      renumber.channels = &s.in_run->channels;
-      RecordSpill::decode_records(s.bytes, s.what, ErrorKind::InputUnusable, &renumber, only, records, events);
+  // Host by host (any order within: assemble_records sorts), each host's events decoded in the order
+  // of their bytes, so the file is read forward.
+  std::stable_sort(records.begin(), records.end(),
+                   [](const SpilledRecord& a, const SpilledRecord& b) { return a.host < b.host; });
+  std::size_t begin = 0;
+  while (begin < records.size()) {
+    std::size_t end = begin;
+    while (end < records.size() && records[end].host == records[begin].host) ++end;
+    const bool last = end == records.size();
+    std::vector<SpilledRecord> host_records;
+    if (begin == 0 && last) {
+      host_records = std::move(records);  // the bucket's only host
+    } else {
+      host_records.assign(records.begin() + static_cast<std::ptrdiff_t>(begin), records.begin() + static_cast<std::ptrdiff_t>(end));
     }
-    if (host == hosts.back()) std::vector<Stored>().swap(stored);  // all decoded: not held while the timeline is built
-    assemble_records(records, events, out, visit);
+    std::vector<std::pair<RecordSpill::ContentRef, SpilledRecord*>> from_spill;
+    std::vector<Event> events;
+    std::size_t used = 0;
+    for (SpilledRecord& r : host_records) used += r.event != SpilledRecord::kNoEvent;
+    events.reserve(used);
+    for (SpilledRecord& r : host_records) {
+      if (r.event == SpilledRecord::kNoEvent) continue;
+      const RecordSpill::ContentRef ref = contents[r.event];
+      if (ref.origin == RecordSpill::kSpillFile) {
+        from_spill.emplace_back(ref, &r);
+      } else {
+        const Stored& s = stored[ref.origin];
+        if (ref.offset + ref.size > s.bytes.size()) throw Error(ErrorKind::InputUnusable, s.what + " is damaged (a record is cut short)");
+        r.event = static_cast<std::uint32_t>(events.size());
+        events.push_back(RecordSpill::decode_content(std::string_view(s.bytes).substr(ref.offset, ref.size), r, s.what,
+                                                     ErrorKind::InputUnusable));
+      }
+    }
+    std::sort(from_spill.begin(), from_spill.end(), [](const auto& a, const auto& b) { return a.first.offset < b.first.offset; });
+    spill_->decode_contents(bucket, from_spill, events);
+    if (last) {
+      // Everything of the bucket is decoded: its headers and the stores' bytes go before the last
+      // host's timeline is built, not after.
+      std::vector<SpilledRecord>().swap(records);
+      std::vector<RecordSpill::ContentRef>().swap(contents);
+      std::vector<Stored>().swap(stored);
+    }
+    assemble_records(host_records, events, out, visit);
+    begin = end;
   }
 }
 

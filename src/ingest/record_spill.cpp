@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <stdexcept>
 
 #include "flexrecon/error.h"
 #include "util/varint.h"
@@ -195,98 +196,188 @@ std::size_t RecordSpill::record_size(std::string_view bytes, const std::string& 
   return cut ? 0 : static_cast<std::size_t>(p - bytes.data());
 }
 
-void RecordSpill::decode_bucket(std::uint32_t bucket, std::uint32_t only, std::vector<SpilledRecord>& records,
-                                std::vector<Event>& events) const {
-  const Bucket& b = buckets_[bucket];
-  if (b.size == 0) return;
-  const std::string path = bucket_path(folder_, bucket);
-  const std::string what = bucket_name(bucket);
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw Error::internal(system_error("open", path));
+namespace {
+
+// A store's ids are checked against its name tables: a damaged blob must stop the run, not index
+// past a vector.
+std::uint32_t mapped(const std::vector<std::uint32_t>* map, std::uint64_t id, const std::string& what, ErrorKind kind) {
+  if (!map) return static_cast<std::uint32_t>(id);
+  if (id >= map->size()) throw Error(kind, what + " is damaged (a record names an unknown host or channel)");
+  return (*map)[id];
+}
+
+// One record's header, renumbered into the run; returns its flags (bit 0: its content follows).
+unsigned char read_header(VarintReader& in, const RecordSpill::Renumbering* renumber, const std::string& what,
+                          ErrorKind kind, SpilledRecord& r) {
+  const auto flags = static_cast<unsigned char>(in.byte());
+  r.ref_by_line = flags & 2;
+  r.channel_kind = static_cast<Channel>(std::min(flags >> 2, static_cast<int>(Channel::Other)));
+  r.seq = in.varint() + (renumber ? renumber->seq_base : 0);
+  r.host = mapped(renumber ? renumber->hosts : nullptr, in.varint(), what, kind);
+  r.channel = mapped(renumber ? renumber->channels : nullptr, in.varint(), what, kind);
+  r.event_id = static_cast<int>(in.signed_varint());
+  r.source = static_cast<SourceId>(in.varint() + (renumber ? renumber->source_base : 0));
+  r.record_id = in.varint();
+  r.line = in.varint();
+  r.time = in.signed_varint();
+  in.bytes(r.fingerprint.data(), r.fingerprint.size());
+  return flags;
+}
+
+void skip_content(VarintReader& in) {
+  in.skip_text();
+  in.skip_text();
+  for (std::uint64_t i = 0, n = in.varint(); i < 2 * n; ++i) in.skip_text();
+}
+
+Event read_content(VarintReader& in, const SpilledRecord& r) {
+  Event e = r.header_event();
+  e.provider = in.text();
+  e.computer = in.text();
+  const std::uint64_t n = in.varint();
+  e.fields.reserve(std::min<std::uint64_t>(n, 64));
+  for (std::uint64_t i = 0; i < n; ++i) {
+    EventField f;
+    f.name = in.text();
+    f.value = in.text();
+    e.fields.push_back(std::move(f));
+  }
+  return e;
+}
+
+constexpr std::size_t kWindow = 256 * 1024;
+
+}  // namespace
+
+// A bucket file read forward through a window of kWindow bytes (more only for a larger record).
+class RecordSpill::FileWindow {
+ public:
+  FileWindow(const RecordSpill& spill, std::uint32_t bucket)
+      : path_(bucket_path(spill.folder_, bucket)), what_(spill.bucket_name(bucket)), size_(spill.buckets_[bucket].size) {
+    fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd_ < 0) throw Error::internal(system_error("open", path_));
+  }
+  ~FileWindow() { ::close(fd_); }
+  FileWindow(const FileWindow&) = delete;
+  FileWindow& operator=(const FileWindow&) = delete;
+
+  const std::string& what() const { return what_; }
+  std::uint64_t size() const { return size_; }
+  // The bytes held from `from` (a file offset at or past the window's start) to the window's end,
+  // after reading on when fewer than `want` are held; empty only at the end of the file.
+  std::string_view from(std::uint64_t from, std::size_t want) {
+    if (from < start_) throw std::logic_error("spill window read backwards");
+    if (from + want > start_ + bytes_.size() && start_ + bytes_.size() < size_) refill(from, want);
+    const std::uint64_t skip = from - start_;
+    return skip >= bytes_.size() ? std::string_view() : std::string_view(bytes_).substr(static_cast<std::size_t>(skip));
+  }
+
+ private:
+  void refill(std::uint64_t from, std::size_t want) {
+    // What is held from `from` on is kept; the rest of the window is read after it.
+    const std::uint64_t held_end = start_ + bytes_.size();
+    if (from < held_end) {
+      bytes_.erase(0, static_cast<std::size_t>(from - start_));
+    } else {
+      bytes_.clear();
+    }
+    start_ = from;
+    std::uint64_t at = std::max(from, held_end);
+    const std::size_t target = std::max(kWindow, want);
+    while (bytes_.size() < target && at < size_) {
+      const std::size_t have = bytes_.size();
+      const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(target - have, size_ - at));
+      bytes_.resize(have + n);
+      ssize_t got = 0;
+      do got = ::pread(fd_, bytes_.data() + have, n, static_cast<off_t>(at));
+      while (got < 0 && errno == EINTR);
+      if (got <= 0) throw Error::internal(got == 0 ? what_ + " is shorter than written" : system_error("read", path_));
+      bytes_.resize(have + static_cast<std::size_t>(got));
+      at += static_cast<std::uint64_t>(got);
+    }
+  }
+
+  std::string path_;
+  std::string what_;
+  std::uint64_t size_;
+  int fd_ = -1;
+  std::string bytes_;
+  std::uint64_t start_ = 0;  // file offset of bytes_[0]
+};
+
+void RecordSpill::decode_bucket_headers(std::uint32_t bucket, std::vector<SpilledRecord>& records,
+                                        std::vector<ContentRef>& contents) const {
+  if (buckets_[bucket].size == 0) return;
   // A window of the file, not the file: a year of one host's records is megabytes, and they would
   // sit beside everything decoded from them (the peak of the rebuild, docs/scale.md).
-  constexpr std::size_t kWindow = 256 * 1024;
-  std::string window;
-  std::size_t pos = 0;
-  std::uint64_t offset = 0;
-  try {
-    while (true) {
-      const std::size_t n = record_size(std::string_view(window).substr(pos), what);
-      if (n > 0) {
-        decode_records(std::string_view(window).substr(pos, n), what, ErrorKind::Internal, nullptr, only, records, events);
-        pos += n;
-        continue;
-      }
-      if (offset == b.size) {
-        if (pos != window.size()) throw Error::internal(what + " is damaged (a record is cut short)");
-        break;
-      }
-      window.erase(0, pos);
-      pos = 0;
-      const std::size_t have = window.size();
-      const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(std::max(kWindow, have), b.size - offset));
-      window.resize(have + want);
-      ssize_t got = 0;
-      do got = ::pread(fd, window.data() + have, want, static_cast<off_t>(offset));
-      while (got < 0 && errno == EINTR);
-      if (got <= 0) throw Error::internal(got == 0 ? what + " is shorter than written" : system_error("read", path));
-      window.resize(have + static_cast<std::size_t>(got));
-      offset += static_cast<std::uint64_t>(got);
+  FileWindow file(*this, bucket);
+  std::uint64_t at = 0;
+  std::size_t want = 1;
+  while (at < file.size()) {
+    const std::string_view held = file.from(at, want);
+    const std::size_t n = record_size(held, file.what());
+    if (n == 0) {
+      if (at + held.size() >= file.size()) throw Error::internal(file.what() + " is damaged (a record is cut short)");
+      want = 2 * std::max(held.size(), want);  // a record longer than what is held: hold more
+      continue;
     }
-  } catch (...) {
-    ::close(fd);
-    throw;
+    decode_headers(held.substr(0, n), at, kSpillFile, file.what(), ErrorKind::Internal, nullptr, records, contents);
+    at += n;
+    want = 1;
   }
-  ::close(fd);
+}
+
+void RecordSpill::decode_headers(std::string_view bytes, std::uint64_t base, std::uint32_t origin, const std::string& what,
+                                 ErrorKind kind, const Renumbering* renumber, std::vector<SpilledRecord>& records,
+                                 std::vector<ContentRef>& contents) {
+  VarintReader in(bytes, what, kind);
+  while (!in.done()) {
+    SpilledRecord r;
+    if (read_header(in, renumber, what, kind, r) & 1) {
+      const std::size_t start = bytes.size() - in.left();
+      skip_content(in);
+      const std::size_t size = bytes.size() - in.left() - start;
+      if (size > 0xFFFFFFFFu) throw Error(kind, what + " is damaged (an event larger than 4 GiB)");
+      r.event = static_cast<std::uint32_t>(contents.size());
+      contents.push_back({origin, static_cast<std::uint32_t>(size), base + start});
+    }
+    records.push_back(r);
+  }
+}
+
+Event RecordSpill::decode_content(std::string_view content, const SpilledRecord& r, const std::string& what, ErrorKind kind) {
+  VarintReader in(content, what, kind);
+  Event e = read_content(in, r);
+  if (!in.done()) throw Error(kind, what + " is damaged (an event's content is longer than its fields)");
+  return e;
+}
+
+void RecordSpill::decode_contents(std::uint32_t bucket, const std::vector<std::pair<ContentRef, SpilledRecord*>>& wanted,
+                                  std::vector<Event>& events) const {
+  if (wanted.empty()) return;
+  FileWindow file(*this, bucket);
+  for (const auto& [ref, record] : wanted) {
+    const std::string_view held = file.from(ref.offset, ref.size);
+    if (held.size() < ref.size) throw Error::internal(file.what() + " is damaged (a record is cut short)");
+    record->event = static_cast<std::uint32_t>(events.size());
+    events.push_back(decode_content(held.substr(0, ref.size), *record, file.what(), ErrorKind::Internal));
+  }
 }
 
 void RecordSpill::decode_records(std::string_view bytes, const std::string& what, ErrorKind kind,
                                  const Renumbering* renumber, std::uint32_t only, std::vector<SpilledRecord>& records,
                                  std::vector<Event>& events) {
   VarintReader in(bytes, what, kind);
-  // A store's ids are checked against its name tables: a damaged blob must stop the run, not index
-  // past a vector.
-  const auto mapped = [&](const std::vector<std::uint32_t>* map, std::uint64_t id) -> std::uint32_t {
-    if (!map) return static_cast<std::uint32_t>(id);
-    if (id >= map->size()) throw Error(kind, what + " is damaged (a record names an unknown host or channel)");
-    return (*map)[id];
-  };
   while (!in.done()) {
     SpilledRecord r;
-    const auto flags = static_cast<unsigned char>(in.byte());
-    r.ref_by_line = flags & 2;
-    r.channel_kind = static_cast<Channel>(std::min(flags >> 2, static_cast<int>(Channel::Other)));
-    r.seq = in.varint() + (renumber ? renumber->seq_base : 0);
-    r.host = mapped(renumber ? renumber->hosts : nullptr, in.varint());
-    r.channel = mapped(renumber ? renumber->channels : nullptr, in.varint());
-    r.event_id = static_cast<int>(in.signed_varint());
-    r.source = static_cast<SourceId>(in.varint() + (renumber ? renumber->source_base : 0));
-    r.record_id = in.varint();
-    r.line = in.varint();
-    r.time = in.signed_varint();
-    in.bytes(r.fingerprint.data(), r.fingerprint.size());
+    const unsigned char flags = read_header(in, renumber, what, kind, r);
     if (only != kAllHosts && r.host != only) {
-      if (flags & 1) {  // another host's content: passed over, nothing allocated
-        in.skip_text();
-        in.skip_text();
-        for (std::uint64_t i = 0, n = in.varint(); i < 2 * n; ++i) in.skip_text();
-      }
+      if (flags & 1) skip_content(in);  // another host's content: passed over, nothing allocated
       continue;
     }
     if (flags & 1) {
-      Event e = r.header_event();
-      e.provider = in.text();
-      e.computer = in.text();
-      const std::uint64_t n = in.varint();
-      e.fields.reserve(std::min<std::uint64_t>(n, 64));
-      for (std::uint64_t i = 0; i < n; ++i) {
-        EventField f;
-        f.name = in.text();
-        f.value = in.text();
-        e.fields.push_back(std::move(f));
-      }
       r.event = static_cast<std::uint32_t>(events.size());
-      events.push_back(std::move(e));
+      events.push_back(read_content(in, r));
     }
     records.push_back(r);
   }

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "flexrecon/error.h"
@@ -92,12 +93,29 @@ class RecordSpill {
            const SpilledRecord& head, std::string_view content);
   // Flushes and closes the files; call once, before reading.
   void finish_writing();
-  // Every record of one bucket (of host `only`, unless kAllHosts), in input order, appended to
-  // `records`; used events are appended to `events` with only provider, computer and fields set (the
-  // caller knows host and channel names). The file is read through a small window, so memory holds
-  // what is decoded, not the bucket's bytes as well.
-  void decode_bucket(std::uint32_t bucket, std::uint32_t only, std::vector<SpilledRecord>& records,
-                     std::vector<Event>& events) const;
+  // Where a used record's content is: in this spill's bucket file (origin kSpillFile) or in one of
+  // the caller's blobs (origin: its index), `size` bytes at `offset`.
+  struct ContentRef {
+    std::uint32_t origin;
+    std::uint32_t size;
+    std::uint64_t offset;
+  };
+  static constexpr std::uint32_t kSpillFile = 0xFFFFFFFF;
+  // Every record of one bucket, in input order, appended to `records`: headers only, each used one
+  // with `event` set to the index of its ContentRef in `contents`. The file is read through a small
+  // window, once, whatever the number of hosts in the bucket.
+  void decode_bucket_headers(std::uint32_t bucket, std::vector<SpilledRecord>& records,
+                             std::vector<ContentRef>& contents) const;
+  // The same for records in memory (a case store's blob) whose first byte is at `base` of `origin`.
+  static void decode_headers(std::string_view bytes, std::uint64_t base, std::uint32_t origin, const std::string& what,
+                             ErrorKind kind, const Renumbering* renumber, std::vector<SpilledRecord>& records,
+                             std::vector<ContentRef>& contents);
+  // A used record's event from its content bytes: the header from `r`, provider, computer, fields.
+  static Event decode_content(std::string_view content, const SpilledRecord& r, const std::string& what, ErrorKind kind);
+  // The events of `wanted` (contents in this spill's bucket file, in increasing offset order): each
+  // appended to `events`, its record's `event` set to its index there. Reads through a window.
+  void decode_contents(std::uint32_t bucket, const std::vector<std::pair<ContentRef, SpilledRecord*>>& wanted,
+                       std::vector<Event>& events) const;
   std::string bucket_name(std::uint32_t bucket) const;  // for messages
 
   std::uint64_t bytes_written() const { return bytes_written_; }
@@ -105,6 +123,7 @@ class RecordSpill {
   std::size_t memory_bytes() const;
 
  private:
+  class FileWindow;
   struct Bucket {
     int fd = -1;
     std::string buffer;

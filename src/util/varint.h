@@ -40,6 +40,7 @@ class VarintReader {
       : p_(bytes.data()), end_(bytes.data() + bytes.size()), what_(what), kind_(kind) {}
 
   bool done() const { return p_ == end_; }
+  std::size_t left() const { return static_cast<std::size_t>(end_ - p_); }
   char byte() {
     if (p_ == end_) damaged();
     return *p_++;

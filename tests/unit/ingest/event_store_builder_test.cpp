@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <map>
+
 #include "ingest/event_store_builder.h"
 #include "ingest/record_spill.h"
 #include "support/shared_data.h"
@@ -225,6 +228,50 @@ TEST_CASE("a host's spilled records come back whole when they are larger than th
   });
   CHECK(hosts == 1);
   CHECK(ingested.counts().read == 606);
+}
+
+// Hosts whose names hash to one bucket are read from it in one pass, then decoded a host at a time:
+// each must get exactly its own events, whole, with duplicates and conflicts found within the host.
+TEST_CASE("hosts sharing a spill bucket, their records interleaved, each get exactly their own events") {
+  std::vector<std::string> names;
+  const std::uint32_t bucket = RecordSpill::bucket_of("ws-0");
+  for (int i = 0; names.size() < 3; ++i)
+    if (RecordSpill::bucket_of("ws-" + std::to_string(i)) == bucket) names.push_back("ws-" + std::to_string(i));
+  IngestedEvents ingested;
+  EventStoreBuilder& builder = ingested.builder();
+  const auto value_for = [](std::size_t host, std::uint64_t record) {
+    return std::string(record % 40 == 0 ? 200'000 : 300 + host, static_cast<char>('a' + (record + host) % 26));
+  };
+  for (std::uint64_t record = 1; record <= 400; ++record)
+    for (std::size_t h = 0; h < names.size(); ++h) {  // interleaved, as a SIEM export mixes hosts
+      auto e = make(names[h], Channel::Security, 4624, record, static_cast<Instant>(record) * kSecond);
+      e.fields = {{"TargetUserName", value_for(h, record)}, {"LogonType", "2"}};
+      builder.add(std::move(e));
+    }
+  auto copy = make(names[1], Channel::Security, 4624, 7, 7 * kSecond);  // the same record again
+  copy.fields = {{"TargetUserName", value_for(1, 7)}, {"LogonType", "2"}};
+  builder.add(std::move(copy));
+  auto changed = make(names[2], Channel::Security, 4624, 9, 9 * kSecond);  // a copy that differs
+  changed.fields = {{"TargetUserName", "mallory"}, {"LogonType", "2"}};
+  builder.add(std::move(changed));
+  std::map<std::string, std::size_t> seen;
+  ingested.for_each_host(2, [&](HostEvents&& he) {
+    const auto h = static_cast<std::size_t>(std::find(names.begin(), names.end(), he.host) - names.begin());
+    REQUIRE(h < names.size());
+    seen[he.host] = he.events.size();
+    CHECK(he.security.size() == 400);
+    for (std::size_t i = 0; i < he.events.size(); ++i) {
+      INFO(he.host << " event " << i);
+      CHECK(he.events[i].record_id == i + 1);
+      CHECK(he.events[i].host == he.host);
+      CHECK(he.events[i].field("TargetUserName") == value_for(h, i + 1));
+    }
+  });
+  CHECK(seen == std::map<std::string, std::size_t>{{names[0], 400}, {names[1], 400}, {names[2], 400}});
+  CHECK(ingested.counts().duplicates == 2);
+  REQUIRE(ingested.conflicts().size() == 1);
+  CHECK(ingested.conflicts()[0].host == names[2]);
+  CHECK(ingested.conflicts()[0].record_id == 9);
 }
 
 TEST_CASE("a spilled record's size is known from any prefix of it: 0 until it is whole, never a misreading") {
