@@ -362,6 +362,27 @@ TEST_CASE("control characters and bytes that are not UTF-8 are repaired wherever
   }
 }
 
+namespace {
+
+// One 4624 per case, each with the element `element(case's input)` added to its EventData; the events
+// read back, all accepted, in order.
+template <typename MakeElement>
+std::vector<Event> read_events_each_with(const std::vector<std::pair<std::string, std::string>>& cases, MakeElement element) {
+  std::string file;
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    std::string ev = logon_4624(i + 1, kT1);
+    ev.insert(ev.find("</EventData>"), element(cases[i].first));
+    file += ev;
+  }
+  Rejects rejects;
+  auto events = read_all(file, rejects);
+  CHECK(rejects.empty());
+  REQUIRE(events.size() == cases.size());
+  return events;
+}
+
+}  // namespace
+
 TEST_CASE("a field's value is the element's first text, whatever comes before it") {
   // What a reader of the element's text gets; the parser's layout of text must not change it.
   const std::vector<std::pair<std::string, std::string>> cases = {
@@ -369,16 +390,7 @@ TEST_CASE("a field's value is the element's first text, whatever comes before it
       {"x<b/>y", "x"},                    {"<b/>x", "x"},                {"  <b/>x", "x"},
       {"   ", ""},                        {"a&amp;b&#x41;&#66;", "a&bAB"}, {"<![CDATA[]]>tail", ""},  // an empty CDATA section is the first text
       {"<?pi x?>tail", "tail"},           {" x\r\ny ", "x\ny"}};
-  std::string file;
-  for (std::size_t i = 0; i < cases.size(); ++i) {
-    std::string ev = logon_4624(i + 1, kT1);
-    ev.insert(ev.find("</EventData>"), "<Data Name='probe'>" + cases[i].first + "</Data>");
-    file += ev;
-  }
-  Rejects rejects;
-  const auto events = read_all(file, rejects);
-  CHECK(rejects.empty());
-  REQUIRE(events.size() == cases.size());
+  const auto events = read_events_each_with(cases, [](const std::string& text) { return "<Data Name='probe'>" + text + "</Data>"; });
   for (std::size_t i = 0; i < cases.size(); ++i) {
     CAPTURE(cases[i].first);
     CHECK(events[i].field("probe") == cases[i].second);
@@ -391,16 +403,7 @@ TEST_CASE("a Data element's Name reads as XML defines it: references expanded, t
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"a&amp;b", "a&b"},  {"x&#x41;&#66;", "xAB"}, {"a\tb", "a b"},     {"a\r\nb", "a b"},
       {"a\nb", "a b"},    {"a\rb", "a b"},        {"plain", "plain"}, {"t&lt;\t", "t< "}};
-  std::string file;
-  for (std::size_t i = 0; i < cases.size(); ++i) {
-    std::string ev = logon_4624(i + 1, kT1);
-    ev.insert(ev.find("</EventData>"), "<Data Name='" + cases[i].first + "'>v</Data>");
-    file += ev;
-  }
-  Rejects rejects;
-  const auto events = read_all(file, rejects);
-  CHECK(rejects.empty());
-  REQUIRE(events.size() == cases.size());
+  const auto events = read_events_each_with(cases, [](const std::string& name) { return "<Data Name='" + name + "'>v</Data>"; });
   for (std::size_t i = 0; i < cases.size(); ++i) {
     CAPTURE(cases[i].first);
     CHECK(events[i].field(cases[i].second) == "v");
