@@ -159,10 +159,14 @@ void EventStoreBuilder::assemble_bucket(std::uint32_t bucket, BucketResult& out,
                                   &renumber, records, contents);
     }
   }
-  // Host by host (any order within: assemble_records sorts), each host's events decoded in the order
-  // of their bytes, so the file is read forward.
-  std::stable_sort(records.begin(), records.end(),
-                   [](const SpilledRecord& a, const SpilledRecord& b) { return a.host < b.host; });
+  // Host by host (any order within: assemble_records sorts them totally), each host's events decoded
+  // in the order of their bytes, so the file is read forward. In place: a bucket of one host (most
+  // buckets, up to 256 hosts) needs no sort at all, and stable_sort would take a buffer as large as
+  // the records.
+  const bool one_host = std::all_of(records.begin(), records.end(),
+                                    [&](const SpilledRecord& r) { return r.host == records.front().host; });
+  if (!one_host)
+    std::sort(records.begin(), records.end(), [](const SpilledRecord& a, const SpilledRecord& b) { return a.host < b.host; });
   std::size_t begin = 0;
   while (begin < records.size()) {
     std::size_t end = begin;
