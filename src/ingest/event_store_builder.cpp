@@ -159,7 +159,7 @@ void EventStoreBuilder::assemble_bucket(std::uint32_t bucket, BucketResult& out,
                                   &renumber, records, contents);
     }
   }
-  // Host by host (any order within: assemble_records sorts them totally), each host's events decoded
+  // Host by host (any order within: assemble_host sorts them totally), each host's events decoded
   // in the order of their bytes, so the file is read forward. In place: a bucket of one host (most
   // buckets, up to 256 hosts) needs no sort at all, and stable_sort would take a buffer as large as
   // the records.
@@ -205,7 +205,7 @@ void EventStoreBuilder::assemble_bucket(std::uint32_t bucket, BucketResult& out,
       std::vector<RecordSpill::ContentRef>().swap(contents);
       std::vector<Stored>().swap(stored);
     }
-    assemble_records(host_records, events, out, visit);
+    assemble_host(host_records, events, out, visit);
     begin = end;
   }
 }
@@ -232,75 +232,55 @@ void arrange(std::vector<Event>& events, const std::vector<std::uint32_t>& order
 
 }  // namespace
 
-void EventStoreBuilder::assemble_records(std::vector<SpilledRecord>& records, std::vector<Event>& events, BucketResult& out,
-                                         const std::function<void(HostEvents&&)>& visit) const {
-  // Grouped by host, then copies of one (channel, record id) together, first in input order first.
+void EventStoreBuilder::assemble_host(std::vector<SpilledRecord>& records, std::vector<Event>& events, BucketResult& out,
+                                      const std::function<void(HostEvents&&)>& visit) const {
+  // Copies of one (channel, record id) together, first in input order first.
   std::sort(records.begin(), records.end(), [this](const SpilledRecord& a, const SpilledRecord& b) {
-    return std::make_tuple(a.host, channel_keys_[a.channel], a.record_id, a.seq) <
-           std::make_tuple(b.host, channel_keys_[b.channel], b.record_id, b.seq);
+    return std::make_tuple(channel_keys_[a.channel], a.record_id, a.seq) <
+           std::make_tuple(channel_keys_[b.channel], b.record_id, b.seq);
   });
-
-  std::size_t i = 0;
-  while (i < records.size()) {
-    const std::uint32_t host = records[i].host;
-    HostEvents he;
-    he.host = host_names_[host];
-    // Records come one host at a time (assemble_bucket), so the host's events are all of `events`:
-    // the kept ones are arranged in place and the list handed on, instead of being moved into a
-    // second list of the same size held beside the first.
-    const bool one_host = records.front().host == records.back().host;
-    std::vector<std::uint32_t> kept_events;  // indexes into `events`, in the order of the sorted records
-    if (one_host) kept_events.reserve(events.size());
-    const auto keep = [&](const SpilledRecord& r) {
-      if (r.channel_kind == Channel::Security && r.record_id != 0)
-        he.security.push_back({r.record_id, r.time, r.source, r.event_id, r.ref_by_line ? r.line : 0});
-      if (r.event != SpilledRecord::kNoEvent) {
-        Event& e = events[r.event];
-        e.host = he.host;
-        e.channel_name = channel_names_[r.channel];
-        if (one_host)
-          kept_events.push_back(r.event);
-        else
-          he.events.push_back(std::move(e));
-        ++out.relevant;
-      }
-    };
-    for (; i < records.size() && records[i].host == host;) {
-      const SpilledRecord& first = records[i];
-      keep(first);
-      ++i;
-      if (first.record_id == 0) continue;
-      for (; i < records.size() && records[i].host == host && records[i].record_id == first.record_id &&
-             channel_keys_[records[i].channel] == channel_keys_[first.channel];
-           ++i) {
-        const SpilledRecord& copy = records[i];
-        ++out.duplicates;
-        if (copy.fingerprint != first.fingerprint)
-          out.conflicts.emplace_back(copy.seq, DuplicateConflict{he.host, channel_names_[copy.channel], copy.record_id,
-                                                                 first.ref(), copy.ref()});
-      }
+  HostEvents he;
+  he.host = host_names_[records.front().host];
+  // The host's events are all of `events`: the kept ones are arranged in place and the list handed
+  // on, instead of being moved into a second list of the same size held beside the first.
+  std::vector<std::uint32_t> kept_events;  // indexes into `events`, in the order of the sorted records
+  kept_events.reserve(events.size());
+  for (std::size_t i = 0; i < records.size();) {
+    const SpilledRecord& first = records[i++];
+    if (first.channel_kind == Channel::Security && first.record_id != 0)
+      he.security.push_back({first.record_id, first.time, first.source, first.event_id, first.ref_by_line ? first.line : 0});
+    if (first.event != SpilledRecord::kNoEvent) {
+      Event& e = events[first.event];
+      e.host = he.host;
+      e.channel_name = channel_names_[first.channel];
+      kept_events.push_back(first.event);
+      ++out.relevant;
     }
-    if (one_host) {
-      arrange(events, kept_events);
-      he.events = std::move(events);
+    if (first.record_id == 0) continue;
+    for (; i < records.size() && records[i].record_id == first.record_id &&
+           channel_keys_[records[i].channel] == channel_keys_[first.channel];
+         ++i) {
+      const SpilledRecord& copy = records[i];
+      ++out.duplicates;
+      if (copy.fingerprint != first.fingerprint)
+        out.conflicts.emplace_back(copy.seq, DuplicateConflict{he.host, channel_names_[copy.channel], copy.record_id,
+                                                               first.ref(), copy.ref()});
     }
-    // Source and line make the order total, so equal timestamps never depend on input quirks.
-    std::sort(he.events.begin(), he.events.end(), [](const Event& a, const Event& b) {
-      return std::tie(a.time, a.channel, a.record_id, a.source, a.line) <
-             std::tie(b.time, b.channel, b.record_id, b.source, b.line);
-    });
-    std::sort(he.security.begin(), he.security.end(), [](const SecurityMark& a, const SecurityMark& b) {
-      return std::tie(a.record_id, a.time, a.source) < std::tie(b.record_id, b.time, b.source);
-    });
-    if (i == records.size()) {
-      // The last host of these records: everything decoded for it is in `he` now. The moved-from
-      // events and the records go before its timeline is built, not after (a year of one host's
-      // records is megabytes, held once per thread).
-      std::vector<Event>().swap(events);
-      std::vector<SpilledRecord>().swap(records);
-    }
-    visit(std::move(he));
   }
+  arrange(events, kept_events);
+  he.events = std::move(events);
+  // Source and line make the order total, so equal timestamps never depend on input quirks.
+  std::sort(he.events.begin(), he.events.end(), [](const Event& a, const Event& b) {
+    return std::tie(a.time, a.channel, a.record_id, a.source, a.line) <
+           std::tie(b.time, b.channel, b.record_id, b.source, b.line);
+  });
+  std::sort(he.security.begin(), he.security.end(), [](const SecurityMark& a, const SecurityMark& b) {
+    return std::tie(a.record_id, a.time, a.source) < std::tie(b.record_id, b.time, b.source);
+  });
+  // Everything decoded for the host is in `he` now: the records go before its timeline is built,
+  // not after (a year of one host's records is megabytes, held once per thread).
+  std::vector<SpilledRecord>().swap(records);
+  visit(std::move(he));
 }
 
 void EventStoreBuilder::assemble(int jobs, const std::function<void(HostEvents&&)>& visit) {

@@ -364,25 +364,6 @@ void RecordSpill::decode_contents(std::uint32_t bucket, const std::vector<std::p
   }
 }
 
-void RecordSpill::decode_records(std::string_view bytes, const std::string& what, ErrorKind kind,
-                                 const Renumbering* renumber, std::uint32_t only, std::vector<SpilledRecord>& records,
-                                 std::vector<Event>& events) {
-  VarintReader in(bytes, what, kind);
-  while (!in.done()) {
-    SpilledRecord r;
-    const unsigned char flags = read_header(in, renumber, what, kind, r);
-    if (only != kAllHosts && r.host != only) {
-      if (flags & 1) skip_content(in);  // another host's content: passed over, nothing allocated
-      continue;
-    }
-    if (flags & 1) {
-      r.event = static_cast<std::uint32_t>(events.size());
-      events.push_back(read_content(in, r));
-    }
-    records.push_back(r);
-  }
-}
-
 std::size_t RecordSpill::memory_bytes() const {
   std::size_t n = sizeof(*this) + buckets_.capacity() * sizeof(Bucket);
   for (const Bucket& b : buckets_) n += b.buffer.capacity();

@@ -68,15 +68,6 @@ class RecordSpill {
     const std::vector<std::uint32_t>* hosts = nullptr;     // store host id -> run host id
     const std::vector<std::uint32_t>* channels = nullptr;  // store channel id -> run channel id
   };
-  static constexpr std::uint32_t kAllHosts = 0xFFFFFFFF;
-  // Decodes encode_record's bytes, appending to `records` and, for used events, to `events` (only
-  // provider, computer and fields set). `what` names the bytes in the error a damaged record raises
-  // (Error of `kind`).
-  // Only the records of host `only` (after renumbering) are kept, unless it is kAllHosts: a bucket
-  // holding several hosts is decoded a host at a time, so memory holds one host's records.
-  static void decode_records(std::string_view bytes, const std::string& what, ErrorKind kind,
-                             const Renumbering* renumber, std::uint32_t only, std::vector<SpilledRecord>& records,
-                             std::vector<Event>& events);
 
   // The length of the record at the start of `bytes` (encode_record's layout), or 0 when `bytes`
   // ends before the record does, wherever that is: what lets a bucket be decoded through a window.

@@ -19,15 +19,14 @@ std::vector<StoredChannelCoverage> stored_coverage(const CaseStore& store) {
   for (const std::string& c : store.channel_names()) channel_keys.push_back(to_lower(c));
   for (std::uint32_t bucket = 0; bucket < RecordSpill::kBuckets; ++bucket) {
     std::vector<SpilledRecord> records;
-    std::vector<Event> events;
+    std::vector<RecordSpill::ContentRef> contents;  // not read: coverage needs the headers alone
     for (const auto& [unit, bytes] : store.blobs(bucket)) {
       RecordSpill::Renumbering ids;
       ids.hosts = &identity_hosts;
       ids.channels = &identity_channels;
-      RecordSpill::decode_records(bytes, "the case store " + store.path() + " (unit " + std::to_string(unit) + ")",
-                                  ErrorKind::InputUnusable, &ids, RecordSpill::kAllHosts, records, events);
+      RecordSpill::decode_headers(bytes, 0, 0, "the case store " + store.path() + " (unit " + std::to_string(unit) + ")",
+                                  ErrorKind::InputUnusable, &ids, records, contents);
     }
-    events.clear();
     std::sort(records.begin(), records.end(), [&](const SpilledRecord& a, const SpilledRecord& b) {
       return std::tie(store.host_names()[a.host], channel_keys[a.channel], a.record_id, a.seq) <
              std::tie(store.host_names()[b.host], channel_keys[b.channel], b.record_id, b.seq);

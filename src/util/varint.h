@@ -58,12 +58,7 @@ class VarintReader {
     const std::uint64_t v = varint();
     return static_cast<std::int64_t>(v >> 1) ^ -static_cast<std::int64_t>(v & 1);
   }
-  std::string text() {
-    const std::uint64_t n = text_size();
-    std::string s(p_, n);
-    p_ += n;
-    return s;
-  }
+  std::string text() { return std::string(text_view()); }
   // The text in place: valid while the bytes read are.
   std::string_view text_view() {
     const std::uint64_t n = text_size();
