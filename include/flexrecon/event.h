@@ -1,6 +1,7 @@
 // One Windows event as flexrecon keeps it: the System header plus named fields.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -56,9 +57,15 @@ std::optional<std::string_view> event_meaning(const Event& e);
 // fields), the rules, the dossier and the evidence store. Once an event's fingerprint is taken, the
 // other fields are dropped: they are most of an event's bytes and nothing asks for them.
 bool is_read_field(std::string_view name);
-// The fields kept of a used event: the read ones and the first four (the dossier shows those of an
-// event that has none of the read ones). The spill keeps these alone (RecordSpill::encode_content).
-bool is_kept_field(const Event& e, std::size_t index);
+// The fields by which the dossier describes an event, in the order it lists them (all of them read
+// fields). An event with none of them is described by its first four fields instead.
+const std::array<std::string_view, 12>& described_fields();
+bool is_described_by_first_fields(const Event& e);
+// The fields kept of a used event: the read ones, and the first four when the dossier describes the
+// event by them (`described_by_first_fields`: is_described_by_first_fields(e), asked once an event).
+// The spill keeps these alone (RecordSpill::encode_content): the first four of an event described
+// otherwise would be held, decoded, for nothing (a logon's Subject* fields, a third of its bytes).
+bool is_kept_field(const Event& e, std::size_t index, bool described_by_first_fields);
 
 // `WS-0042.corp.example` -> `ws-0042`; `\\WS-0042` -> `ws-0042`.
 std::string normalize_host(std::string_view host);

@@ -80,8 +80,9 @@ void RecordSpill::encode_content(const Event& event, std::string& out) {
   const std::size_t count_at = out.size();
   out.push_back('\0');
   std::uint64_t kept = 0;
+  const bool described_by_first_fields = is_described_by_first_fields(event);
   for (std::size_t i = 0; i < event.fields.size(); ++i) {
-    if (!is_kept_field(event, i)) continue;
+    if (!is_kept_field(event, i, described_by_first_fields)) continue;
     put_text(out, event.fields[i].name);
     put_text(out, event.fields[i].value);
     ++kept;

@@ -86,6 +86,24 @@ bool is_read_field(std::string_view name) {
   return std::find(same_length.begin(), same_length.end(), name) != same_length.end();
 }
 
-bool is_kept_field(const Event& e, std::size_t index) { return index < 4 || is_read_field(e.fields[index].name); }
+const std::array<std::string_view, 12>& described_fields() {
+  // Who and which session: what a reader of the dossier checks against the raw log. All read
+  // fields (is_read_field), so an event keeps them whatever else it drops.
+  static constexpr std::array<std::string_view, 12> kDescribed = {
+      "TargetUserName", "TargetDomainName", "LogonType", "TargetLogonId", "User",         "SessionID",
+      "Address",        "AccountName",      "LogonID",   "SessionName",   "PreviousTime", "NewTime"};
+  return kDescribed;
+}
+
+bool is_described_by_first_fields(const Event& e) {
+  const auto& described = described_fields();
+  for (const EventField& f : e.fields)
+    if (std::find(described.begin(), described.end(), f.name) != described.end()) return false;
+  return true;
+}
+
+bool is_kept_field(const Event& e, std::size_t index, bool described_by_first_fields) {
+  return (index < 4 && described_by_first_fields) || is_read_field(e.fields[index].name);
+}
 
 }  // namespace flexrecon

@@ -484,11 +484,8 @@ class DossierBuilder {
 
   // The fields that say who and which session: the reader checks these against the raw log.
   static std::string event_fields(const Event& e) {
-    static const char* wanted[] = {"TargetUserName", "TargetDomainName", "LogonType", "TargetLogonId",
-                                   "User",           "SessionID",        "Address",   "AccountName",
-                                   "LogonID",        "SessionName",      "PreviousTime", "NewTime"};
     std::vector<std::string> parts;
-    for (const char* name : wanted)
+    for (const std::string_view name : described_fields())
       if (e.has_field(name)) parts.push_back(std::string(name) + "=" + std::string(e.field(name)));
     for (std::size_t i = 0; parts.empty() && i < e.fields.size() && i < 4; ++i)
       parts.push_back(e.fields[i].name + "=" + e.fields[i].value);
