@@ -119,7 +119,7 @@ void number_sessions(Timelines& timelines);
 
 // Reduces `host` to the events and Security marks `timeline` cites (sessions, idle and power
 // spans, coverage gaps, boots): what a finding or the evidence store can refer to. The rest is
-// what a run at archive scale must not keep.
+// what a run at archive scale must not keep. A cited record kept as an event keeps no mark.
 void keep_cited_events(HostEvents& host, const HostTimeline& timeline);
 
 }  // namespace flexrecon

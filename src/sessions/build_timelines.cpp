@@ -94,7 +94,16 @@ void keep_cited_events(HostEvents& host, const HostTimeline& timeline) {
   std::sort(cited.begin(), cited.end());
   const auto is_cited = [&](const EvidenceRef& ref) { return std::binary_search(cited.begin(), cited.end(), ref); };
   std::erase_if(host.events, [&](const Event& e) { return !is_cited(e.ref()); });
-  std::erase_if(host.security, [&](const SecurityMark& m) { return !is_cited(m.ref()); });
+  // A cited record that is a kept event is found as that event (the pack and the dossier look a
+  // reference up among the events first): its mark would hold the record a second time. Marks stay
+  // for the cited records known only from coverage (the first and last records, a gap's edges).
+  std::vector<EvidenceRef> kept;
+  kept.reserve(host.events.size());
+  for (const Event& e : host.events) kept.push_back(e.ref());
+  std::sort(kept.begin(), kept.end());
+  std::erase_if(host.security, [&](const SecurityMark& m) {
+    return !is_cited(m.ref()) || std::binary_search(kept.begin(), kept.end(), m.ref());
+  });
   host.events.shrink_to_fit();
   host.security.shrink_to_fit();
 }

@@ -274,12 +274,15 @@ TEST_CASE("a host keeps exactly the events and Security marks its timeline cites
   // The network logon of svc_backup rests nothing: gone. The session's logon and logoff stay.
   REQUIRE(host.events.size() == 2);
   for (const Event& e : host.events) CHECK(is_cited(e.ref()));
-  // Marks stay for the first and last Security records (they bound coverage) and for the cited
-  // events' own records; the noise between and the network logon go.
-  REQUIRE(host.security.size() == 4);
+  // Marks stay for the first and last Security records (they bound coverage, and are no event
+  // kept); the noise between and the network logon go, and so do the marks of the logon and the
+  // logoff, which are found as the events they are.
+  REQUIRE(host.security.size() == 2);
   for (const SecurityMark& m : host.security) CHECK(is_cited(m.ref()));
   CHECK(host.security.front().record_id == 1001);
   CHECK(host.security.back().record_id == 1006);
+  for (const Event& e : host.events)
+    for (const SecurityMark& m : host.security) CHECK(m.ref() != e.ref());
 }
 
 // A run keeps every host's timeline until the pack is written (docs/scale.md, "Peak memory"): its
