@@ -328,6 +328,11 @@ class ParallelUnits {
         continue;
       }
       const SourceId base = sink_.begin(u, units_[u]);
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        merging_ = u;  // its reader may now queue past the bound on reading ahead
+      }
+      changed_.notify_all();
       while (true) {
         std::unique_ptr<PreparedBatch> batch;
         {
@@ -336,6 +341,7 @@ class ParallelUnits {
           if (slots_[u].batches.empty()) break;
           batch = std::move(slots_[u].batches.front());
           slots_[u].batches.pop_front();
+          --queued_;
         }
         changed_.notify_all();
         sink_.events(*batch, base);
@@ -352,10 +358,16 @@ class ParallelUnits {
   }
 
  private:
-  // How far a reader may run ahead of the merge: 16 batches of up to 1,024 records (~200 KB each on
-  // Security logs) hold a 120-day Security file whole, so the reader of the next file rarely waits;
-  // batches of 4,096 records held ~10 MB more for nothing (bench/README.md, "Peak memory").
+  // How far a reader may run ahead of the merge: 16 batches of up to 1,024 records (~200-300 KB each
+  // on Security logs) hold a 120-day Security file whole, so the reader of the next file rarely
+  // waits; batches of 4,096 records held ~10 MB more for nothing (bench/README.md, "Peak memory").
   static constexpr std::size_t kMaxQueuedBatches = 16;
+  // And over all the units not yet being merged together: without it a reader finishing small files
+  // (a host's System and LocalSessionManager logs) went on to the next units while the merge was
+  // still on a long Security log, each unit queuing up to kMaxQueuedBatches: 74 batches, 21 MB, on
+  // 100 hosts x 120 days with the merge thread short of CPU. The unit being merged is exempt, so
+  // the merge always has batches coming and a reader waiting here always gets its turn.
+  static constexpr std::size_t kMaxQueuedAhead = 16;
 
   struct Slot {
     std::deque<std::unique_ptr<PreparedBatch>> batches;
@@ -394,9 +406,13 @@ class ParallelUnits {
       std::unique_ptr<PreparedBatch> batch = std::make_unique<PreparedBatch>();
       auto push = [&] {
         std::unique_lock<std::mutex> lock(mutex_);
-        changed_.wait(lock, [&] { return stopping_ || slot.batches.size() < kMaxQueuedBatches; });
+        changed_.wait(lock, [&] {
+          return stopping_ || (slot.batches.size() < kMaxQueuedBatches &&
+                               (u == merging_ || queued_ - slots_[merging_].batches.size() < kMaxQueuedAhead));
+        });
         if (stopping_) throw Error::internal("event reading stopped");
         slot.batches.push_back(std::move(batch));
+        ++queued_;
         if (!spare_.empty()) {
           batch = std::move(spare_.back());
           spare_.pop_back();
@@ -437,6 +453,8 @@ class ParallelUnits {
   std::mutex mutex_;
   std::condition_variable changed_;
   std::size_t next_ = 0;
+  std::size_t merging_ = 0;  // the unit merge_all takes batches from
+  std::size_t queued_ = 0;   // batches waiting in all slots
   bool stopping_ = false;
 };
 

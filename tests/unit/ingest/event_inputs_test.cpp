@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
+#include <thread>
 #include <filesystem>
 
 #include "ingest/input_units.h"
@@ -134,6 +136,36 @@ TEST_CASE("with --jobs every byte read is reported, and files in input order") {
   read_inputs(paths, options);
   CHECK(bytes_read.load() == on_disk);
   CHECK(done == paths);
+}
+
+// A merge slower than the readers (a busy machine): readers that finish their files go on to the
+// next ones only as far as the bound on reading ahead allows, and wait there; the reader of the file
+// being merged never waits on that bound, so nothing stalls and the files still arrive in order.
+TEST_CASE("with --jobs a slow merge holds the readers back without stalling or reordering them") {
+  TempDir dir;
+  std::vector<std::string> paths;
+  std::uint64_t events = 0;
+  // The second file is long (its reader fills its own queue and waits for the merge); the ten after
+  // it are short, so the other readers finish them and queue ahead until the bound stops them. When
+  // the merge reaches the long file, its reader must go on although the queues ahead are full.
+  for (int i = 0; i < 12; ++i) {
+    const int n = i == 1 ? 20'000 : 2'500;  // batches of 1,024 records: 20 and 3
+    std::string body = "<Events>\n";
+    for (int k = 0; k < n; ++k, ++events) body += logon_4624(static_cast<std::uint64_t>(i * 100000 + k + 1), kT1) + "\n";
+    // Named so the canonical order (by path) is the order written.
+    paths.push_back(dir.write(std::string("f") + static_cast<char>('a' + i) + ".xml", body + "</Events>\n"));
+  }
+  std::vector<std::string> done;
+  EventReadOptions options;
+  options.jobs = 3;
+  options.on_progress = [&](const std::string& file, std::uint64_t) {
+    done.push_back(file);
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));  // the readers run on meanwhile
+  };
+  const auto r = read_inputs(paths, options);
+  CHECK(done == paths);
+  CHECK(r.store.counts.read == events);
+  CHECK(r.store.counts.duplicates == 0);
 }
 
 TEST_CASE("an .evtx file is reported done once, not once per chunk") {
