@@ -41,6 +41,10 @@ class SourceTable {
 };
 
 // "file#EventRecordID" for events, "file:line" for rows.
+// Packed to 4-byte alignment: 16 bytes instead of 24 (a 4-byte source before an 8-byte position
+// would leave 4 bytes of padding, the flag after it 7 more). Sessions, idle spans and findings hold
+// one per event they rest on, for every host until the pack is written: a third less of that.
+#pragma pack(push, 4)
 struct EvidenceRef {
   SourceId source = 0;
   std::uint64_t position = 0;  // EventRecordID or line number
@@ -48,6 +52,8 @@ struct EvidenceRef {
   bool operator==(const EvidenceRef&) const = default;
   auto operator<=>(const EvidenceRef&) const = default;
 };
+#pragma pack(pop)
+static_assert(sizeof(EvidenceRef) == 16);
 
 std::string format_ref(const SourceTable& sources, const EvidenceRef& ref);
 
