@@ -12,9 +12,7 @@ namespace flexrecon {
 
 namespace {
 
-// ASCII lower-casing without the locale lookup std::tolower makes per character: bytes of other
-// scripts (UTF-8 sequences) pass unchanged, as std::tolower in the "C" locale leaves them.
-char fold(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c; }
+char fold(char c) { return ascii_lower(c); }
 
 // Writes `s` folded (fold() on each byte) to `out`, without its carriage returns when `drop_cr`;
 // returns the end. Eight bytes at a time where that is the same: a word of ASCII (no byte >= 0x80)

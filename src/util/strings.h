@@ -8,6 +8,9 @@
 
 namespace flexrecon {
 
+// ASCII lower-casing without the locale lookup std::tolower makes per character (the run never
+// leaves the "C" locale, where std::tolower maps A-Z alone): bytes of other scripts pass unchanged.
+inline char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c; }
 std::string to_lower(std::string_view s);
 // Spaces, tabs, CR, LF. Inline: the readers trim every field value of every event.
 inline std::string_view trim(std::string_view s) {
