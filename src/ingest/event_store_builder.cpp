@@ -267,13 +267,17 @@ void EventStoreBuilder::assemble_host(std::vector<SpilledRecord>& records, std::
                                                                first.ref(), copy.ref()});
     }
   }
-  arrange(events, kept_events);
-  he.events = std::move(events);
-  // Source and line make the order total, so equal timestamps never depend on input quirks.
-  std::sort(he.events.begin(), he.events.end(), [](const Event& a, const Event& b) {
+  // Source and line make the order total, so equal timestamps never depend on input quirks; the
+  // place in kept_events (channel, record id, input order) settles what even they leave equal.
+  // The indexes are sorted, not the events: an Event is a dozen strings to swap.
+  std::stable_sort(kept_events.begin(), kept_events.end(), [&events](std::uint32_t i, std::uint32_t j) {
+    const Event& a = events[i];
+    const Event& b = events[j];
     return std::tie(a.time, a.channel, a.record_id, a.source, a.line) <
            std::tie(b.time, b.channel, b.record_id, b.source, b.line);
   });
+  arrange(events, kept_events);
+  he.events = std::move(events);
   std::sort(he.security.begin(), he.security.end(), [](const SecurityMark& a, const SecurityMark& b) {
     return std::tie(a.record_id, a.time, a.source) < std::tie(b.record_id, b.time, b.source);
   });
