@@ -164,8 +164,7 @@ ReconcileResult reconcile(const ReconcileOptions& options, ProgressReporter* rep
   const auto cited_events = std::make_shared<PackedEventFile>(options.spill_dir);
   events.for_each_host(options.jobs, [&](HostEvents&& host) {
     HostTimeline timeline = build_host_timeline(host, r.rules.settings);
-    keep_cited_events(host, timeline);
-    pack_events(host, cited_events);
+    pack_cited_events(host, timeline, cited_events);
     std::lock_guard<std::mutex> lock(mutex);
     r.timelines.hosts.emplace(host.host, std::move(timeline));
     std::string name = host.host;

@@ -81,7 +81,10 @@ void number_sessions(Timelines& timelines) {
   for (std::size_t i = 0; i < all.size(); ++i) all[i]->id = i + 1;
 }
 
-void keep_cited_events(HostEvents& host, const HostTimeline& timeline) {
+namespace {
+
+// Every reference `timeline` rests on, sorted.
+std::vector<EvidenceRef> cited_refs(const HostTimeline& timeline) {
   std::vector<EvidenceRef> cited;
   const auto cite = [&](const std::vector<EvidenceRef>& refs) { cited.insert(cited.end(), refs.begin(), refs.end()); };
   for (const Session& s : timeline.sessions) {
@@ -92,20 +95,46 @@ void keep_cited_events(HostEvents& host, const HostTimeline& timeline) {
   for (const CoverageGap& g : timeline.uncovered) cite(g.evidence);
   for (const auto& [time, ref] : timeline.boots) cited.push_back(ref);
   std::sort(cited.begin(), cited.end());
-  const auto is_cited = [&](const EvidenceRef& ref) { return std::binary_search(cited.begin(), cited.end(), ref); };
-  std::erase_if(host.events, [&](const Event& e) { return !is_cited(e.ref()); });
-  // A cited record that is a kept event is found as that event (the pack and the dossier look a
-  // reference up among the events first): its mark would hold the record a second time. Marks stay
-  // for the cited records known only from coverage (the first and last records, a gap's edges).
+  return cited;
+}
+
+bool is_in(const std::vector<EvidenceRef>& sorted, const EvidenceRef& ref) {
+  return std::binary_search(sorted.begin(), sorted.end(), ref);
+}
+
+// A cited record that is a kept event (`kept`: their references) is found as that event (the pack
+// and the dossier look a reference up among the events first): its mark would hold the record a
+// second time. Marks stay for the cited records known only from coverage (the first and last
+// records, a gap's edges).
+void keep_cited_marks(HostEvents& host, const std::vector<EvidenceRef>& cited, std::vector<EvidenceRef>& kept) {
+  std::sort(kept.begin(), kept.end());
+  std::erase_if(host.security, [&](const SecurityMark& m) { return !is_in(cited, m.ref()) || is_in(kept, m.ref()); });
+  host.security.shrink_to_fit();
+}
+
+}  // namespace
+
+void keep_cited_events(HostEvents& host, const HostTimeline& timeline) {
+  const std::vector<EvidenceRef> cited = cited_refs(timeline);
+  std::erase_if(host.events, [&](const Event& e) { return !is_in(cited, e.ref()); });
+  host.events.shrink_to_fit();
   std::vector<EvidenceRef> kept;
   kept.reserve(host.events.size());
   for (const Event& e : host.events) kept.push_back(e.ref());
-  std::sort(kept.begin(), kept.end());
-  std::erase_if(host.security, [&](const SecurityMark& m) {
-    return !is_cited(m.ref()) || std::binary_search(kept.begin(), kept.end(), m.ref());
-  });
-  host.events.shrink_to_fit();
-  host.security.shrink_to_fit();
+  keep_cited_marks(host, cited, kept);
+}
+
+void pack_cited_events(HostEvents& host, const HostTimeline& timeline, const std::shared_ptr<PackedEventFile>& file) {
+  const std::vector<EvidenceRef> cited = cited_refs(timeline);
+  std::vector<EvidenceRef> kept;
+  for (const Event& e : host.events) {
+    if (!is_in(cited, e.ref())) continue;
+    kept.push_back(e.ref());
+    host.packed.add(e);
+  }
+  keep_cited_marks(host, cited, kept);
+  host.events.clear();
+  pack_events(host, file);  // nothing left to add: frees the list and moves the packed events on
 }
 
 }  // namespace flexrecon

@@ -285,6 +285,38 @@ TEST_CASE("a host keeps exactly the events and Security marks its timeline cites
     for (const SecurityMark& m : host.security) CHECK(m.ref() != e.ref());
 }
 
+// What a run does (pack_cited_events) must keep what keep_cited_events and pack_events keep.
+TEST_CASE("packing the cited events as they are found keeps the same events and marks, in order") {
+  World w;
+  HostLog log;
+  log.noise("2026-11-02T07:00:00Z")
+      .logon("2026-11-02T08:00:00Z", "CORP\\JDoe", "0x3E7A1", 2)
+      .logon("2026-11-02T09:30:00Z", "svc_backup", "0x900", 3)
+      .logon("2026-11-02T10:00:00Z", "CORP\\Mary", "0x51", 10)
+      .logoff("2026-11-02T12:00:00Z", "mary", "0x51", 10)
+      .logoff("2026-11-02T17:00:00Z", "jdoe", "0x3e7a1", 2)
+      .noise("2026-11-02T18:00:00Z");
+  w.file("security.xml", log);
+  w.build();
+  const HostTimeline& tl = w.host();
+  HostEvents kept = w.store.hosts.at("ws-0042");
+  HostEvents packed = kept;
+  keep_cited_events(kept, tl);
+  pack_events(kept);
+  pack_cited_events(packed, tl);
+  CHECK(packed.events.empty());
+  REQUIRE(packed.packed.size() == 4);  // two sessions' logons and logoffs; not the network logon
+  REQUIRE(packed.packed.size() == kept.packed.size());
+  for (std::size_t i = 0; i < packed.packed.size(); ++i) {
+    const Event a = packed.packed.at(i), b = kept.packed.at(i);
+    CHECK(a.ref() == b.ref());
+    CHECK(a.fields.size() == b.fields.size());
+    CHECK(a.field("TargetUserName") == b.field("TargetUserName"));
+  }
+  REQUIRE(packed.security.size() == kept.security.size());
+  for (std::size_t i = 0; i < packed.security.size(); ++i) CHECK(packed.security[i].ref() == kept.security[i].ref());
+}
+
 // A run keeps every host's timeline until the pack is written (docs/scale.md, "Peak memory"): its
 // lists must hold what they say and no spare room, or months of sessions cost up to twice their size.
 TEST_CASE("a host's timeline holds its sessions, idle spans and evidence without spare capacity") {
