@@ -109,6 +109,9 @@ class DossierBuilder {
   };
   const std::vector<Exhibit>& exhibits() const { return exhibits_; }
   const ReconcileResult& result() const { return r_; }
+  // The hosts' span indexes serve the evidence requests and the exhibits' pictures; once the
+  // exhibits are drawn they go (a 32-byte entry per session, power span and gap of the hosts drawn).
+  void drop_host_indexes() { host_indexes_.clear(); }
 
   // Everything one exhibit shows: the charge, the finding, the timeline picture, the evidence.
   data exhibit_data(const Exhibit& e) const {
@@ -685,6 +688,7 @@ class DossierPages {
         }
       }
     }
+    builder_.drop_host_indexes();
     root.set("exhibits_count", with_commas(builder_.exhibits().size()));
     root.set("has_exhibits", !builder_.exhibits().empty());
     root.set("exhibit_pages_count", with_commas(pages));
