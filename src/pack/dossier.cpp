@@ -673,13 +673,14 @@ class DossierPages {
         const std::string path = exhibit_page_path(group.rule, group.host, p + 1);
         data page = exhibit_page_data(group.rule, group.host, p + 1, parts.size());
         page.set("exhibits", html_items(html, first, last));
+        // The page's data holds a copy of its exhibits: theirs goes before the page is rendered.
+        for (std::size_t i = first; i < last; ++i) std::string().swap(html[i]);
         page.set("first", std::to_string(group.exhibits[first].number));
         page.set("last", std::to_string(group.exhibits[last - 1].number));
         sink_(path, templates_.render("exhibit-page.html.mustache", page));
         ++pages;
         // The index line of each exhibit of the page, which now knows where it links to.
         for (std::size_t i = first; i < last; ++i) {
-          std::string().swap(html[i]);
           const DossierBuilder::Exhibit& e = group.exhibits[i];
           data line = builder_.exhibit_line_data(e);
           line.set("href", path + "#exhibit-" + line.get("id")->string_value());
@@ -745,8 +746,9 @@ class DossierPages {
       const std::string path = appendix_page_path(spec.name, p + 1);
       data page = appendix_page_data(spec, p + 1, parts.size(), with_commas(first + 1), with_commas(last));
       page.set(key + "_chunks", row_chunks(html, first, last));
-      sink_(path, templates_.render("appendix-page.html.mustache", page));
+      // The page's data holds a copy of its rows: theirs goes before the page is rendered.
       for (std::size_t i = first; i < last; ++i) std::string().swap(html[i]);
+      sink_(path, templates_.render("appendix-page.html.mustache", page));
       data link;
       link.set("href", path);
       link.set("part", std::to_string(p + 1));
