@@ -12,7 +12,6 @@ void DossierListRows::put(std::size_t position, kainjow::mustache::data row) {
   // Links in a row are relative to the page that shows it.
   row.set("root", std::string("../"));
   appendix_[position] = templates_.render(row_template_, row);
-  appendix_bytes_ += appendix_[position].size();
   ++rows_;
   if (over_budget_) return;
   row.set("root", std::string());
@@ -20,7 +19,6 @@ void DossierListRows::put(std::size_t position, kainjow::mustache::data row) {
   inline_bytes_ += html.size();
   if (inline_bytes_ > budget_) {
     over_budget_ = true;
-    inline_bytes_ = 0;
     std::vector<std::string>().swap(inline_);
     return;
   }
@@ -31,7 +29,13 @@ void DossierListRows::put(std::size_t position, kainjow::mustache::data row) {
 void DossierListRows::clear() {
   std::vector<std::string>().swap(inline_);
   std::vector<std::string>().swap(appendix_);
-  inline_bytes_ = appendix_bytes_ = 0;
+}
+
+std::size_t DossierListRows::held_bytes() const {
+  std::size_t bytes = 0;
+  for (const std::string& html : inline_) bytes += html.size();
+  for (const std::string& html : appendix_) bytes += html.size();
+  return bytes;
 }
 
 }  // namespace flexrecon

@@ -40,8 +40,9 @@ class DossierListRows {
   std::vector<std::string>& inline_html() { return inline_; }
   std::vector<std::string>& appendix_html() { return appendix_; }
 
-  // The bytes of HTML held (both forms); the dossier.html forms never pass the budget.
-  std::size_t held_bytes() const { return inline_bytes_ + appendix_bytes_; }
+  // The bytes of HTML held (both forms, counted row by row); the dossier.html forms never pass the
+  // budget.
+  std::size_t held_bytes() const;
   // Frees every row (the list is on its pages).
   void clear();
 
@@ -51,8 +52,7 @@ class DossierListRows {
   std::size_t budget_;
   std::size_t rows_ = 0;
   bool over_budget_ = false;
-  std::size_t inline_bytes_ = 0;  // of the dossier.html forms held: 0 once over the budget
-  std::size_t appendix_bytes_ = 0;
+  std::size_t inline_bytes_ = 0;  // of the dossier.html forms rendered
   std::vector<std::string> inline_, appendix_;
 };
 
