@@ -9,6 +9,7 @@
 #include <kainjow/mustache.hpp>
 
 #include "flexrecon/span_index.h"
+#include "pack/dossier_list_rows.h"
 #include "pack/dossier_page_names.h"
 #include "pack/dossier_templates.h"
 #include "pack/evidence_index.h"
@@ -54,11 +55,35 @@ std::string duration_text(Instant d) {
   return std::to_string(minutes / (24 * 60)) + " days";
 }
 
+// A list of the index: its name in the pack (appendix pages, rows/<name>.mustache), its key in
+// the templates' data, and the title of its appendix pages.
+struct ListSpec {
+  const char* name;
+  const char* key;
+  const char* title;
+};
+const ListSpec kLists[] = {
+    {"sources", "sources", "Data sources"},
+    {"evidence-requests", "requests", "Log coverage: evidence requests"},
+    {"conflicts", "conflicts", "Conflicting duplicate records"},
+    {"insufficient-evidence", "insufficient", "Charges not challenged for lack of evidence"},
+    {"notes", "notes", "Notes"},
+    {"exhibit-index", "exhibit_index", "Index of exhibits"},
+};
+
 class DossierBuilder {
  public:
-  // `index`: the pack's index of references, or null to build one.
-  DossierBuilder(const ReconcileResult& r, const EvidenceIndex* index)
-      : r_(r), index_(index ? *index : own_index_.emplace(r)), totals_(compute_totals(r)) {}
+  // `index`: the pack's index of references, or null to build one. The rows of the index's lists
+  // are rendered with `templates` as they are made (DossierListRows).
+  DossierBuilder(const ReconcileResult& r, const EvidenceIndex* index, DossierTemplates& templates,
+                 const DossierLimits& limits)
+      : r_(r), index_(index ? *index : own_index_.emplace(r)), totals_(compute_totals(r)) {
+    for (const ListSpec& spec : kLists) {
+      const bool is_index = std::string(spec.key) == "exhibit_index";
+      lists_.emplace(spec.key, DossierListRows(templates, std::string("rows/") + spec.name + ".mustache",
+                                               is_index ? limits.exhibit_index_bytes : limits.list_bytes));
+    }
+  }
 
   // The index page's own figures; the lists and exhibits are taken from lists() and exhibits().
   data build() {
@@ -74,9 +99,9 @@ class DossierBuilder {
     return root;
   }
 
-  // The rows of each list the index shows (`sources`, `requests`, `conflicts`, `insufficient`,
-  // `notes`), each row the data of one table row.
-  std::map<std::string, std::vector<data>>& lists() { return lists_; }
+  // The rows of each list the index shows, by its key in kLists: `sources`, `requests`, `conflicts`,
+  // `insufficient` and `notes` filled by build(), `exhibit_index` by whoever lays out the exhibits.
+  DossierListRows& rows(const std::string& key) { return lists_.at(key); }
 
   struct Exhibit {
     std::size_t finding;  // index into result.results.findings
@@ -84,6 +109,9 @@ class DossierBuilder {
   };
   const std::vector<Exhibit>& exhibits() const { return exhibits_; }
   const ReconcileResult& result() const { return r_; }
+  // The hosts' span indexes serve the evidence requests and the exhibits' pictures; once the
+  // exhibits are drawn they go (a 32-byte entry per session, power span and gap of the hosts drawn).
+  void drop_host_indexes() { host_indexes_.clear(); }
 
   // Everything one exhibit shows: the charge, the finding, the timeline picture, the evidence.
   data exhibit_data(const Exhibit& e) const {
@@ -91,6 +119,18 @@ class DossierBuilder {
     data item = finding_data(f);
     item.set("number", std::to_string(e.number));
     add_exhibit(f, item);
+    return item;
+  }
+
+  // An exhibit's line in the index of exhibits: its data without the picture and the evidence table,
+  // whose keys stay, empty, since a row template may name any key of the exhibit.
+  data exhibit_line_data(const Exhibit& e) const {
+    const Finding& f = r_.results.findings[e.finding];
+    data item = finding_data(f);
+    item.set("number", std::to_string(e.number));
+    item.set("svg", std::string());
+    item.set("evidence", list());
+    add_evidence_more(f, item);
     return item;
   }
 
@@ -206,7 +246,7 @@ class DossierBuilder {
 
   void add_sources(data& root) {
     static const char* kinds[] = {"metering", "events", "inventory", "identities", "rules"};
-    std::vector<data>& sources = lists_["sources"];
+    DossierListRows& sources = rows("sources");
     // The summary the index shows when the list itself moves to appendix pages.
     std::map<int, std::pair<std::uint64_t, std::uint64_t>> by_kind;  // kind -> (files, bytes)
     std::size_t with_error = 0;
@@ -223,7 +263,7 @@ class DossierBuilder {
       row.set("sha256", f.sha256.empty() ? std::string("not hashed") : f.sha256);
       // A file given or found but not (fully) read is listed with why, like in manifest.json.
       if (!f.error.empty()) row.set("error", f.error);
-      sources.push_back(row);
+      sources.add(std::move(row));
     }
     data kinds_list = list();
     for (const auto& [kind, counts] : by_kind) {
@@ -253,7 +293,7 @@ class DossierBuilder {
       const Span whole{*row.start - tol, std::max(row.end.value_or(*row.start), *row.start) + tol};
       period = period ? Span{std::min(period->begin, whole.begin), std::max(period->end, whole.end)} : whole;
     }
-    std::vector<data>& requests = lists_["requests"];
+    DossierListRows& requests = rows("requests");
     data unlisted = list();
     std::size_t unlisted_hosts = 0, unlisted_gaps = 0;
     std::set<std::string> request_hosts;
@@ -267,7 +307,7 @@ class DossierBuilder {
         row.set("kind", kind);
         row.set("description", description);
         row.set("charges", std::to_string(charges));
-        requests.push_back(row);
+        requests.add(std::move(row));
         request_hosts.insert(host);
       };
       auto it = r_.timelines.hosts.find(host);
@@ -328,7 +368,7 @@ class DossierBuilder {
       root.set("period_to", when(period->end));
     }
 
-    std::vector<data>& conflicts = lists_["conflicts"];
+    DossierListRows& conflicts = rows("conflicts");
     for (const DuplicateConflict& c : r_.events.conflicts) {
       data row;
       row.set("host", c.host);
@@ -336,33 +376,38 @@ class DossierBuilder {
       row.set("record_id", std::to_string(c.record_id));
       row.set("kept", format_ref_safe(r_.sources, c.kept));
       row.set("dropped", format_ref_safe(r_.sources, c.dropped));
-      conflicts.push_back(row);
+      conflicts.add(std::move(row));
     }
   }
 
   // Challenged findings become exhibits (rendered page by page later); the others are listed.
   void add_findings(data&) {
-    std::vector<data>& insufficient = lists_["insufficient"];
-    std::vector<data>& notes = lists_["notes"];
+    DossierListRows& insufficient = rows("insufficient");
+    DossierListRows& notes = rows("notes");
     for (std::size_t i = 0; i < r_.results.findings.size(); ++i) {
       const Finding& f = r_.results.findings[i];
       if (f.status == FindingStatus::Challenged)
         exhibits_.push_back({i, exhibits_.size() + 1});
       else if (f.status == FindingStatus::InsufficientEvidence)
-        insufficient.push_back(finding_data(f));
+        insufficient.add(finding_data(f));
       else
-        notes.push_back(finding_data(f));
+        notes.add(finding_data(f));
     }
   }
 
+  // The table stays readable and the exhibit far below a page's bound; findings.csv and
+  // evidence.sqlite hold every reference.
+  static constexpr std::size_t kMaxEvidenceRecords = 200;
+
   void add_exhibit(const Finding& f, data& item) const {
     item.set("svg", exhibit_svg(f));
-    // The table stays readable and the exhibit far below a page's bound; findings.csv and
-    // evidence.sqlite hold every reference.
-    constexpr std::size_t kMaxEvidenceRecords = 200;
     data records = list();
     for (std::size_t i = 0; i < f.evidence.size() && i < kMaxEvidenceRecords; ++i) records.push_back(describe(f.evidence[i]));
     item.set("evidence", records);
+    add_evidence_more(f, item);
+  }
+
+  static void add_evidence_more(const Finding& f, data& item) {
     if (f.evidence.size() > kMaxEvidenceRecords)  // unset, not empty: mustache counts "" as true
       item.set("evidence_more", std::to_string(f.evidence.size() - kMaxEvidenceRecords));
   }
@@ -514,24 +559,8 @@ class DossierBuilder {
   const EvidenceIndex& index_;
   PackTotals totals_;
   mutable std::map<std::string, HostIndexes> host_indexes_;
-  std::map<std::string, std::vector<data>> lists_;
+  std::map<std::string, DossierListRows> lists_;
   std::vector<Exhibit> exhibits_;
-};
-
-// A list of the index: its name in the pack (appendix pages, rows/<name>.mustache), its key in
-// the templates' data, and the title of its appendix pages.
-struct ListSpec {
-  const char* name;
-  const char* key;
-  const char* title;
-};
-const ListSpec kLists[] = {
-    {"sources", "sources", "Data sources"},
-    {"evidence-requests", "requests", "Log coverage: evidence requests"},
-    {"conflicts", "conflicts", "Conflicting duplicate records"},
-    {"insufficient-evidence", "insufficient", "Charges not challenged for lack of evidence"},
-    {"notes", "notes", "Notes"},
-    {"exhibit-index", "exhibit_index", "Index of exhibits"},
 };
 
 // Consecutive runs of `sizes` whose sum stays within `budget`, each at least one item long, as
@@ -595,17 +624,13 @@ class DossierPages {
  public:
   DossierPages(const ReconcileResult& r, const std::string& templates_dir, const DossierPageSink& sink,
                const DossierLimits& limits, const EvidenceIndex* index)
-      : templates_(templates_dir), builder_(r, index), sink_(sink), limits_(limits) {}
+      : templates_(templates_dir), builder_(r, index, templates_, limits), sink_(sink), limits_(limits) {}
 
   void write() {
     data root = builder_.build();
     root.set("root", std::string());
     write_exhibit_pages(root);
-    for (const ListSpec& spec : kLists) {
-      const bool is_index = std::string(spec.key) == "exhibit_index";
-      place_list(spec, is_index ? exhibit_index_ : builder_.lists()[spec.key],
-                 is_index ? limits_.exhibit_index_bytes : limits_.list_bytes, root);
-    }
+    for (const ListSpec& spec : kLists) place_list(spec, builder_.rows(spec.key), root);
     sink_(kDossierIndexName, templates_.render("dossier.html.mustache", root));
   }
 
@@ -625,15 +650,15 @@ class DossierPages {
       g.host = host;
       g.exhibits.push_back(e);
     }
-    std::map<std::size_t, data> index;  // by exhibit number
+    DossierListRows& index = builder_.rows("exhibit_index");
     std::size_t pages = 0;
     for (const auto& [name, group] : groups) {
+      // An exhibit's data (its picture, its evidence table) goes as soon as it is rendered: what the
+      // group keeps until its pages are written is their HTML.
       std::vector<std::string> html;
       std::vector<std::size_t> sizes;
-      std::vector<data> items;
       for (const DossierBuilder::Exhibit& e : group.exhibits) {
-        items.push_back(builder_.exhibit_data(e));
-        html.push_back(templates_.render("partials/exhibit.mustache", items.back()));
+        html.push_back(templates_.render("partials/exhibit.mustache", builder_.exhibit_data(e)));
         sizes.push_back(html.back().size());
       }
       data frame = exhibit_page_data(group.rule, group.host, 999, 999);
@@ -641,24 +666,27 @@ class DossierPages {
       const std::size_t frame_bytes = templates_.render("exhibit-page.html.mustache", frame).size();
       const auto parts = split_by_bytes(sizes, room_on_page(limits_.page_bytes, frame_bytes));
       for (std::size_t p = 0; p < parts.size(); ++p) {
+        const auto [first, last] = parts[p];
         const std::string path = exhibit_page_path(group.rule, group.host, p + 1);
         data page = exhibit_page_data(group.rule, group.host, p + 1, parts.size());
-        page.set("exhibits", html_items(html, parts[p].first, parts[p].second));
-        page.set("first", items[parts[p].first].get("number")->string_value());
-        page.set("last", items[parts[p].second - 1].get("number")->string_value());
+        page.set("exhibits", html_items(html, first, last));
+        // The page's data holds a copy of its exhibits: theirs goes before the page is rendered.
+        for (std::size_t i = first; i < last; ++i) std::string().swap(html[i]);
+        page.set("first", std::to_string(group.exhibits[first].number));
+        page.set("last", std::to_string(group.exhibits[last - 1].number));
         sink_(path, templates_.render("exhibit-page.html.mustache", page));
         ++pages;
-        for (std::size_t i = parts[p].first; i < parts[p].second; ++i) {
-          data& line = items[i];
+        // The index line of each exhibit of the page, which now knows where it links to.
+        for (std::size_t i = first; i < last; ++i) {
+          const DossierBuilder::Exhibit& e = group.exhibits[i];
+          data line = builder_.exhibit_line_data(e);
           line.set("href", path + "#exhibit-" + line.get("id")->string_value());
           line.set("page", path);
-          line.set("svg", std::string());  // the index line needs none of the picture
-          line.set("evidence", list());
-          index.emplace(group.exhibits[i].number, line);
+          index.put(e.number - 1, std::move(line));
         }
       }
     }
-    for (auto& [number, line] : index) exhibit_index_.push_back(std::move(line));
+    builder_.drop_host_indexes();
     root.set("exhibits_count", with_commas(builder_.exhibits().size()));
     root.set("has_exhibits", !builder_.exhibits().empty());
     root.set("exhibit_pages_count", with_commas(pages));
@@ -686,33 +714,23 @@ class DossierPages {
 
   // A list stays in dossier.html when its rows fit the budget; otherwise the index shows its
   // summary and links, and the rows go to appendix pages of at most a page's bound each.
-  void place_list(const ListSpec& spec, std::vector<data>& rows, std::size_t budget, data& root) {
+  void place_list(const ListSpec& spec, DossierListRows& rows, data& root) {
     const std::string key = spec.key;
-    const std::string row_template = std::string("rows/") + spec.name + ".mustache";
     root.set("has_" + key, !rows.empty());
     root.set(key + "_count", with_commas(rows.size()));
     root.set(key + "_inline", false);
     root.set(key + "_paged", false);
     if (rows.empty()) return;
 
-    auto render_rows = [&](const std::string& base) {
-      std::vector<std::string> html;
-      for (data& row : rows) {
-        row.set("root", base);  // links in a row are relative to the page that shows it
-        html.push_back(templates_.render(row_template, row));
-      }
-      return html;
-    };
-    std::vector<std::string> html = render_rows("");
-    std::size_t bytes = 0;
-    for (const std::string& h : html) bytes += h.size();
-    if (bytes <= budget) {
+    if (rows.fits_inline()) {
+      const std::vector<std::string>& html = rows.inline_html();
       root.set(key + "_inline", true);
       root.set(key + "_chunks", row_chunks(html, 0, html.size()));
+      rows.clear();
       return;
     }
 
-    html = render_rows("../");
+    std::vector<std::string>& html = rows.appendix_html();
     std::vector<std::size_t> sizes;
     for (const std::string& h : html) sizes.push_back(h.size());
     data frame = appendix_page_data(spec, 999999, 999999, with_commas(rows.size()), with_commas(rows.size()));
@@ -721,17 +739,21 @@ class DossierPages {
     const auto parts = split_by_bytes(sizes, room_on_page(limits_.page_bytes, frame_bytes));
     data links = list();
     for (std::size_t p = 0; p < parts.size(); ++p) {
+      const auto [first, last] = parts[p];
       const std::string path = appendix_page_path(spec.name, p + 1);
-      data page = appendix_page_data(spec, p + 1, parts.size(), with_commas(parts[p].first + 1), with_commas(parts[p].second));
-      page.set(key + "_chunks", row_chunks(html, parts[p].first, parts[p].second));
+      data page = appendix_page_data(spec, p + 1, parts.size(), with_commas(first + 1), with_commas(last));
+      page.set(key + "_chunks", row_chunks(html, first, last));
+      // The page's data holds a copy of its rows: theirs goes before the page is rendered.
+      for (std::size_t i = first; i < last; ++i) std::string().swap(html[i]);
       sink_(path, templates_.render("appendix-page.html.mustache", page));
       data link;
       link.set("href", path);
       link.set("part", std::to_string(p + 1));
-      link.set("first", with_commas(parts[p].first + 1));
-      link.set("last", with_commas(parts[p].second));
+      link.set("first", with_commas(first + 1));
+      link.set("last", with_commas(last));
       links.push_back(link);
     }
+    rows.clear();
     root.set(key + "_paged", true);
     root.set(key + "_pages", links);
   }
@@ -761,7 +783,6 @@ class DossierPages {
   DossierBuilder builder_;
   const DossierPageSink& sink_;
   DossierLimits limits_;
-  std::vector<data> exhibit_index_;
 };
 
 }  // namespace

@@ -1,6 +1,10 @@
 #include "pack/evidence_store_events.h"
 
 #include <algorithm>
+#include <bit>
+#include <string>
+
+#include "flexrecon/error.h"
 
 namespace flexrecon {
 
@@ -19,7 +23,8 @@ const SecurityMark* host_mark(const HostEvents& host, const EvidenceRef& ref) {
 
 }  // namespace
 
-StoredEvents::StoredEvents(const ReconcileResult& result, const EvidenceIndex& index) : index_(index) {
+StoredEvents::StoredEvents(const ReconcileResult& result, const EvidenceIndex& index)
+    : index_(index), cited_((index.event_count() + 63) / 64, 0) {
   const auto entry_of = [&](std::string_view host) -> const HostEntry* {
     const auto he = result.events.hosts.find(std::string(host));
     return he == result.events.hosts.end() ? nullptr : &*he;
@@ -43,8 +48,11 @@ StoredEvents::StoredEvents(const ReconcileResult& result, const EvidenceIndex& i
     for (const EvidenceRef& ref : f.evidence) cite(ref, host, entry);
   }
 
-  std::sort(ordinals_.begin(), ordinals_.end());
-  ordinals_.erase(std::unique(ordinals_.begin(), ordinals_.end()), ordinals_.end());
+  rows_before_.reserve(cited_.size());
+  for (const std::uint64_t word : cited_) {
+    rows_before_.push_back(cited_count_);
+    cited_count_ += static_cast<std::size_t>(std::popcount(word));
+  }
 
   // A record id not found among its host's marks: search every host once (rare: a finding citing a
   // record of another host), else keep the bare reference.
@@ -75,7 +83,7 @@ std::string_view StoredEvents::citing_host(const ReconcileResult& result, const 
 void StoredEvents::cite(const EvidenceRef& ref, std::string_view host, const HostEntry* entry) {
   if (ref.is_line && (index_.metering_row(ref) || index_.inventory_row(ref))) return;  // not an event
   if (const auto ordinal = index_.event_ordinal(ref, host)) {
-    ordinals_.push_back(*ordinal);
+    cited_[*ordinal / 64] |= std::uint64_t{1} << (*ordinal % 64);
     return;
   }
   if (ref.is_line) {
@@ -90,13 +98,30 @@ void StoredEvents::cite(const EvidenceRef& ref, std::string_view host, const Hos
 
 std::optional<std::int64_t> StoredEvents::row_id(const EvidenceRef& ref, std::string_view host) const {
   if (const auto ordinal = index_.event_ordinal(ref, host)) {
-    auto it = std::lower_bound(ordinals_.begin(), ordinals_.end(), *ordinal);
-    if (it != ordinals_.end() && *it == *ordinal) return static_cast<std::int64_t>(it - ordinals_.begin());
-    return std::nullopt;
+    const std::uint64_t word = cited_[*ordinal / 64];
+    const std::uint64_t bit = std::uint64_t{1} << (*ordinal % 64);
+    if (!(word & bit)) return std::nullopt;
+    return static_cast<std::int64_t>(rows_before_[*ordinal / 64] + static_cast<std::size_t>(std::popcount(word & (bit - 1))));
   }
   auto it = std::lower_bound(marks_.begin(), marks_.end(), Mark{ref}, by_ref);
   if (it == marks_.end() || it->ref != ref) return std::nullopt;
-  return static_cast<std::int64_t>(ordinals_.size() + static_cast<std::size_t>(it - marks_.begin()));
+  return static_cast<std::int64_t>(cited_count_ + static_cast<std::size_t>(it - marks_.begin()));
+}
+
+std::size_t StoredEvents::ordinal_of(std::size_t row) const {
+  if (row >= cited_count_) throw Error::internal("evidence.sqlite: event row " + std::to_string(row) + " of " + std::to_string(cited_count_));
+  // The row's word is the last with at most `row` cited events before it; the row is the
+  // (row - before)-th set bit of that word.
+  const auto after = std::upper_bound(rows_before_.begin(), rows_before_.end(), row);
+  const auto w = static_cast<std::size_t>(after - rows_before_.begin()) - 1;
+  std::uint64_t word = cited_[w];
+  for (std::size_t skip = row - rows_before_[w]; skip > 0; --skip) word &= word - 1;  // drop the lower set bits
+  return w * 64 + static_cast<std::size_t>(std::countr_zero(word));
+}
+
+std::size_t StoredEvents::memory_bytes() const {
+  return cited_.capacity() * sizeof(std::uint64_t) + rows_before_.capacity() * sizeof(std::size_t) +
+         marks_.capacity() * sizeof(Mark);
 }
 
 }  // namespace flexrecon

@@ -9,6 +9,7 @@
 // walks the event store.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -37,9 +38,9 @@ class StoredEvents {
 
   // The cited events in the index's ordinal order (host, then time): rows 0 .. event_count()-1,
   // each decoded when asked for (a run holds its events packed).
-  std::size_t event_count() const { return ordinals_.size(); }
-  Event event(std::size_t row) const { return index_.event_at(ordinals_.at(row)); }
-  void event(std::size_t row, Event& into) const { index_.event_at(ordinals_.at(row), into); }
+  std::size_t event_count() const { return cited_count_; }
+  Event event(std::size_t row) const { return index_.event_at(ordinal_of(row)); }
+  void event(std::size_t row, Event& into) const { index_.event_at(ordinal_of(row), into); }
   // The cited marks, sorted by reference: the rows after the events, in this order.
   const std::vector<Mark>& marks() const { return marks_; }
   // events.id of the row `ref`, cited by a claim about `host`, resolves to: nullopt for a reference
@@ -50,16 +51,26 @@ class StoredEvents {
   // session's are resolved for the session's host.
   static std::string_view citing_host(const ReconcileResult& result, const Finding& finding);
 
+  // What the cited events' rows take, in bytes: two bits per event of the index, however many are
+  // cited or however often (a list of the citations took 8 bytes each, and twice that as it grew).
+  std::size_t memory_bytes() const;
+
  private:
   // `host`: the host the citing claim concerns (picks its copy of a shared reference); `entry`: the
   // event store's entry of the citing timeline's host, where a cited record's coverage mark is
   // looked up first; null when unknown.
   using HostEntry = std::pair<const std::string, HostEvents>;
   void cite(const EvidenceRef& ref, std::string_view host, const HostEntry* entry);
+  // The EvidenceIndex ordinal of the event on `row` (< event_count()).
+  std::size_t ordinal_of(std::size_t row) const;
 
   const EvidenceIndex& index_;
-  std::vector<std::size_t> ordinals_;  // EvidenceIndex ordinals of the cited events, sorted, unique
-  std::vector<Mark> marks_;            // sorted by ref, unique
+  // The cited events as a set of EvidenceIndex ordinals: bit `o % 64` of word `o / 64`; and, for
+  // each word, how many cited events the words before it hold (a row is the rank of its ordinal).
+  std::vector<std::uint64_t> cited_;
+  std::vector<std::size_t> rows_before_;
+  std::size_t cited_count_ = 0;
+  std::vector<Mark> marks_;  // sorted by ref, unique
 };
 
 }  // namespace flexrecon

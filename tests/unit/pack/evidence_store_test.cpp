@@ -352,7 +352,7 @@ TEST_CASE("writing a store of many thousands of cited events keeps sqlite's memo
   INFO("store " << store_bytes << " bytes, sqlite peak " << sqlite_peak << " bytes");
   REQUIRE(sqlite_peak > 0);                  // sqlite counts its memory in this build
   CHECK(store_bytes > 8 * (1 << 20));        // a store larger than the bound below...
-  CHECK(sqlite_peak <= 6 * (1 << 20));       // ...written within it: 2 MiB cache, 2 MiB sorter runs, overhead
+  CHECK(sqlite_peak <= 2 * (1 << 20));       // ...written within it: 512 KiB cache, sorter runs as large, overhead
 }
 
 TEST_CASE("events nobody cites are not stored - the events claims rest on are", "[pack][store]") {
