@@ -41,18 +41,25 @@ class SourceTable {
 };
 
 // "file#EventRecordID" for events, "file:line" for rows.
-// Packed to 4-byte alignment: 16 bytes instead of 24 (a 4-byte source before an 8-byte position
-// would leave 4 bytes of padding, the flag after it 7 more). Sessions, idle spans and findings hold
-// one per event they rest on, for every host until the pack is written: a third less of that.
-#pragma pack(push, 4)
+// The flag sits beside the 4-byte source, so a reference is 16 bytes, not 24 (a source, then an
+// 8-byte position, then the flag would pad 4 + 7 bytes): sessions, idle spans and findings hold one
+// per event they rest on, for every host until the pack is written. Built and compared as
+// (source, position, is_line), the order the fields were declared in before.
 struct EvidenceRef {
   SourceId source = 0;
-  std::uint64_t position = 0;  // EventRecordID or line number
   bool is_line = false;
+  std::uint64_t position = 0;  // EventRecordID or line number
+
+  constexpr EvidenceRef() = default;
+  constexpr EvidenceRef(SourceId source_, std::uint64_t position_, bool is_line_ = false)
+      : source(source_), is_line(is_line_), position(position_) {}
   bool operator==(const EvidenceRef&) const = default;
-  auto operator<=>(const EvidenceRef&) const = default;
+  auto operator<=>(const EvidenceRef& o) const {
+    if (const auto c = source <=> o.source; c != 0) return c;
+    if (const auto c = position <=> o.position; c != 0) return c;
+    return is_line <=> o.is_line;
+  }
 };
-#pragma pack(pop)
 static_assert(sizeof(EvidenceRef) == 16);
 
 std::string format_ref(const SourceTable& sources, const EvidenceRef& ref);
