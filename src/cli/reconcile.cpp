@@ -12,6 +12,7 @@
 #include "cli/progress_hooks.h"
 #include "flexrecon/case_store.h"
 #include "flexrecon/error.h"
+#include "tables/frozen_metering_rows.h"
 #include "util/sha256.h"
 
 namespace flexrecon {
@@ -130,9 +131,9 @@ ReconcileResult reconcile(const ReconcileOptions& options, ProgressReporter* rep
     r.inventory_files.push_back(read_inventory(path, r.rules.catalog, r.sources, r.inventory, r.rejects));
     progress.advance(1, bytes_on_disk({path}));
   }
-  // Held until the pack is written: without the spare capacity the rows were read into (up to half
-  // again of ~400 bytes a row).
-  r.rows.shrink_to_fit();
+  // The rows wait serialised until the hosts are rebuilt (the run's peak at many days), then are
+  // held until the pack is written without the spare capacity they were read into.
+  const FrozenMeteringRows frozen_rows(std::move(r.rows));
   r.inventory.shrink_to_fit();
   progress.end();
 
@@ -175,6 +176,7 @@ ReconcileResult reconcile(const ReconcileOptions& options, ProgressReporter* rep
   malloc_trim(0);  // the buckets read back, and the events no timeline cites
   r.events.counts = events.counts();
   r.events.conflicts = events.conflicts();
+  r.rows = frozen_rows.thaw();
   progress.end();
   // A conflicting duplicate is a record dropped for a reason: it belongs in rejects.csv.
   for (const DuplicateConflict& c : r.events.conflicts) r.rejects.push_back(conflict_reject(r.sources, c));
