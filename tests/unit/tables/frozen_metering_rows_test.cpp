@@ -34,17 +34,23 @@ void require_same(const MeteringRow& a, const MeteringRow& b) {
   CHECK(a.extra == b.extra);
 }
 
-}  // namespace
-
-// The rows a run reads first wait serialised through the event reading and the rebuilding, then are
-// given back to the rules: any difference would change a finding.
-TEST_CASE("metering rows come back from being frozen exactly as they were read, in order") {
+// The sample case's metering rows, as a run reads them.
+std::vector<MeteringRow> sample_rows() {
   SourceTable sources;
   const RulesFolder rules = read_rules_folder(test::shipped_rules_dir(), sources);
   std::vector<MeteringRow> rows;
   Rejects rejects;
   read_metering(std::string(FLEXRECON_SOURCE_DIR) + "/samples/metering.csv", {}, rules.catalog, {}, sources, rows,
                 rejects);
+  return rows;
+}
+
+}  // namespace
+
+// The rows a run reads first wait serialised through the event reading and the rebuilding, then are
+// given back to the rules: any difference would change a finding.
+TEST_CASE("metering rows come back from being frozen exactly as they were read, in order") {
+  std::vector<MeteringRow> rows = sample_rows();
   REQUIRE(rows.size() > 10);
   // And the corners no sample has: every optional empty, every text empty or not ASCII, extreme
   // times, tokens that are not round in binary, a negative zero, many unknown columns.
@@ -81,12 +87,7 @@ TEST_CASE("metering rows come back from being frozen exactly as they were read, 
 }
 
 TEST_CASE("frozen metering rows hold a fraction of what the rows do") {
-  SourceTable sources;
-  const RulesFolder rules = read_rules_folder(test::shipped_rules_dir(), sources);
-  std::vector<MeteringRow> rows;
-  Rejects rejects;
-  read_metering(std::string(FLEXRECON_SOURCE_DIR) + "/samples/metering.csv", {}, rules.catalog, {}, sources, rows,
-                rejects);
+  const std::vector<MeteringRow> rows = sample_rows();
   std::vector<MeteringRow> many;
   for (int copy = 0; copy < 200; ++copy) many.insert(many.end(), rows.begin(), rows.end());
   const std::size_t as_rows = many.size() * sizeof(MeteringRow);  // not even counting their heap strings
