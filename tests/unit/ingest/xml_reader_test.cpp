@@ -539,3 +539,25 @@ TEST_CASE("the quadratic-sniff reproducer from fuzzing is read and found not to 
   REQUIRE(bytes.size() == 65532);
   CHECK(sniff_event_format(bytes).empty());
 }
+
+TEST_CASE("events are cited by their own line whatever the event before them holds: names ended by line ends, lone CRs") {
+  // Evidence references to XML exports are file and line: an event written over many lines (tags
+  // broken after their names, as pretty-printers do) must not shift the lines of the events after
+  // it, and a lone CR, which XML reads as a line end inside a value, ends no line of the file.
+  const std::string multi_line =
+      "<Event\nxmlns='http://schemas.microsoft.com/win/2004/08/events/event'>\n<System>\n"
+      "<Provider\nName='Microsoft-Windows-Security-Auditing'/>\n<EventID>4624</EventID>\n"
+      "<TimeCreated\nSystemTime='" + kT1 + "'/>\n<EventRecordID>7</EventRecordID>\n<Channel>Security</Channel>\n"
+      "<Computer>WS-0042.corp.example</Computer>\n</System>\n<EventData>\n"
+      "<Data\nName='TargetUserName'>jdoe\r</Data>\n<Data Name='LogonType'>a\rb\rc</Data>\n</EventData>\n</Event>";
+  Rejects rejects;
+  // Lines: the first event on 1-18, the second on 19 and the third on 20 (a lone CR ends no line).
+  const auto events = read_all(multi_line + "\n" + logon_4624(8, kT2) + "\n" + logon_4624(9, kT3) + "\n", rejects);
+  CHECK(rejects.empty());
+  REQUIRE(events.size() == 3);
+  CHECK(events[0].line == 1);
+  CHECK(events[0].field("TargetUserName") == "jdoe");
+  CHECK(events[1].line == 19);
+  CHECK(events[2].line == 20);
+  CHECK(events[2].record_id == 9);
+}
