@@ -122,6 +122,38 @@ struct EventStoreBuilder::BucketResult {
   std::vector<std::pair<std::uint64_t, DuplicateConflict>> conflicts;  // (seq of the dropped copy, conflict)
 };
 
+namespace {
+
+// Puts the records of each host together, hosts in ascending order, in place. A bucket holds few
+// hosts (a hash of the name picks it: about 8 each at 2,000 hosts), so each record is swapped at
+// most once straight into its host's group (an American flag sort), where a comparison sort moved
+// the 80-byte records about log n times each. The order within a host is left as it falls:
+// assemble_host sorts each host's records totally.
+void group_by_host(std::vector<SpilledRecord>& records) {
+  std::vector<std::uint32_t> hosts;  // the bucket's hosts, ascending
+  for (const SpilledRecord& r : records) {
+    const auto at = std::lower_bound(hosts.begin(), hosts.end(), r.host);
+    if (at == hosts.end() || *at != r.host) hosts.insert(at, r.host);
+  }
+  const auto group_of = [&hosts](std::uint32_t host) {
+    return static_cast<std::size_t>(std::lower_bound(hosts.begin(), hosts.end(), host) - hosts.begin());
+  };
+  std::vector<std::size_t> next(hosts.size() + 1, 0);  // next[g]: where group g's next record goes
+  for (const SpilledRecord& r : records) ++next[group_of(r.host) + 1];
+  for (std::size_t g = 1; g < next.size(); ++g) next[g] += next[g - 1];
+  std::vector<std::size_t> end(next.begin() + 1, next.end());
+  for (std::size_t g = 0; g < hosts.size(); ++g)
+    while (next[g] < end[g]) {
+      const std::size_t home = group_of(records[next[g]].host);
+      if (home == g)
+        ++next[g];
+      else
+        std::swap(records[next[g]], records[next[home]++]);
+    }
+}
+
+}  // namespace
+
 void EventStoreBuilder::assemble_bucket(std::uint32_t bucket, BucketResult& out,
                                         const std::function<void(HostEvents&&)>& visit) const {
   // The bucket's bytes from every store: compact, held while its hosts are decoded (the run's own
@@ -165,8 +197,7 @@ void EventStoreBuilder::assemble_bucket(std::uint32_t bucket, BucketResult& out,
   // the records.
   const bool one_host = std::all_of(records.begin(), records.end(),
                                     [&](const SpilledRecord& r) { return r.host == records.front().host; });
-  if (!one_host)
-    std::sort(records.begin(), records.end(), [](const SpilledRecord& a, const SpilledRecord& b) { return a.host < b.host; });
+  if (!one_host) group_by_host(records);
   std::size_t begin = 0;
   while (begin < records.size()) {
     std::size_t end = begin;
