@@ -37,7 +37,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (r.event == flexrecon::SpilledRecord::kNoEvent) continue;
       const RecordSpill::ContentRef& ref = contents.at(r.event);
       if (ref.offset + ref.size > blob.size()) __builtin_trap();  // the header pass located it inside
-      (void)RecordSpill::decode_content(blob.substr(ref.offset, ref.size), r, what, flexrecon::ErrorKind::InputUnusable);
+      (void)RecordSpill::decode_content(blob.substr(ref.offset, ref.size), r, {}, what, flexrecon::ErrorKind::InputUnusable);
     }
   } catch (const flexrecon::Error& e) {
     if (e.kind() != flexrecon::ErrorKind::InputUnusable) throw;

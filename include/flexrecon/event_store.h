@@ -11,6 +11,7 @@
 
 #include "flexrecon/error.h"
 #include "flexrecon/event.h"
+#include "flexrecon/host_event.h"
 #include "flexrecon/packed_events.h"
 #include "flexrecon/source.h"
 
@@ -29,7 +30,7 @@ struct SecurityMark {
 struct HostEvents {
   std::string host;
   // Events of the kinds SPEC 1.2 lists as used, deduplicated, sorted by (time, channel, record_id).
-  std::vector<Event> events;
+  std::vector<HostEvent> events;
   // One per distinct Security EventRecordID, sorted by record_id.
   std::vector<SecurityMark> security;
   // A reconcile run's host, once its timeline is built: the cited events, packed (pack_events), in

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "flexrecon/event.h"
+#include "flexrecon/host_event.h"
 
 namespace flexrecon {
 
@@ -57,6 +58,8 @@ class PackedEvents {
  public:
   // Appends `e`; at(size() - 1) returns an Event equal to it in every member. Not once moved to a file.
   void add(const Event& e);
+  // The same for a host's event: the bytes add(e.to_event(host)) would append.
+  void add(const HostEvent& e, std::string_view host);
   std::size_t size() const { return offsets_.size(); }
   bool empty() const { return offsets_.empty(); }
   Event at(std::size_t i) const;

@@ -164,7 +164,7 @@ void EventStoreBuilder::assemble_bucket(std::uint32_t bucket, BucketResult& out,
   };
   std::vector<Stored> stored;
   // One pass over the bucket for the headers of all its hosts' records (80 bytes each); a used
-  // record's content is only located, and decoded into an Event when its host's turn comes, so
+  // record's content is only located, and decoded into a HostEvent when its host's turn comes, so
   // memory holds one host's events however many hosts share the bucket (the bucket is a hash of
   // the name), and the bucket is read once, not once per host.
   std::vector<SpilledRecord> records;
@@ -210,7 +210,7 @@ void EventStoreBuilder::assemble_bucket(std::uint32_t bucket, BucketResult& out,
       host_records.assign(records.begin() + static_cast<std::ptrdiff_t>(begin), records.begin() + static_cast<std::ptrdiff_t>(end));
     }
     std::vector<std::pair<RecordSpill::ContentRef, SpilledRecord*>> from_spill;
-    std::vector<Event> events;
+    std::vector<HostEvent> events;
     std::size_t used = 0;
     for (SpilledRecord& r : host_records) used += r.event != SpilledRecord::kNoEvent;
     events.reserve(used);
@@ -223,12 +223,12 @@ void EventStoreBuilder::assemble_bucket(std::uint32_t bucket, BucketResult& out,
         const Stored& s = stored[ref.origin];
         if (ref.offset + ref.size > s.bytes.size()) throw Error(ErrorKind::InputUnusable, s.what + " is damaged (a record is cut short)");
         r.event = static_cast<std::uint32_t>(events.size());
-        events.push_back(RecordSpill::decode_content(std::string_view(s.bytes).substr(ref.offset, ref.size), r, s.what,
-                                                     ErrorKind::InputUnusable));
+        events.push_back(RecordSpill::decode_content(std::string_view(s.bytes).substr(ref.offset, ref.size), r,
+                                                     channel_names_.at(r.channel), s.what, ErrorKind::InputUnusable));
       }
     }
     std::sort(from_spill.begin(), from_spill.end(), [](const auto& a, const auto& b) { return a.first.offset < b.first.offset; });
-    spill_->decode_contents(bucket, from_spill, events);
+    spill_->decode_contents(bucket, from_spill, channel_names_, events);
     if (last) {
       // Everything of the bucket is decoded: its headers and the stores' bytes go before the last
       // host's timeline is built, not after.
@@ -245,7 +245,7 @@ namespace {
 
 // Makes `events` hold events[order[0]], events[order[1]]... and nothing else, in place: each event
 // is moved along its cycle of the permutation once. `order` names distinct indexes.
-void arrange(std::vector<Event>& events, const std::vector<std::uint32_t>& order) {
+void arrange(std::vector<HostEvent>& events, const std::vector<std::uint32_t>& order) {
   constexpr std::uint32_t kUnplaced = 0xFFFFFFFF;
   std::vector<std::uint32_t> to(events.size(), kUnplaced);  // old index -> new index
   for (std::size_t k = 0; k < order.size(); ++k) to[order[k]] = static_cast<std::uint32_t>(k);
@@ -263,7 +263,7 @@ void arrange(std::vector<Event>& events, const std::vector<std::uint32_t>& order
 
 }  // namespace
 
-void EventStoreBuilder::assemble_host(std::vector<SpilledRecord>& records, std::vector<Event>& events, BucketResult& out,
+void EventStoreBuilder::assemble_host(std::vector<SpilledRecord>& records, std::vector<HostEvent>& events, BucketResult& out,
                                       const std::function<void(HostEvents&&)>& visit) const {
   // Copies of one (channel, record id) together, first in input order first.
   std::sort(records.begin(), records.end(), [this](const SpilledRecord& a, const SpilledRecord& b) {
@@ -281,9 +281,6 @@ void EventStoreBuilder::assemble_host(std::vector<SpilledRecord>& records, std::
     if (first.channel_kind == Channel::Security && first.record_id != 0)
       he.security.push_back({first.record_id, first.time, first.source, first.event_id, first.ref_by_line ? first.line : 0});
     if (first.event != SpilledRecord::kNoEvent) {
-      Event& e = events[first.event];
-      e.host = he.host;
-      e.channel_name = channel_names_[first.channel];
       kept_events.push_back(first.event);
       ++out.relevant;
     }
@@ -300,10 +297,10 @@ void EventStoreBuilder::assemble_host(std::vector<SpilledRecord>& records, std::
   }
   // Source and line make the order total, so equal timestamps never depend on input quirks; the
   // place in kept_events (channel, record id, input order) settles what even they leave equal.
-  // The indexes are sorted, not the events: an Event is a dozen strings to swap.
+  // The indexes are sorted, not the events, which are larger to move.
   std::stable_sort(kept_events.begin(), kept_events.end(), [&events](std::uint32_t i, std::uint32_t j) {
-    const Event& a = events[i];
-    const Event& b = events[j];
+    const HostEvent& a = events[i];
+    const HostEvent& b = events[j];
     return std::tie(a.time, a.channel, a.record_id, a.source, a.line) <
            std::tie(b.time, b.channel, b.record_id, b.source, b.line);
   });

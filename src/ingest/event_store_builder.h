@@ -109,7 +109,7 @@ class EventStoreBuilder {
   struct BucketResult;
   void assemble_bucket(std::uint32_t bucket, BucketResult& out, const std::function<void(HostEvents&&)>& visit) const;
   // One host's records (not empty) and its used events, decoded: deduplicated, the host visited.
-  void assemble_host(std::vector<SpilledRecord>& records, std::vector<Event>& events, BucketResult& out,
+  void assemble_host(std::vector<SpilledRecord>& records, std::vector<HostEvent>& events, BucketResult& out,
                      const std::function<void(HostEvents&&)>& visit) const;
   // A store the run reads units from: its names mapped to the run's ids, and where each of its
   // units sits in the run.

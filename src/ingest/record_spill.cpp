@@ -231,18 +231,28 @@ void skip_content(VarintReader& in) {
   for (std::uint64_t i = 0, n = in.varint(); i < 2 * n; ++i) in.skip_text();
 }
 
-Event read_content(VarintReader& in, const SpilledRecord& r) {
-  Event e = r.header_event();
-  e.provider = in.text();
-  e.computer = in.text();
+// The content's texts are views into it until set_texts() copies them into the event's one buffer;
+// the list of views is the thread's, kept from event to event.
+HostEvent read_content(VarintReader& in, const SpilledRecord& r, std::string_view channel_name) {
+  thread_local std::vector<std::string_view> texts;
+  texts.clear();
+  texts.push_back(channel_name);
+  texts.push_back(in.text_view());  // provider
+  texts.push_back(in.text_view());  // computer
   const std::uint64_t n = in.varint();
-  e.fields.reserve(std::min<std::uint64_t>(n, 64));
-  for (std::uint64_t i = 0; i < n; ++i) {
-    EventField f;
-    f.name = in.text();
-    f.value = in.text();
-    e.fields.push_back(std::move(f));
+  for (std::uint64_t i = 0; i < n; ++i) {  // each text read is checked against the content's end
+    texts.push_back(in.text_view());
+    texts.push_back(in.text_view());
   }
+  HostEvent e;
+  e.channel = r.channel_kind;
+  e.ref_by_line = r.ref_by_line;
+  e.event_id = r.event_id;
+  e.source = r.source;
+  e.record_id = r.record_id;
+  e.line = r.line;
+  e.time = r.time;
+  e.set_texts(texts);
   return e;
 }
 
@@ -346,22 +356,24 @@ void RecordSpill::decode_headers(std::string_view bytes, std::uint64_t base, std
   }
 }
 
-Event RecordSpill::decode_content(std::string_view content, const SpilledRecord& r, const std::string& what, ErrorKind kind) {
+HostEvent RecordSpill::decode_content(std::string_view content, const SpilledRecord& r, std::string_view channel_name,
+                                     const std::string& what, ErrorKind kind) {
   VarintReader in(content, what, kind);
-  Event e = read_content(in, r);
+  HostEvent e = read_content(in, r, channel_name);
   if (!in.done()) throw Error(kind, what + " is damaged (an event's content is longer than its fields)");
   return e;
 }
 
 void RecordSpill::decode_contents(std::uint32_t bucket, const std::vector<std::pair<ContentRef, SpilledRecord*>>& wanted,
-                                  std::vector<Event>& events) const {
+                                  const std::vector<std::string>& channel_names, std::vector<HostEvent>& events) const {
   if (wanted.empty()) return;
   FileWindow file(*this, bucket);
   for (const auto& [ref, record] : wanted) {
     const std::string_view held = file.from(ref.offset, ref.size);
     if (held.size() < ref.size) throw Error::internal(file.what() + " is damaged (a record is cut short)");
     record->event = static_cast<std::uint32_t>(events.size());
-    events.push_back(decode_content(held.substr(0, ref.size), *record, file.what(), ErrorKind::Internal));
+    events.push_back(decode_content(held.substr(0, ref.size), *record, channel_names.at(record->channel), file.what(),
+                                    ErrorKind::Internal));
   }
 }
 

@@ -13,6 +13,7 @@
 
 #include "flexrecon/error.h"
 #include "flexrecon/event.h"
+#include "flexrecon/host_event.h"
 #include "ingest/event_fingerprint.h"
 
 namespace flexrecon {
@@ -102,11 +103,12 @@ class RecordSpill {
                              ErrorKind kind, const Renumbering* renumber, std::vector<SpilledRecord>& records,
                              std::vector<ContentRef>& contents);
   // A used record's event from its content bytes: the header from `r`, provider, computer, fields.
-  static Event decode_content(std::string_view content, const SpilledRecord& r, const std::string& what, ErrorKind kind);
+  static HostEvent decode_content(std::string_view content, const SpilledRecord& r, std::string_view channel_name,
+                                  const std::string& what, ErrorKind kind);
   // The events of `wanted` (contents in this spill's bucket file, in increasing offset order): each
   // appended to `events`, its record's `event` set to its index there. Reads through a window.
   void decode_contents(std::uint32_t bucket, const std::vector<std::pair<ContentRef, SpilledRecord*>>& wanted,
-                       std::vector<Event>& events) const;
+                       const std::vector<std::string>& channel_names, std::vector<HostEvent>& events) const;
   std::string bucket_name(std::uint32_t bucket) const;  // for messages
 
   std::uint64_t bytes_written() const { return bytes_written_; }

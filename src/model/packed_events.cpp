@@ -97,23 +97,26 @@ std::uint64_t PackedEventFile::size() const {
   return size_;
 }
 
-void PackedEvents::add(const Event& e) {
+void PackedEvents::add(const Event& e) { add(HostEvent(e), e.host); }
+
+void PackedEvents::add(const HostEvent& e, std::string_view host) {
   if (file_) throw Error::internal("packed events: added to after being moved to a file");
   offsets_.push_back(bytes_.size());
   bytes_.push_back(static_cast<char>((e.ref_by_line ? 1 : 0) | static_cast<int>(e.channel) << 1));
   put_varint(bytes_, e.source);
   put_varint(bytes_, e.line);
-  put_text(bytes_, e.channel_name);
-  put_text(bytes_, e.provider);
-  put_text(bytes_, e.computer);
-  put_text(bytes_, e.host);
+  put_text(bytes_, e.channel_name());
+  put_text(bytes_, e.provider());
+  put_text(bytes_, e.computer());
+  put_text(bytes_, host);
   put_signed(bytes_, e.event_id);
   put_varint(bytes_, e.record_id);
   put_signed(bytes_, e.time);
-  put_varint(bytes_, e.fields.size());
-  for (const EventField& f : e.fields) {
-    put_text(bytes_, f.name);
-    put_text(bytes_, f.value);
+  const std::size_t n = e.field_count();
+  put_varint(bytes_, n);
+  for (std::size_t i = 0; i < n; ++i) {
+    put_text(bytes_, e.field_name(i));
+    put_text(bytes_, e.field_value(i));
   }
   total_ = bytes_.size();
 }
@@ -179,7 +182,7 @@ void PackedEvents::shrink_to_fit() {
 }
 
 void pack_events(HostEvents& host, const std::shared_ptr<PackedEventFile>& file) {
-  for (const Event& e : host.events) host.packed.add(e);
+  for (const HostEvent& e : host.events) host.packed.add(e, host.host);
   host.events.clear();
   host.events.shrink_to_fit();
   if (file)

@@ -34,25 +34,29 @@ EvidenceIndex::EvidenceIndex(const ReconcileResult& result) : store_(result.even
   events_.reserve(events);
   event_keys_.reserve(events);  // most are cited by record id; the spare goes below when not
   hosts_.reserve(result.events.hosts.size());
-  std::map<std::string_view, std::uint32_t> event_host_ids;
+  // Owning keys: the names come from events decoded one after another into one reused Event, whose
+  // string a view would keep pointing into (reading the next host's name there), and from a list
+  // that moves its strings as it grows.
+  std::map<std::string, std::uint32_t, std::less<>> event_host_ids;
   for (const auto& [host, he] : result.events.hosts) {
     const auto host_id = position(hosts_.size());
     hosts_.push_back(&he);
-    const auto add = [&](const Event& e, std::size_t index) {
+    // An Event or a HostEvent (whose host is its list's).
+    const auto add = [&](const auto& e, std::string_view event_host, std::size_t index) {
       // SIEM events are cited by line (Event::ref), XML and EVTX events by record id.
       (e.ref_by_line ? event_lines_ : event_keys_).push_back({e.ref_by_line ? e.line : e.record_id, e.source, position(events_.size())});
-      auto named = event_host_ids.find(e.host);
+      auto named = event_host_ids.find(event_host);
       if (named == event_host_ids.end()) {
-        event_hosts_.push_back(e.host);
-        named = event_host_ids.emplace(e.host, position(event_hosts_.size() - 1)).first;
+        event_hosts_.emplace_back(event_host);
+        named = event_host_ids.emplace(std::string(event_host), position(event_hosts_.size() - 1)).first;
       }
       events_.push_back({host_id, position(index), named->second});
     };
-    for (std::size_t i = 0; i < he.events.size(); ++i) add(he.events[i], i);
+    for (std::size_t i = 0; i < he.events.size(); ++i) add(he.events[i], he.host, i);
     Event packed;  // decoded into again and again: only its header is read here
     for (std::size_t i = 0; i < he.packed.size(); ++i) {
       he.packed.at(i, packed);
-      add(packed, he.events.size() + i);
+      add(packed, packed.host, he.events.size() + i);
     }
     for (const SecurityMark& m : he.security)
       if (m.line) mark_lines_.push_back({{m.source, m.line}, {&host, &m}});
@@ -116,7 +120,7 @@ void EvidenceIndex::event_at(std::size_t ordinal, Event& into) const {
   const Slot& slot = events_.at(ordinal);
   const HostEvents& host = *hosts_[slot.host];
   if (slot.index < host.events.size())
-    into = host.events[slot.index];
+    into = host.events[slot.index].to_event(host.host);
   else
     host.packed.at(slot.index - host.events.size(), into);
 }

@@ -116,21 +116,21 @@ void keep_cited_marks(HostEvents& host, const std::vector<EvidenceRef>& cited, s
 
 void keep_cited_events(HostEvents& host, const HostTimeline& timeline) {
   const std::vector<EvidenceRef> cited = cited_refs(timeline);
-  std::erase_if(host.events, [&](const Event& e) { return !is_in(cited, e.ref()); });
+  std::erase_if(host.events, [&](const HostEvent& e) { return !is_in(cited, e.ref()); });
   host.events.shrink_to_fit();
   std::vector<EvidenceRef> kept;
   kept.reserve(host.events.size());
-  for (const Event& e : host.events) kept.push_back(e.ref());
+  for (const HostEvent& e : host.events) kept.push_back(e.ref());
   keep_cited_marks(host, cited, kept);
 }
 
 void pack_cited_events(HostEvents& host, const HostTimeline& timeline, const std::shared_ptr<PackedEventFile>& file) {
   const std::vector<EvidenceRef> cited = cited_refs(timeline);
   std::vector<EvidenceRef> kept;
-  for (const Event& e : host.events) {
+  for (const HostEvent& e : host.events) {
     if (!is_in(cited, e.ref())) continue;
     kept.push_back(e.ref());
-    host.packed.add(e);
+    host.packed.add(e, host.host);
   }
   keep_cited_marks(host, cited, kept);
   host.events.clear();

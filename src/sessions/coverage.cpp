@@ -78,10 +78,10 @@ void record_gaps(const std::vector<SecurityMark>& marks, std::vector<CoverageGap
   }
 }
 
-void event_gaps(const std::vector<Event>& events, const Settings& settings, std::vector<bool>& used,
+void event_gaps(const std::vector<HostEvent>& events, const Settings& settings, std::vector<bool>& used,
                 std::vector<CoverageGap>& gaps) {
   for (std::size_t i = 0; i < events.size(); ++i) {
-    const Event& e = events[i];
+    const HostEvent& e = events[i];
     if (e.channel != Channel::Security) continue;
     if (e.event_id == 1102) {
       // Whatever the log held before the clear is gone: nothing before it can be vouched for.
@@ -133,7 +133,7 @@ std::vector<Span> merged(const std::vector<CoverageGap>& gaps) {
 Coverage compute_coverage(const HostEvents& host, const Settings& settings, std::vector<bool>& used) {
   Coverage c;
   c.first_evidence = kMaxInstant;
-  for (const Event& e : host.events) c.first_evidence = std::min(c.first_evidence, e.time);
+  for (const HostEvent& e : host.events) c.first_evidence = std::min(c.first_evidence, e.time);
   for (const SecurityMark& m : host.security) c.first_evidence = std::min(c.first_evidence, m.time);
   if (c.first_evidence == kMaxInstant) c.first_evidence = kMinInstant;
 

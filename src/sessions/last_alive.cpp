@@ -129,7 +129,7 @@ std::vector<unsigned char> binary_bytes(std::string_view text) {
 
 }  // namespace
 
-std::optional<Instant> parse_last_alive(const Event& e) {
+std::optional<Instant> parse_last_alive(const HostEvent& e) {
   const std::vector<unsigned char> binary = binary_bytes(e.field("Binary"));
   if (auto utc = systemtime_at(binary, 16)) return utc;
 

@@ -4,7 +4,7 @@
 
 #include <optional>
 
-#include "flexrecon/event.h"
+#include "flexrecon/host_event.h"
 
 namespace flexrecon::sessions {
 
@@ -14,6 +14,6 @@ namespace flexrecon::sessions {
 //     U+200E marks) as Windows renders them; read as UTC since the host's zone is unknown;
 //  3. the first SYSTEMTIME of <Binary>, also read as UTC.
 // nullopt when none of them parses; the caller then falls back to the 6008's own time.
-std::optional<Instant> parse_last_alive(const Event& e);
+std::optional<Instant> parse_last_alive(const HostEvent& e);
 
 }  // namespace flexrecon::sessions

@@ -22,7 +22,7 @@ namespace {
 constexpr Instant kBootClusterWindow = 10 * kMinute;
 
 // Strong shutdown markers: the logging service itself stopped.
-bool is_strong_shutdown(const Event& e) {
+bool is_strong_shutdown(const HostEvent& e) {
   return (e.channel == Channel::Security && (e.event_id == 4609 || e.event_id == 1100)) ||
          (e.channel == Channel::System && e.event_id == 6006);
 }
@@ -30,7 +30,7 @@ bool is_strong_shutdown(const Event& e) {
 // Signs of a person using the running host. A shutdown marker followed by one of these before the
 // next boot did not shut the host down (an aborted 1074, a restarted event log service). Service
 // logons and logoffs are not such signs: Windows Update and logoffs run during a shutdown.
-bool is_ordinary_activity(const Event& e) {
+bool is_ordinary_activity(const HostEvent& e) {
   switch (e.channel) {
     case Channel::Security:
       if (e.event_id == 4624) {
@@ -60,12 +60,12 @@ struct Draft {
   bool open = true;  // still accepting markers
 };
 
-std::string id_text(const Event& e) { return std::to_string(e.event_id); }
+std::string id_text(const HostEvent& e) { return std::to_string(e.event_id); }
 
-void settle(Draft& d, const std::vector<Event>& events, Instant previous_boot) {
+void settle(Draft& d, const std::vector<HostEvent>& events, Instant previous_boot) {
   Boot& b = d.boot;
   if (d.before.strong) {
-    const Event& s = events[*d.before.strong];
+    const HostEvent& s = events[*d.before.strong];
     b.down = s.time;
     b.down_reason = "shutdown " + id_text(s);
     b.down_evidence = {s.ref()};
@@ -80,7 +80,7 @@ void settle(Draft& d, const std::vector<Event>& events, Instant previous_boot) {
     return;
   }
   if (d.before.last_1074) {
-    const Event& s = events[*d.before.last_1074];
+    const HostEvent& s = events[*d.before.last_1074];
     b.down = s.time;
     b.down_reason = "shutdown 1074";
     b.down_evidence = {s.ref()};
@@ -88,7 +88,7 @@ void settle(Draft& d, const std::vector<Event>& events, Instant previous_boot) {
     return;
   }
   if (d.crash_6008) {
-    const Event& c = events[*d.crash_6008];
+    const HostEvent& c = events[*d.crash_6008];
     b.down = c.time;
     b.down_reason = "unexpected shutdown 6008";
     b.down_evidence = {c.ref()};
@@ -101,24 +101,24 @@ void settle(Draft& d, const std::vector<Event>& events, Instant previous_boot) {
 
 }  // namespace
 
-bool is_boot_marker(const Event& e) {
+bool is_boot_marker(const HostEvent& e) {
   if (e.channel == Channel::Security) return e.event_id == 4608;
   if (e.channel != Channel::System) return false;
-  if (e.event_id == 41) return iequals(e.provider, "Microsoft-Windows-Kernel-Power");
+  if (e.event_id == 41) return iequals(e.provider(), "Microsoft-Windows-Kernel-Power");
   return e.event_id == 6005 || e.event_id == 6009 || e.event_id == 6008;
 }
 
-bool is_shutdown_marker(const Event& e) {
+bool is_shutdown_marker(const HostEvent& e) {
   return is_strong_shutdown(e) || (e.channel == Channel::System && e.event_id == 1074);
 }
 
 PowerHistory build_power_history(const HostEvents& host, std::vector<bool>& used) {
-  const std::vector<Event>& events = host.events;
+  const std::vector<HostEvent>& events = host.events;
   std::vector<Draft> drafts;
   Pending pending;
 
   for (std::size_t i = 0; i < events.size(); ++i) {
-    const Event& e = events[i];
+    const HostEvent& e = events[i];
     if (is_shutdown_marker(e)) {
       if (is_strong_shutdown(e) && !pending.strong) pending.strong = i;
       if (e.event_id == 1074) pending.last_1074 = i;
@@ -180,7 +180,7 @@ PowerHistory build_power_history(const HostEvents& host, std::vector<bool>& used
   // After the last boot: only a stopped logging service proves the end (a 1074 could be aborted).
   if (pending.strong) {
     const std::size_t idx = *pending.strong;
-    const Event& s = events[idx];
+    const HostEvent& s = events[idx];
     used[idx] = true;
     history.final_shutdown = s.time;
     history.final_shutdown_ref = s.ref();

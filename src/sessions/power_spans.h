@@ -13,9 +13,9 @@
 namespace flexrecon::sessions {
 
 // Boot markers: Security 4608, System 6005, 6009, 6008, Kernel-Power 41.
-bool is_boot_marker(const Event& e);
+bool is_boot_marker(const HostEvent& e);
 // Clean shutdown markers: Security 4609, 1100, System 6006, 1074.
-bool is_shutdown_marker(const Event& e);
+bool is_shutdown_marker(const HostEvent& e);
 
 // One start of the host. Markers logged together at a start (6009, 6005, 4608, a 6008 or 41 after a
 // crash) form one boot.

@@ -44,19 +44,19 @@ class Builder {
   std::vector<Session> run();
 
  private:
-  const Event& event(std::size_t i) const { return host_.events[i]; }
+  const HostEvent& event(std::size_t i) const { return host_.events[i]; }
   void cross_boots(std::size_t i);
   void on_logon(std::size_t i);
   void on_logoff(std::size_t i);
   void on_lock(std::size_t i);
   void on_security_rdp(std::size_t i);
   void on_lsm(std::size_t i);
-  void fold_reconnect_logon(std::size_t session, const Event& reconnect);
+  void fold_reconnect_logon(std::size_t session, const HostEvent& reconnect);
   void on_rdp_auth(std::size_t i, const std::vector<std::pair<Instant, std::size_t>>& by_start);
   void finish_open();
 
   std::optional<std::size_t> by_logon_id(std::uint64_t id) const;
-  std::size_t new_draft(const Event& e, const std::string& user);
+  std::size_t new_draft(const HostEvent& e, const std::string& user);
   std::size_t adopt_or_rebuild(std::size_t i, const std::string& user, std::uint64_t logon_id, const std::string& what);
   void register_logon(std::size_t draft, std::uint64_t logon_id);
   void bind_lsm(std::size_t draft, const std::string& user, const std::string& session_id);
@@ -88,7 +88,7 @@ std::optional<std::size_t> Builder::by_logon_id(std::uint64_t id) const {
   return it->second;
 }
 
-std::size_t Builder::new_draft(const Event& e, const std::string& user) {
+std::size_t Builder::new_draft(const HostEvent& e, const std::string& user) {
   Draft d;
   d.s.host = host_.host;
   d.s.user = user;
@@ -133,7 +133,7 @@ void Builder::close(std::size_t draft, Instant t, const std::string& reason) {
 // log describes (its logon would have been seen inside it) or the boot before, whichever is later.
 std::size_t Builder::adopt_or_rebuild(std::size_t i, const std::string& user, std::uint64_t logon_id,
                                       const std::string& what) {
-  const Event& e = event(i);
+  const HostEvent& e = event(i);
   const std::set<std::size_t>& mine = open_by_user_[user];
   for (auto it = mine.rbegin(); logon_id != 0 && it != mine.rend(); ++it) {
     const std::size_t k = *it;
@@ -175,7 +175,7 @@ void Builder::cross_boots(std::size_t i) {
 }
 
 void Builder::on_logon(std::size_t i) {
-  const Event& e = event(i);
+  const HostEvent& e = event(i);
   const int type = parse_logon_type(e.field("LogonType"));
   if (!is_interactive_logon_type(type)) return;  // network, service, unlock (7), cached unlock (13)
   if (!is_human_account(e.field("TargetUserName"), e.field("TargetUserSid"), settings_)) return;
@@ -219,7 +219,7 @@ void Builder::on_logon(std::size_t i) {
 }
 
 void Builder::on_logoff(std::size_t i) {
-  const Event& e = event(i);
+  const HostEvent& e = event(i);
   const std::uint64_t id = parse_logon_id(e.field("TargetLogonId"));
   const std::string what = std::to_string(e.event_id);
   if (const auto k = by_logon_id(id)) {
@@ -242,7 +242,7 @@ void Builder::on_logoff(std::size_t i) {
 }
 
 void Builder::on_lock(std::size_t i) {
-  const Event& e = event(i);
+  const HostEvent& e = event(i);
   const std::uint64_t id = parse_logon_id(e.field("TargetLogonId"));
   std::optional<std::size_t> k = by_logon_id(id);
   if (!k) {
@@ -262,7 +262,7 @@ void Builder::on_lock(std::size_t i) {
 }
 
 void Builder::on_security_rdp(std::size_t i) {
-  const Event& e = event(i);
+  const HostEvent& e = event(i);
   const std::uint64_t id = parse_logon_id(e.field("LogonID"));
   std::optional<std::size_t> k = by_logon_id(id);
   if (!k) {
@@ -285,7 +285,7 @@ void Builder::on_security_rdp(std::size_t i) {
 // tolerance before the 4778, with nothing logged for it but its own 4624 and no LSM 21 of its
 // own, is that transient logon: it is folded into the reconnected session, and its later logoff
 // only attaches there.
-void Builder::fold_reconnect_logon(std::size_t session, const Event& reconnect) {
+void Builder::fold_reconnect_logon(std::size_t session, const HostEvent& reconnect) {
   const std::string& user = drafts_[session].s.user;
   const std::set<std::size_t>& mine = open_by_user_[user];
   for (auto it = mine.rbegin(); it != mine.rend(); ++it) {
@@ -304,7 +304,7 @@ void Builder::fold_reconnect_logon(std::size_t session, const Event& reconnect) 
 }
 
 void Builder::on_lsm(std::size_t i) {
-  const Event& e = event(i);
+  const HostEvent& e = event(i);
   if (e.event_id == 39 || e.event_id == 40) {
     // 39 ("session X disconnected by session Y": TargetSession, Source) and 40 ("session X
     // disconnected, reason code Z": Session, Reason) only say why a disconnect or logoff happened;
@@ -381,7 +381,7 @@ void Builder::on_lsm(std::size_t i) {
 // 1149 (RDP network authentication succeeded) proves nothing alone: the user may never have
 // reached a desktop. It supports the session of that user that starts right after it.
 void Builder::on_rdp_auth(std::size_t i, const std::vector<std::pair<Instant, std::size_t>>& by_start) {
-  const Event& e = event(i);
+  const HostEvent& e = event(i);
   if (!is_human_account(e.field("Param1"), "", settings_)) return;
   const std::string user = normalize_user(e.field("Param1"));
   const Instant tol = settings_.presence_tolerance;
@@ -399,7 +399,7 @@ void Builder::on_rdp_auth(std::size_t i, const std::vector<std::pair<Instant, st
 
 void Builder::finish_open() {
   Instant end_of_evidence = kMinInstant;
-  for (const Event& e : host_.events) end_of_evidence = std::max(end_of_evidence, e.time);
+  for (const HostEvent& e : host_.events) end_of_evidence = std::max(end_of_evidence, e.time);
   for (const SecurityMark& m : host_.security) end_of_evidence = std::max(end_of_evidence, m.time);
   for (std::size_t k = 0; k < drafts_.size(); ++k) {
     Draft& d = drafts_[k];
@@ -415,10 +415,10 @@ void Builder::finish_open() {
 }
 
 std::vector<Session> Builder::run() {
-  const std::vector<Event>& events = host_.events;
+  const std::vector<HostEvent>& events = host_.events;
   for (std::size_t i = 0; i < events.size(); ++i) {
     cross_boots(i);
-    const Event& e = events[i];
+    const HostEvent& e = events[i];
     switch (e.channel) {
       case Channel::Security:
         switch (e.event_id) {

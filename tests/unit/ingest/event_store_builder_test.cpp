@@ -219,7 +219,7 @@ TEST_CASE("a host's spilled records come back whole when they are larger than th
     CHECK(he.security.size() == 606);
     REQUIRE(he.events.size() == 600);
     for (std::size_t i = 0; i < he.events.size(); ++i) {
-      const Event& e = he.events[i];
+      const HostEvent& e = he.events[i];
       INFO("event " << i);
       CHECK(e.record_id == i + 1);
       CHECK(e.field("TargetUserName") == value_for(e.record_id));
@@ -263,7 +263,7 @@ TEST_CASE("hosts sharing a spill bucket, their records interleaved, each get exa
     for (std::size_t i = 0; i < he.events.size(); ++i) {
       INFO(he.host << " event " << i);
       CHECK(he.events[i].record_id == i + 1);
-      CHECK(he.events[i].host == he.host);
+      CHECK(he.events[i].channel_name() == "Security");
       CHECK(he.events[i].field("TargetUserName") == value_for(h, i + 1));
     }
   });
@@ -315,7 +315,7 @@ TEST_CASE("used events keep the fields something reads - other events keep only 
   builder.finish();
   const auto& host = store.hosts["ws-1"];
   REQUIRE(host.events.size() == 1);
-  const Event& e = host.events[0];
+  const HostEvent& e = host.events[0];
   CHECK(e.field("TargetUserName") == "jdoe");
   CHECK(e.field("LogonType") == "2");
   CHECK(e.field("TargetLogonId") == "0x1234");
@@ -325,7 +325,7 @@ TEST_CASE("used events keep the fields something reads - other events keep only 
   CHECK(e.field("SubjectUserName") == "WS-1$");  // read (who cleared a log, on 1102)
   CHECK_FALSE(e.has_field("SubjectUserSid"));
   CHECK_FALSE(e.has_field("SubjectLogonId"));
-  CHECK(e.fields.size() == 5);
+  CHECK(e.field_count() == 5);
   REQUIRE(host.security.size() == 2);
 }
 
@@ -339,11 +339,11 @@ TEST_CASE("a used event with none of the fields the dossier describes events by 
   builder.finish();
   const auto& host = store.hosts["ws-1"];
   REQUIRE(host.events.size() == 1);
-  const Event& e = host.events[0];
-  CHECK(is_described_by_first_fields(e));
-  REQUIRE(e.fields.size() == 4);  // the first four, in order: what the dossier shows of it
-  CHECK(e.fields[0].name == "SubjectUserSid");
-  CHECK(e.fields[3].value == "0x51a2");
+  const HostEvent& e = host.events[0];
+  CHECK(is_described_by_first_fields(e.to_event(host.host)));
+  REQUIRE(e.field_count() == 4);  // the first four, in order: what the dossier shows of it
+  CHECK(e.field_name(0) == "SubjectUserSid");
+  CHECK(e.field_value(3) == "0x51a2");
   CHECK_FALSE(e.has_field("ClientProcessId"));
 }
 

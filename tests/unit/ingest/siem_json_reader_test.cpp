@@ -318,7 +318,7 @@ TEST_CASE("the public OTRF SIEM samples are read whole, with the machines that l
   Rejects rejects;
   read_event_inputs({(root / "rdp_interactive_taskmanager_lsass_dump.zip").string()}, {}, sources, store, rejects);
   const auto& ws5 = store.hosts.at("workstation5").events;
-  const auto it = std::find_if(ws5.begin(), ws5.end(), [](const Event& e) { return e.event_id == 4778; });
+  const auto it = std::find_if(ws5.begin(), ws5.end(), [](const HostEvent& e) { return e.event_id == 4778; });
   REQUIRE(it != ws5.end());
   CHECK(it->record_id == 821627);
   CHECK(it->time == *parse_timestamp("2020-09-22T08:38:02Z"));

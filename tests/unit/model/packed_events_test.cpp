@@ -38,6 +38,12 @@ Event logon(std::uint64_t record_id) {
   return e;
 }
 
+// `e` as one of `host`'s events: a host's list gives every event its name (HostEvents::host).
+Event on_host(Event e, const std::string& host) {
+  e.host = host;
+  return e;
+}
+
 void require_same(const Event& a, const Event& b) {
   CHECK(a.source == b.source);
   CHECK(a.line == b.line);
@@ -93,26 +99,27 @@ TEST_CASE("an event read into one reused for another takes every member of the n
   Event few = logon(2);
   few.fields.resize(1);
   few.host = "h";
-  const auto file_test = [&](PackedEvents& packed) {
+  const auto file_test = [&](PackedEvents& packed, const std::vector<Event>& added) {
     Event into;
     packed.at(0, into);
-    require_same(into, many);
+    require_same(into, added[0]);
     packed.at(1, into);
-    require_same(into, few);
+    require_same(into, added[1]);
     packed.at(2, into);
-    require_same(into, Event{});
+    require_same(into, added[2]);
     packed.at(0, into);
-    require_same(into, many);
+    require_same(into, added[0]);
     CHECK_THROWS(packed.at(3, into));
   };
   PackedEvents in_memory;
   for (const Event& e : {many, few, Event{}}) in_memory.add(e);
-  file_test(in_memory);
+  file_test(in_memory, {many, few, Event{}});
   test::TempDir dir;
   HostEvents host;
+  host.host = "ws-0042";
   host.events = {many, few, Event{}};
   pack_events(host, std::make_shared<PackedEventFile>(dir.path().string()));
-  file_test(host.packed);
+  file_test(host.packed, {many, on_host(few, "ws-0042"), on_host(Event{}, "ws-0042")});
 }
 
 TEST_CASE("a host's packed events hold a bounded number of bytes each, far below the events themselves",
@@ -149,7 +156,7 @@ TEST_CASE("hosts moved to the cited-events file keep one offset per event in mem
     HostEvents host;
     host.host = "ws-" + std::to_string(h);
     for (std::uint64_t i = 0; i < 50; ++i) {
-      Event e = logon(static_cast<std::uint64_t>(h) * 1000 + i);
+      Event e = on_host(logon(static_cast<std::uint64_t>(h) * 1000 + i), host.host);
       e.fields.push_back({"Binary", std::string(2000, 'b')});  // large read fields do not stay in memory
       text += 2000;
       host.events.push_back(std::move(e));
@@ -165,10 +172,10 @@ TEST_CASE("hosts moved to the cited-events file keep one offset per event in mem
   }
   CHECK(file->size() > text);
   // Every host reads back its own events, from the file, in order.
-  Event back = logon(199'049);
+  Event back = on_host(logon(199'049), "ws-199");
   back.fields.push_back({"Binary", std::string(2000, 'b')});
   require_same(done.back().packed.at(49), back);
-  back = logon(0);
+  back = on_host(logon(0), "ws-0");
   back.fields.push_back({"Binary", std::string(2000, 'b')});
   require_same(done.front().packed.at(0), back);
   CHECK_THROWS(done.front().packed.at(50));
@@ -192,13 +199,14 @@ TEST_CASE("an event of any shape reads back equal from the cited-events file", "
   HostEvents empty;  // a host whose timeline cites nothing still takes its (empty) place
   pack_events(empty, file);
   HostEvents host;
+  host.host = "ws-0042";
   host.events = {logon(1), odd, Event{}};
   pack_events(host, file);
   REQUIRE(host.packed.size() == 3);
   CHECK(empty.packed.empty());
   require_same(host.packed.at(0), logon(1));
-  require_same(host.packed.at(1), odd);
-  require_same(host.packed.at(2), Event{});
+  require_same(host.packed.at(1), on_host(odd, "ws-0042"));
+  require_same(host.packed.at(2), on_host(Event{}, "ws-0042"));
   CHECK_THROWS_AS(host.packed.move_to(file), Error);  // once only: the offsets are the file's now
   CHECK_THROWS_AS(host.packed.add(odd), Error);
 }

@@ -40,6 +40,23 @@ TEST_CASE("a reference shared by several hosts' events resolves to the citing ho
   CHECK_FALSE(index.event_ordinal(EvidenceRef{1, 4, false}));
 }
 
+TEST_CASE("a shared reference resolves to the citing host's copy when the hosts' events are packed, as in a run", "[pack]") {
+  // A run holds every host's cited events packed and decodes them one after another into one Event
+  // while the index is built: each event's host must be the one it was packed with, not whatever
+  // that reused Event holds later (host names of one length are where a view into it went wrong).
+  ReconcileResult r = hosts_sharing_references(3, 5);
+  test::TempDir dir;
+  const auto file = std::make_shared<PackedEventFile>(dir.path().string());
+  for (auto& [name, he] : r.events.hosts) pack_events(he, file);
+  const EvidenceIndex index(r);
+  const EvidenceRef ref{0, 4, false};
+  CHECK(index.event_ordinal(ref) == 3u);
+  CHECK(index.event_ordinal(ref, "ws-1") == 8u);
+  CHECK(index.event_ordinal(ref, "ws-2") == 13u);
+  CHECK(index.event(ref)->host == "ws-0");
+  CHECK(index.event_at(*index.event_ordinal(ref, "ws-2")).host == "ws-2");
+}
+
 TEST_CASE("the evidence index costs 28 bytes a cited event, whatever the events hold", "[pack]") {
   // One index serves every file of the pack; at the peak of a long case it is the largest thing
   // held for the cited events, so its size per event is a bound, not an accident.

@@ -15,11 +15,11 @@ ReconcileResult with_events_cited(std::uint64_t n, std::uint64_t k, int times) {
   ReconcileResult r = sample_result();
   HostEvents& he = r.events.hosts["ws-0042"];
   Session& session = r.timelines.hosts["ws-0042"].sessions[0];
-  const Event model = he.events[0];
+  const HostEvent model = he.events[0];
   Finding finding = r.results.findings[0];
   finding.evidence.clear();
   for (std::uint64_t i = 0; i < n; ++i) {
-    Event e = model;
+    HostEvent e = model;
     e.record_id = 1'000'000 + i;
     e.time += static_cast<Instant>(i) * kSecond;
     if (i % k == 0) {
@@ -52,7 +52,7 @@ TEST_CASE("each cited event is one row of the store, in the index's order, howev
   }
   // An event nobody cites has no row.
   const HostEvents& he = r.events.hosts.at("ws-0042");
-  const auto uncited = std::find_if(he.events.begin(), he.events.end(), [](const Event& e) { return e.record_id == 1'000'001; });
+  const auto uncited = std::find_if(he.events.begin(), he.events.end(), [](const HostEvent& e) { return e.record_id == 1'000'001; });
   REQUIRE(uncited != he.events.end());
   CHECK_FALSE(stored.row_id(uncited->ref(), "ws-0042"));
 }

@@ -274,13 +274,15 @@ TEST_CASE("unknown metering columns are a JSON array of pairs, escaped where the
 
 TEST_CASE("an event's read fields are columns named as in the event, with the values as written", "[pack][store]") {
   ReconcileResult r = sample_result();
-  Event& logon = r.events.hosts["ws-0042"].events[0];
+  HostEvent& slot = r.events.hosts["ws-0042"].events[0];
+  Event logon = slot.to_event("ws-0042");
   // Fields nobody reads are not kept; a repeated name keeps its first value, as the reconstruction reads it.
   logon.fields = {{"SubjectUserSid", "S-1-5-18"}, {"TargetUserSid", "S-1-5-21-1-2-3-1104"},
                   {"TargetUserName", "jdoe"},     {"TargetDomainName", "CORP"},
                   {"TargetLogonId", "0x3e7a"},    {"LogonType", "02"},
                   {"ProcessName", "C:\\Windows\\System32\\winlogon.exe"},
                   {"ElevatedToken", "%%1842"},    {"TargetUserName", "someone-else"}};
+  slot = logon;
   ScratchDir dir;
   const std::string path = (dir.path() / "evidence.sqlite").string();
   write_evidence_store(r, path);
@@ -315,9 +317,9 @@ ReconcileResult sample_with_cited_events(std::uint64_t n) {
   ReconcileResult r = sample_result();
   HostEvents& he = r.events.hosts["ws-0042"];
   Session& terminal_server = r.timelines.hosts["ws-0042"].sessions[0];
-  const Event model = he.events[0];
+  const HostEvent model = he.events[0];
   for (std::uint64_t i = 0; i < n; ++i) {
-    Event e = model;
+    HostEvent e = model;
     e.record_id = 1'000'000 + i;
     e.time += static_cast<Instant>(i) * kSecond;
     terminal_server.evidence.push_back(e.ref());

@@ -273,7 +273,7 @@ TEST_CASE("a host keeps exactly the events and Security marks its timeline cites
   const auto is_cited = [&](const EvidenceRef& r) { return std::find(cited.begin(), cited.end(), r) != cited.end(); };
   // The network logon of svc_backup rests nothing: gone. The session's logon and logoff stay.
   REQUIRE(host.events.size() == 2);
-  for (const Event& e : host.events) CHECK(is_cited(e.ref()));
+  for (const HostEvent& e : host.events) CHECK(is_cited(e.ref()));
   // Marks stay for the first and last Security records (they bound coverage, and are no event
   // kept); the noise between and the network logon go, and so do the marks of the logon and the
   // logoff, which are found as the events they are.
@@ -281,7 +281,7 @@ TEST_CASE("a host keeps exactly the events and Security marks its timeline cites
   for (const SecurityMark& m : host.security) CHECK(is_cited(m.ref()));
   CHECK(host.security.front().record_id == 1001);
   CHECK(host.security.back().record_id == 1006);
-  for (const Event& e : host.events)
+  for (const HostEvent& e : host.events)
     for (const SecurityMark& m : host.security) CHECK(m.ref() != e.ref());
 }
 
