@@ -34,29 +34,21 @@ EvidenceIndex::EvidenceIndex(const ReconcileResult& result) : store_(result.even
   events_.reserve(events);
   event_keys_.reserve(events);  // most are cited by record id; the spare goes below when not
   hosts_.reserve(result.events.hosts.size());
-  // Owning keys: the names come from events decoded one after another into one reused Event, whose
-  // string a view would keep pointing into (reading the next host's name there), and from a list
-  // that moves its strings as it grows.
-  std::map<std::string, std::uint32_t, std::less<>> event_host_ids;
-  for (const auto& [host, he] : result.events.hosts) {
+  for (const auto& entry : result.events.hosts) {
+    const auto& [host, he] = entry;
     const auto host_id = position(hosts_.size());
-    hosts_.push_back(&he);
-    // An Event or a HostEvent (whose host is its list's).
-    const auto add = [&](const auto& e, std::string_view event_host, std::size_t index) {
+    hosts_.push_back(&entry);
+    // An Event or a HostEvent.
+    const auto add = [&](const auto& e, std::size_t index) {
       // SIEM events are cited by line (Event::ref), XML and EVTX events by record id.
       (e.ref_by_line ? event_lines_ : event_keys_).push_back({e.ref_by_line ? e.line : e.record_id, e.source, position(events_.size())});
-      auto named = event_host_ids.find(event_host);
-      if (named == event_host_ids.end()) {
-        event_hosts_.emplace_back(event_host);
-        named = event_host_ids.emplace(std::string(event_host), position(event_hosts_.size() - 1)).first;
-      }
-      events_.push_back({host_id, position(index), named->second});
+      events_.push_back({host_id, position(index)});
     };
-    for (std::size_t i = 0; i < he.events.size(); ++i) add(he.events[i], he.host, i);
+    for (std::size_t i = 0; i < he.events.size(); ++i) add(he.events[i], i);
     Event packed;  // decoded into again and again: only its header is read here
     for (std::size_t i = 0; i < he.packed.size(); ++i) {
       he.packed.at(i, packed);
-      add(packed, packed.host, he.events.size() + i);
+      add(packed, he.events.size() + i);
     }
     for (const SecurityMark& m : he.security)
       if (m.line) mark_lines_.push_back({{m.source, m.line}, {&host, &m}});
@@ -100,7 +92,7 @@ std::optional<std::size_t> EvidenceIndex::event_ordinal(const EvidenceRef& ref, 
   const auto it = first_of(v, ref);
   if (it == v.end() || it->key() != key) return std::nullopt;
   for (auto same = it; same != v.end() && same->key() == key; ++same)
-    if (event_hosts_[events_[same->at].event_host] == host) return same->at;
+    if (hosts_[events_[same->at].host]->first == host) return same->at;
   return it->at;
 }
 
@@ -118,9 +110,9 @@ Event EvidenceIndex::event_at(std::size_t ordinal) const {
 
 void EvidenceIndex::event_at(std::size_t ordinal, Event& into) const {
   const Slot& slot = events_.at(ordinal);
-  const HostEvents& host = *hosts_[slot.host];
+  const auto& [name, host] = *hosts_[slot.host];
   if (slot.index < host.events.size())
-    into = host.events[slot.index].to_event(host.host);
+    into = host.events[slot.index].to_event(name);
   else
     host.packed.at(slot.index - host.events.size(), into);
 }
@@ -130,7 +122,6 @@ std::size_t EvidenceIndex::memory_bytes() const {
   for (const auto* v : {&metering_, &inventory_, &event_keys_, &event_lines_}) n += v->capacity() * sizeof(Entry);
   n += mark_lines_.capacity() * sizeof(mark_lines_[0]) + events_.capacity() * sizeof(Slot) +
        hosts_.capacity() * sizeof(hosts_[0]);
-  for (const std::string& h : event_hosts_) n += sizeof(h) + h.capacity();
   return n;
 }
 

@@ -44,7 +44,7 @@ class EvidenceIndex {
   // The same into `into`, reusing its strings (PackedEvents::at).
   void event_at(std::size_t ordinal, Event& into) const;
 
-  // What the index holds, in bytes: 28 per event plus the rows' and hosts' entries (docs/scale.md).
+  // What the index holds, in bytes: 24 per event plus the rows' and hosts' entries (docs/scale.md).
   std::size_t memory_bytes() const;
 
  private:
@@ -65,18 +65,16 @@ class EvidenceIndex {
   std::vector<Entry> event_lines_;  // events cited by line (SIEM exports)
   // Security records of SIEM exports, cited by line: one per record, sorted by (source, line).
   std::vector<std::pair<std::pair<SourceId, std::uint64_t>, std::pair<const std::string*, const SecurityMark*>>> mark_lines_;
-  // Where an ordinal's event is: its host's entry in hosts_ and its position in `events`, or past
-  // their end in `packed`; and the event's own host name (Event::host, in event_hosts_), which picks
-  // a host's copy of a shared reference. Neither a copy of the event: with its key the index costs 28
-  // bytes a cited event, and one index serves every file of the pack.
+  // Where an ordinal's event is: its host's entry in hosts_ (whose name, every event of a host's list
+  // has, picks a host's copy of a shared reference) and its position in `events`, or past their end
+  // in `packed`. Not a copy of the event: with its key the index costs 24 bytes a cited event, and
+  // one index serves every file of the pack.
   struct Slot {
     std::uint32_t host;
     std::uint32_t index;
-    std::uint32_t event_host;
   };
   std::vector<Slot> events_;
-  std::vector<const HostEvents*> hosts_;
-  std::vector<std::string> event_hosts_;  // the distinct Event::host names, in order of appearance
+  std::vector<const std::pair<const std::string, HostEvents>*> hosts_;  // (name, events) of each host
   const EventStore& store_;
 };
 

@@ -57,12 +57,12 @@ TEST_CASE("a shared reference resolves to the citing host's copy when the hosts'
   CHECK(index.event_at(*index.event_ordinal(ref, "ws-2")).host == "ws-2");
 }
 
-TEST_CASE("the evidence index costs 28 bytes a cited event, whatever the events hold", "[pack]") {
+TEST_CASE("the evidence index costs 24 bytes a cited event, whatever the events hold", "[pack]") {
   // One index serves every file of the pack; at the peak of a long case it is the largest thing
   // held for the cited events, so its size per event is a bound, not an accident.
   const ReconcileResult r = hosts_sharing_references(20, 5'000);
   const EvidenceIndex index(r);
   REQUIRE(index.event_count() == 100'000);
   INFO("index " << index.memory_bytes() << " bytes for 100,000 events");
-  CHECK(index.memory_bytes() <= 100'000 * 28 + 4'096);
+  CHECK(index.memory_bytes() <= 100'000 * 24 + 4'096);
 }
