@@ -15,7 +15,8 @@ RSS) and the speed ratio, and whether both found the same background challenges.
 --xml: flexrecon_bench_xml_ingest on the --xml-case estate (single-thread ingest vs raw pugixml).
 --repeat N: every run above (flexrecon on a case, the baseline, the XML bench) is made N times in
 a row and the targets are judged on the medians (wall and CPU time, peak RSS, the XML ratio); each
-run's numbers are printed and kept in --json. On a shared virtual machine the same binary's wall
+run's numbers are printed and kept in --json. The speed ratio is then the median over N pairs, each
+a baseline run and a flexrecon run right after it. On a shared virtual machine the same binary's wall
 time moves by 10-30% from run to run, so one run can pass or fail a target near its limit.
 Estates are written by flexrecon_estate into --cache (default: ../estates beside the repository)
 and reused when present. Input files are read once before each case so every run starts with
@@ -183,7 +184,7 @@ class Driver:
             "largest_page_bytes": max(os.path.getsize(p) for p in pages),
             "html_pages": len(pages),
             "pack_bytes": tree_bytes(pack), "pack": pack,
-            "runs": [{"wall_s": w, "cpu_s": c, "peak_rss": r} for w, c, r in runs],
+            "runs": [{"wall_s": w, "cpu_s": c, "peak_rss": r} for w, c, r in runs], "cmd": cmd,
         }
         run["events_per_s"] = run["events_read"] / wall
         self.say(f"[{name}] flexrecon{' (medians)' if len(runs) > 1 else ''}: {wall:.2f} s wall, {cpu:.2f} s cpu, peak RSS {rss / MB:.0f} MB, "
@@ -206,21 +207,35 @@ class Driver:
         cmd = [self.args.python, os.path.join(HERE, "baseline_reconciler.py"), "--metering",
                os.path.join(estate, "metering.csv"), "--events", os.path.join(estate, "events"), "--out", out]
         self.say(f"[{name}] {' '.join(cmd)}" + (f"  ({self.args.repeat} runs)" if self.args.repeat > 1 else ""))
-        runs = []
+        # With --repeat, each baseline run is paired with a flexrecon run right after it, and the
+        # speed ratio is the median of the pairs' ratios: the machine's speed drifts over the minutes
+        # the baseline takes, and a pair sees the same drift on both sides.
+        runs, pairs = [], []
         for _ in range(self.args.repeat):
             code, wall, cpu, rss = run_measured(cmd, os.path.join(self.args.cache, "runs", f"{name}-baseline.log"))
             if code != 0:
                 raise SystemExit(f"the baseline failed on {name} (exit {code}); see {self.args.cache}/runs/{name}-baseline.log")
             runs.append((wall, cpu, rss))
+            if self.args.repeat > 1:
+                shutil.rmtree(run["pack"], ignore_errors=True)
+                fcode, fwall, fcpu, _ = run_measured(run["cmd"], os.path.join(self.args.cache, "runs", f"{name}-flexrecon.log"))
+                if fcode != 0:
+                    raise SystemExit(f"flexrecon failed on {name} (exit {fcode})")
+                pairs.append((wall / fwall, cpu / fcpu, fwall))
         wall, cpu, rss = median_run(runs)
         if len(runs) > 1:
             self.say(f"[{name}] baseline, each run: wall {spread([r[0] for r in runs], '{:.2f}')} s; "
-                     f"cpu {spread([r[1] for r in runs], '{:.2f}')} s")
+                     f"cpu {spread([r[1] for r in runs], '{:.2f}')} s; flexrecon right after each: wall "
+                     f"{spread([p[2] for p in pairs], '{:.2f}')} s; ratios {spread([p[0] for p in pairs], '{:.1f}')}x")
         base = {"wall_s": wall, "cpu_s": cpu, "peak_rss": rss,
-                "runs": [{"wall_s": w, "cpu_s": c, "peak_rss": r} for w, c, r in runs]}
+                "runs": [{"wall_s": w, "cpu_s": c, "peak_rss": r} for w, c, r in runs],
+                "paired_ratios": [{"wall": p[0], "cpu": p[1], "flexrecon_wall_s": p[2]} for p in pairs]}
         agree = compare_background(os.path.join(run["pack"], "findings.csv"), out)
         base.update(agree)
-        ratio, cpu_ratio = wall / run["wall_s"], cpu / run["cpu_s"]
+        if pairs:
+            ratio, cpu_ratio = statistics.median(p[0] for p in pairs), statistics.median(p[1] for p in pairs)
+        else:
+            ratio, cpu_ratio = wall / run["wall_s"], cpu / run["cpu_s"]
         self.say(f"[{name}] Python baseline{' (medians)' if len(runs) > 1 else ''}: {wall:.2f} s wall, {cpu:.2f} s cpu, peak RSS {rss / MB:.0f} MB; "
                  f"flexrecon is {ratio:.1f}x faster by wall clock ({cpu_ratio:.1f}x by cpu time); background findings: "
                  f"flexrecon {agree['flexrecon_background']}, baseline {agree['baseline_background']}, "
