@@ -60,4 +60,16 @@ class HostEvent {
   std::string text_;
 };
 
+// The header members an Event and a HostEvent share, by name: copied from one to the other.
+template <typename To, typename From>
+void copy_event_header(To& to, const From& from) {
+  to.source = from.source;
+  to.line = from.line;
+  to.ref_by_line = from.ref_by_line;
+  to.channel = from.channel;
+  to.event_id = from.event_id;
+  to.record_id = from.record_id;
+  to.time = from.time;
+}
+
 }  // namespace flexrecon

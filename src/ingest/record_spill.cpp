@@ -245,13 +245,7 @@ HostEvent read_content(VarintReader& in, const SpilledRecord& r, std::string_vie
     texts.push_back(in.text_view());
   }
   HostEvent e;
-  e.channel = r.channel_kind;
-  e.ref_by_line = r.ref_by_line;
-  e.event_id = r.event_id;
-  e.source = r.source;
-  e.record_id = r.record_id;
-  e.line = r.line;
-  e.time = r.time;
+  copy_event_header(e, r.header_event());  // an Event of empty strings: nothing allocated
   e.set_texts(texts);
   return e;
 }

@@ -18,14 +18,8 @@ std::uint32_t read_u32(const char* p) {
 
 }  // namespace
 
-HostEvent::HostEvent(const Event& e)
-    : source(e.source),
-      line(e.line),
-      ref_by_line(e.ref_by_line),
-      channel(e.channel),
-      event_id(e.event_id),
-      record_id(e.record_id),
-      time(e.time) {
+HostEvent::HostEvent(const Event& e) {
+  copy_event_header(*this, e);
   std::vector<std::string_view> texts{e.channel_name, e.provider, e.computer};
   texts.reserve(kFirstField + 2 * e.fields.size());
   for (const EventField& f : e.fields) {
@@ -90,13 +84,7 @@ bool HostEvent::has_field(std::string_view name) const {
 
 Event HostEvent::to_event(std::string_view host) const {
   Event e;
-  e.source = source;
-  e.line = line;
-  e.ref_by_line = ref_by_line;
-  e.channel = channel;
-  e.event_id = event_id;
-  e.record_id = record_id;
-  e.time = time;
+  copy_event_header(e, *this);
   e.channel_name.assign(channel_name());
   e.provider.assign(provider());
   e.computer.assign(computer());

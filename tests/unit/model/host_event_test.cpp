@@ -6,6 +6,8 @@
 #include "flexrecon/error.h"
 #include "flexrecon/host_event.h"
 
+#include "same_event.h"
+
 using namespace flexrecon;
 
 namespace {
@@ -33,44 +35,16 @@ Event kept_logon() {
   return e;
 }
 
-void require_same(const Event& a, const Event& b) {
-  CHECK(a.source == b.source);
-  CHECK(a.line == b.line);
-  CHECK(a.ref_by_line == b.ref_by_line);
-  CHECK(a.channel_name == b.channel_name);
-  CHECK(a.channel == b.channel);
-  CHECK(a.provider == b.provider);
-  CHECK(a.computer == b.computer);
-  CHECK(a.host == b.host);
-  CHECK(a.event_id == b.event_id);
-  CHECK(a.record_id == b.record_id);
-  CHECK(a.time == b.time);
-  REQUIRE(a.fields.size() == b.fields.size());
-  for (std::size_t i = 0; i < a.fields.size(); ++i) {
-    CHECK(a.fields[i].name == b.fields[i].name);
-    CHECK(a.fields[i].value == b.fields[i].value);
-  }
-}
-
 }  // namespace
 
 TEST_CASE("a host event gives back the event it was made from, whatever its shape", "[model][host-event]") {
-  Event odd;  // what a SIEM export and a hostile file can give: lines, negative times, empty and binary text
-  odd.source = 4'000'000'000u;
-  odd.line = 123'456'789'012ull;
-  odd.ref_by_line = true;
-  odd.channel_name = "Microsoft-Windows-TerminalServices-LocalSessionManager/Operational";
-  odd.channel = Channel::LocalSessionManager;
+  Event odd = test::odd_event();
   odd.host = "ws-0042";
-  odd.event_id = -1;
-  odd.record_id = UINT64_MAX;
-  odd.time = kMinInstant;
-  odd.fields = {{"", ""}, {"Binary", std::string("\0\xff\x80 x", 5)}, {"User", std::string(100'000, 'u')}};
   Event none;
   none.host = "ws-0042";
   for (const Event& e : {kept_logon(), odd, none}) {
     const HostEvent held(e);
-    require_same(held.to_event("ws-0042"), e);
+    test::require_same_event(held.to_event("ws-0042"), e);
     CHECK(held.ref() == e.ref());
     CHECK(held.field_count() == e.fields.size());
   }
@@ -80,7 +54,7 @@ TEST_CASE("a host event gives back the event it was made from, whatever its shap
     const HostEvent held(kept_logon());
     copy = held;
   }
-  require_same(copy.to_event("ws-0042"), kept_logon());
+  test::require_same_event(copy.to_event("ws-0042"), kept_logon());
 }
 
 TEST_CASE("a host event's fields are looked up as an Event's: the first of a name, empty when absent", "[model][host-event]") {

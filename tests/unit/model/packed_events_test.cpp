@@ -8,6 +8,8 @@
 #include "flexrecon/packed_events.h"
 #include "support/temp_dir.h"
 
+#include "same_event.h"
+
 using namespace flexrecon;
 
 namespace {
@@ -44,46 +46,18 @@ Event on_host(Event e, const std::string& host) {
   return e;
 }
 
-void require_same(const Event& a, const Event& b) {
-  CHECK(a.source == b.source);
-  CHECK(a.line == b.line);
-  CHECK(a.ref_by_line == b.ref_by_line);
-  CHECK(a.channel_name == b.channel_name);
-  CHECK(a.channel == b.channel);
-  CHECK(a.provider == b.provider);
-  CHECK(a.computer == b.computer);
-  CHECK(a.host == b.host);
-  CHECK(a.event_id == b.event_id);
-  CHECK(a.record_id == b.record_id);
-  CHECK(a.time == b.time);
-  REQUIRE(a.fields.size() == b.fields.size());
-  for (std::size_t i = 0; i < a.fields.size(); ++i) {
-    CHECK(a.fields[i].name == b.fields[i].name);
-    CHECK(a.fields[i].value == b.fields[i].value);
-  }
-}
-
 }  // namespace
 
 TEST_CASE("a packed event reads back equal in every member, in the order added", "[model][packed]") {
-  Event odd;  // what a SIEM export and a hostile file can give: lines, negative times, empty and binary text
-  odd.source = 4'000'000'000u;
-  odd.line = 123'456'789'012ull;
-  odd.ref_by_line = true;
-  odd.channel_name = "Microsoft-Windows-TerminalServices-LocalSessionManager/Operational";
-  odd.channel = Channel::LocalSessionManager;
-  odd.event_id = -1;
-  odd.record_id = UINT64_MAX;
-  odd.time = kMinInstant;
-  odd.fields = {{"", ""}, {"Binary", std::string("\0\xff\x80 x", 5)}, {"User", std::string(100'000, 'u')}};
+  Event odd = test::odd_event();
   PackedEvents packed;
   packed.add(logon(1));
   packed.add(odd);
   packed.add(Event{});
   REQUIRE(packed.size() == 3);
-  require_same(packed.at(0), logon(1));
-  require_same(packed.at(1), odd);
-  require_same(packed.at(2), Event{});
+  test::require_same_event(packed.at(0), logon(1));
+  test::require_same_event(packed.at(1), odd);
+  test::require_same_event(packed.at(2), Event{});
   CHECK_THROWS(packed.at(3));
 }
 
@@ -102,13 +76,13 @@ TEST_CASE("an event read into one reused for another takes every member of the n
   const auto file_test = [&](PackedEvents& packed, const std::vector<Event>& added) {
     Event into;
     packed.at(0, into);
-    require_same(into, added[0]);
+    test::require_same_event(into, added[0]);
     packed.at(1, into);
-    require_same(into, added[1]);
+    test::require_same_event(into, added[1]);
     packed.at(2, into);
-    require_same(into, added[2]);
+    test::require_same_event(into, added[2]);
     packed.at(0, into);
-    require_same(into, added[0]);
+    test::require_same_event(into, added[0]);
     CHECK_THROWS(packed.at(3, into));
   };
   PackedEvents in_memory;
@@ -131,7 +105,7 @@ TEST_CASE("a host's packed events hold a bounded number of bytes each, far below
   CHECK(host.events.empty());
   CHECK(host.events.capacity() == 0);
   REQUIRE(host.packed.size() == 10'000);
-  require_same(host.packed.at(9'999), logon(9'999));
+  test::require_same_event(host.packed.at(9'999), logon(9'999));
   // Packed, an event is its text plus its lengths, numbers and offset (a few dozen bytes); as an
   // Event it is the struct, two strings per field and the heap blocks of the long strings.
   const Event e = logon(0);
@@ -174,10 +148,10 @@ TEST_CASE("hosts moved to the cited-events file keep one offset per event in mem
   // Every host reads back its own events, from the file, in order.
   Event back = on_host(logon(199'049), "ws-199");
   back.fields.push_back({"Binary", std::string(2000, 'b')});
-  require_same(done.back().packed.at(49), back);
+  test::require_same_event(done.back().packed.at(49), back);
   back = on_host(logon(0), "ws-0");
   back.fields.push_back({"Binary", std::string(2000, 'b')});
-  require_same(done.front().packed.at(0), back);
+  test::require_same_event(done.front().packed.at(0), back);
   CHECK_THROWS(done.front().packed.at(50));
   // Hosts asked for out of order and back again: each answer is its own host's event (the file
   // keeps the last host's bytes read whole, and must switch when asked for another).
@@ -204,9 +178,9 @@ TEST_CASE("an event of any shape reads back equal from the cited-events file", "
   pack_events(host, file);
   REQUIRE(host.packed.size() == 3);
   CHECK(empty.packed.empty());
-  require_same(host.packed.at(0), logon(1));
-  require_same(host.packed.at(1), on_host(odd, "ws-0042"));
-  require_same(host.packed.at(2), on_host(Event{}, "ws-0042"));
+  test::require_same_event(host.packed.at(0), logon(1));
+  test::require_same_event(host.packed.at(1), on_host(odd, "ws-0042"));
+  test::require_same_event(host.packed.at(2), on_host(Event{}, "ws-0042"));
   CHECK_THROWS_AS(host.packed.move_to(file), Error);  // once only: the offsets are the file's now
   CHECK_THROWS_AS(host.packed.add(odd), Error);
 }
