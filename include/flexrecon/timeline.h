@@ -121,8 +121,7 @@ void number_sessions(Timelines& timelines);
 // spans, coverage gaps, boots): what a finding or the evidence store can refer to. The rest is
 // what a run at archive scale must not keep. A cited record kept as an event keeps no mark.
 void keep_cited_events(HostEvents& host, const HostTimeline& timeline);
-// The same, with the kept events packed as they are found (pack_events, to `file` when given): a
-// run's way, since the events left out are then never moved.
+// The same, then the kept events packed (pack_events, to `file` when given): a run's way.
 void pack_cited_events(HostEvents& host, const HostTimeline& timeline,
                        const std::shared_ptr<PackedEventFile>& file = nullptr);
 

@@ -12,9 +12,7 @@ namespace flexrecon {
 
 namespace {
 
-char fold(char c) { return ascii_lower(c); }
-
-// Writes `s` folded (fold() on each byte) to `out`, without its carriage returns when `drop_cr`;
+// Writes `s` folded (ascii_lower() on each byte) to `out`, without its carriage returns when `drop_cr`;
 // returns the end. Eight bytes at a time where that is the same: a word of ASCII (no byte >= 0x80)
 // with nothing to drop has its capitals lower-cased all at once; any other word goes byte by byte.
 // Every value of every event is written this way.
@@ -37,10 +35,10 @@ char* fold_into(char* out, std::string_view s, bool drop_cr) {
       continue;
     }
     for (int k = 0; k < 8; ++k)
-      if (!drop_cr || p[k] != '\r') *out++ = fold(p[k]);
+      if (!drop_cr || p[k] != '\r') *out++ = ascii_lower(p[k]);
   }
   for (; p < end; ++p)
-    if (!drop_cr || *p != '\r') *out++ = fold(*p);
+    if (!drop_cr || *p != '\r') *out++ = ascii_lower(*p);
   return out;
 }
 

@@ -125,16 +125,8 @@ void keep_cited_events(HostEvents& host, const HostTimeline& timeline) {
 }
 
 void pack_cited_events(HostEvents& host, const HostTimeline& timeline, const std::shared_ptr<PackedEventFile>& file) {
-  const std::vector<EvidenceRef> cited = cited_refs(timeline);
-  std::vector<EvidenceRef> kept;
-  for (const HostEvent& e : host.events) {
-    if (!is_in(cited, e.ref())) continue;
-    kept.push_back(e.ref());
-    host.packed.add(e, host.host);
-  }
-  keep_cited_marks(host, cited, kept);
-  host.events.clear();
-  pack_events(host, file);  // nothing left to add: frees the list and moves the packed events on
+  keep_cited_events(host, timeline);
+  pack_events(host, file);
 }
 
 }  // namespace flexrecon
