@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""Peak RSS of a flexrecon run, stage by stage.
+"""Peak RSS and wall time of a flexrecon run, stage by stage.
 
     bench/phase_rss.py build-rel/flexrecon reconcile --metering M --inventory I --events E --out P --jobs 2
 
 Runs the command on a pseudo-terminal, so flexrecon shows its progress display (one line per
 stage: reading, rebuilding, rules, the pack and its k/7 files), samples the child's VmRSS from
-/proc every 5 ms, and prints the highest sample seen under each stage's line. A sampler misses
+/proc every 5 ms, and prints the highest sample seen under each stage's line, with the seconds from the stage's
+first line to the next stage's first line. A sampler misses
 peaks shorter than 5 ms: `/usr/bin/time -f %M` gives the run's true peak, this where it is.
 """
 import os
@@ -13,6 +14,7 @@ import pty
 import re
 import select
 import sys
+import time
 
 STAGE = re.compile(rb"flexrecon: (reading|read|rebuilding|rebuilt|applying|applied|writing|wrote)[^:\r\n]*(: [0-9]+/[0-9]+)?")
 SAME = {"read": "reading", "rebuilt": "rebuilding", "applied": "applying", "wrote": "writing"}
@@ -25,6 +27,7 @@ def main():
     if pid == 0:
         os.execvp(sys.argv[1], sys.argv[1:])
     stage, peaks, order, tail = "start", {}, [], b""
+    began = {}
     while True:
         ready, _, _ = select.select([fd], [], [], 0.005)
         if ready:
@@ -50,10 +53,13 @@ def main():
         if stage not in peaks:
             order.append(stage)
             peaks[stage] = 0
+            began[stage] = time.monotonic()
         peaks[stage] = max(peaks[stage], rss)
     _, status = os.waitpid(pid, 0)
-    for s in order:
-        print(f"{s:<40} {peaks[s] / 1000:6.1f} MB")
+    ended = time.monotonic()
+    for i, s in enumerate(order):
+        until = began[order[i + 1]] if i + 1 < len(order) else ended
+        print(f"{s:<40} {peaks[s] / 1000:6.1f} MB {until - began[s]:7.3f} s")
     print(f"{'peak':<40} {max(peaks.values()) / 1000:6.1f} MB")
     return os.waitstatus_to_exitcode(status)
 
