@@ -16,7 +16,7 @@ namespace flexrecon {
 
 // `PRAGMA application_id` of every case store ("FXCS"), and the schema this flexrecon reads and writes.
 constexpr std::uint32_t kCaseStoreApplicationId = 0x46584353;
-constexpr int kCaseStoreSchemaVersion = 1;
+constexpr int kCaseStoreSchemaVersion = 2;
 
 // A store opened for reading. Its units are listed once, in one read transaction, so a run never
 // sees half a unit, whatever an ingest running at the same time adds.
@@ -47,8 +47,15 @@ struct IngestOptions {
   EventReadOptions read;
   // Another ingest holds the store: called once, then the ingest waits for it to finish.
   std::function<void(const std::string& message)> on_wait;
+  // Read again a stored unit that this ingest's reading options would read differently (`--replace`),
+  // in place of the stored copy. A stored unit that gave no event at all is read again without it.
+  bool replace = false;
   // A unit whose content (SHA-256) the store already holds, under `stored_as`: not read again.
-  std::function<void(const std::string& path, const std::string& stored_as)> on_skip;
+  // `difference`: how it was read otherwise than this ingest would (reading_difference), else "".
+  std::function<void(const std::string& path, const std::string& stored_as, const std::string& difference)> on_skip;
+  // A stored unit read again with this ingest's options; its new copy replaced the one stored as
+  // `stored_as`, in the same transaction.
+  std::function<void(const std::string& path, const std::string& stored_as, const std::string& difference)> on_replace;
   // A unit that could not be read to its end (missing, unreadable, a FIFO): nothing to keep; a
   // later ingest tries it again. `reason` is its reject's.
   std::function<void(const std::string& path, const std::string& reason)> on_not_stored;
@@ -56,6 +63,7 @@ struct IngestOptions {
 
 struct IngestReport {
   std::uint64_t units_stored = 0;
+  std::uint64_t units_replaced = 0;   // of units_stored: read again in place of a stored copy
   std::uint64_t units_skipped = 0;
   std::uint64_t units_not_stored = 0;
   std::uint64_t files = 0;            // event files stored (archive members one each)

@@ -114,6 +114,9 @@ struct StoredUnit {
   std::uint64_t files_rejected = 0;
   std::uint64_t events_rejected = 0;
   std::map<std::pair<std::string, int>, std::uint64_t> by_channel_and_id;
+  // The reading options it was read with (an ingest's --events-tz, its archive member cap).
+  std::string events_tz;
+  std::uint64_t max_member_bytes = 0;
 };
 
 // A case store as a run reads it: its units and, a bucket at a time, their records.

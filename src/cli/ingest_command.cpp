@@ -17,12 +17,15 @@ namespace flexrecon {
 
 int run_ingest_command(const std::vector<std::string>& args, const std::vector<std::string>&) {
   po::options_description desc(
-      "usage: flexrecon ingest --store STORE --events PATH... [--jobs N] [--quiet]\n\n"
+      "usage: flexrecon ingest --store STORE --events PATH... [--events-tz ZONE] [--replace] [--jobs N] [--quiet]\n\n"
       "Reads event inputs (every form `reconcile --events` reads) into the case store STORE, one SQLite\n"
       "file, created when missing and added to otherwise; `reconcile --store STORE` then reads them from\n"
       "there. Each input file (an archive with all its members) is one transaction: an ingest killed\n"
       "part-way leaves the store as it was before the file being read. A file whose SHA-256 the store\n"
-      "already holds is skipped and reported. A second ingest into the same store waits for the first.\n"
+      "already holds is skipped and reported, and so is one it holds read with another --events-tz or\n"
+      "archive member cap, saying so: --replace reads it again in its place (a copy that gave no event,\n"
+      "such as a file rejected for want of --events-tz, is read again without it). A second ingest into\n"
+      "the same store waits for the first.\n"
       "The same files split across several stores, in any way, reconcile to the same findings.\n\noptions");
   std::string store, rules_dir;
   std::vector<std::string> events;
@@ -35,6 +38,8 @@ int run_ingest_command(const std::vector<std::string>& args, const std::vector<s
       ("events", po::value(&events)->multitoken(), "event logs: XML exports, .evtx, SIEM exports, directories (walked recursively), archives; repeatable")
       ("events-tz", po::value(&options.read.events_tz), "IANA zone of SIEM event times written without one (NXLog EventTime); never guessed")
       ("rules", po::value(&rules_dir), "rules folder whose settings.ini bounds archive members (max_archive_member_mib); default: the shipped one")
+      ("replace", po::bool_switch(&options.replace),
+       "read again a stored file that this ingest's --events-tz or member cap would read differently, in place of its stored copy")
       ("jobs", po::value(&jobs)->default_value(1), "event files hashed and parsed in parallel")
       ("spill-dir", po::value(&options.read.spill_dir)->value_name("DIR"),
        "accepted as reconcile accepts it; an ingest spills nothing (the store is its spill)")
@@ -42,7 +47,10 @@ int run_ingest_command(const std::vector<std::string>& args, const std::vector<s
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(desc).run(), vm);
   if (vm.count("help")) {
-    std::cout << desc << "\nreports: `skipped: PATH: already in STORE as NAME` (stdout) for each file the store holds;\n"
+    std::cout << desc << "\nreports: `skipped: PATH: already in STORE as NAME` (stdout) for each file the store holds,\n"
+                         "with `(read without --events-tz, this ingest reads with --events-tz ZONE; --replace reads it again)`\n"
+                         "when it was read otherwise; `replaced: PATH: the copy stored as NAME was read ...: read again in its\n"
+                         "place` (stdout);\n"
                          "`not stored: PATH: REASON` (stderr) for a path that could not be read (missing, a FIFO...);\n"
                          "`waiting for another ingest into STORE (pid N)` (stderr) while another ingest holds it.\n"
                          "\nexit codes: 0 the ingest ran (even with files rejected: the rejects are kept in the store),\n"
@@ -64,8 +72,12 @@ int run_ingest_command(const std::vector<std::string>& args, const std::vector<s
   ProgressReporter progress(std::cerr, !quiet && stderr_is_terminal(), stderr_width());
   report_event_reading(progress, options.read);
   options.on_wait = [](const std::string& message) { std::cerr << "flexrecon: " << message << "\n"; };
-  options.on_skip = [&](const std::string& path, const std::string& stored_as) {
-    std::cout << "skipped: " << path << ": already in " << store << " as " << stored_as << "\n";
+  options.on_skip = [&](const std::string& path, const std::string& stored_as, const std::string& difference) {
+    std::cout << "skipped: " << path << ": already in " << store << " as " << stored_as
+              << (difference.empty() ? "" : " (" + difference + "; --replace reads it again)") << "\n";
+  };
+  options.on_replace = [](const std::string& path, const std::string& stored_as, const std::string& difference) {
+    std::cout << "replaced: " << path << ": the copy stored as " << stored_as << " was " << difference << ": read again in its place\n";
   };
   options.on_not_stored = [](const std::string& path, const std::string& reason) {
     std::cerr << "not stored: " << path << ": " << reason << "\n";
@@ -75,6 +87,7 @@ int run_ingest_command(const std::vector<std::string>& args, const std::vector<s
   progress.end();
   std::cout << "flexrecon: " << store << ": " << report.units_stored << " input files stored (" << report.files
             << " event files, " << report.events << " events, " << report.rejects << " rejects), "
+            << (report.units_replaced ? std::to_string(report.units_replaced) + " of them in place of a copy read otherwise, " : "")
             << report.units_skipped << " skipped as already stored, " << report.units_not_stored << " not stored\n";
   return 0;
 }

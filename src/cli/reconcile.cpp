@@ -11,6 +11,7 @@
 #include "cli/progress.h"
 #include "cli/progress_hooks.h"
 #include "flexrecon/case_store.h"
+#include "store/unit_reading.h"
 #include "flexrecon/error.h"
 #include "tables/frozen_metering_rows.h"
 #include "util/sha256.h"
@@ -67,6 +68,21 @@ std::uint64_t bytes_on_disk(const std::vector<std::string>& paths) {
   return total;
 }
 
+
+// A zone given to a run applies to the files it reads (--events); a stored file's times were fixed
+// when it was ingested. A run given another zone than a stored SIEM file was read with would say it
+// read that file in a zone it did not, and differ from a direct run of the same files: refused.
+void refuse_other_zone(const std::vector<std::unique_ptr<CaseStore>>& stores, const std::string& events_tz) {
+  if (events_tz.empty()) return;
+  for (const auto& store : stores)
+    for (const StoredUnit& u : store->units()) {
+      const std::string difference =
+          reading_difference({u.events_tz, 0}, {events_tz, 0}, u.sources, "this run reads");
+      if (!difference.empty())
+        throw Error::usage(store->path() + " holds " + u.path + " " + difference + ": ingest it again with `--events-tz " +
+                           events_tz + " --replace`, or run without --events-tz");
+    }
+}
 }  // namespace
 
 std::string default_rules_dir() { return shipped_dir("rules"); }
@@ -149,6 +165,7 @@ ReconcileResult reconcile(const ReconcileOptions& options, ProgressReporter* rep
   std::vector<std::unique_ptr<CaseStore>> stores;
   std::vector<const StoredUnits*> stored;
   for (const auto& path : options.stores) stored.push_back(stores.emplace_back(CaseStore::open(path)).get());
+  refuse_other_zone(stores, options.events_tz);
   read_event_inputs(options.events, stored, event_options, r.sources, events, r.rejects);
   progress.end();
   // The reader threads' allocator arenas hold the freed parse buffers of every file read: give them

@@ -61,7 +61,8 @@ std::unique_ptr<CaseStore> CaseStore::open(const std::string& path) {
   impl->channels = read_names(db, "SELECT id, name FROM channels ORDER BY id", "channel");
   std::unordered_map<std::int64_t, std::size_t> index;
   {
-    auto q = db.prepare("SELECT id, path, sha256, records, files, files_rejected, events_rejected FROM units ORDER BY id");
+    auto q = db.prepare(
+        "SELECT id, path, sha256, records, files, files_rejected, events_rejected, events_tz, max_member_bytes FROM units ORDER BY id");
     while (q.step()) {
       StoredUnit u;
       u.id = q.integer(0);
@@ -71,6 +72,8 @@ std::unique_ptr<CaseStore> CaseStore::open(const std::string& path) {
       u.files = static_cast<std::uint64_t>(q.integer(4));
       u.files_rejected = static_cast<std::uint64_t>(q.integer(5));
       u.events_rejected = static_cast<std::uint64_t>(q.integer(6));
+      u.events_tz = q.text(7);  // NULL reads as ""
+      u.max_member_bytes = static_cast<std::uint64_t>(q.integer(8));
       index[u.id] = impl->units.size();
       impl->units.push_back(std::move(u));
     }

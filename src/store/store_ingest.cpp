@@ -18,6 +18,7 @@
 #include "ingest/record_spill.h"
 #include "store/store_db.h"
 #include "store/store_schema.h"
+#include "store/unit_reading.h"
 #include "util/sha256.h"
 
 namespace flexrecon {
@@ -83,19 +84,44 @@ std::uint64_t kill_after_records() {
   return v && *v ? std::strtoull(v, nullptr, 10) : 0;
 }
 
-// Units read go into the store, each in its own transaction; units whose content is there are skipped.
+// Units read go into the store, each in its own transaction; units whose content is there are skipped,
+// unless this ingest would read them differently and may replace them (IngestOptions::replace).
 class StoreIngest : public UnitSink {
  public:
   StoreIngest(StoreDb& db, const std::vector<InputUnit>& units, const IngestOptions& options, IngestReport& report)
-      : db_(db), options_(options), report_(report), hashes_(units.size()), kill_after_(kill_after_records()) {
+      : db_(db),
+        options_(options),
+        report_(report),
+        now_{options.read.events_tz, options.read.max_member_bytes},
+        hashes_(units.size()),
+        differences_(units.size()),
+        replacing_(units.size(), -1),
+        kill_after_(kill_after_records()) {
     load_names("SELECT id, name FROM hosts", host_ids_, hosts_);
     load_names("SELECT id, name FROM channels", channel_ids_, channels_);
-    auto q = db_.prepare("SELECT sha256, path FROM units");
-    while (q.step()) stored_.emplace(q.text(0), q.text(1));
+    std::unordered_map<std::int64_t, Stored*> by_id;
+    auto q = db_.prepare("SELECT sha256, path, id, records, events_tz, max_member_bytes FROM units");
+    while (q.step()) {
+      Stored& s = stored_[q.text(0)];
+      s.path = q.text(1);
+      s.id = q.integer(2);
+      s.records = static_cast<std::uint64_t>(q.integer(3));
+      s.reading = {q.text(4), static_cast<std::uint64_t>(q.integer(5))};
+      by_id[s.id] = &s;
+    }
+    auto f = db_.prepare("SELECT unit, format FROM unit_sources ORDER BY unit, seq");
+    while (f.step()) {
+      const auto it = by_id.find(f.integer(0));
+      if (it == by_id.end()) continue;
+      SourceFile source;
+      source.format = f.text(1);
+      it->second->sources.push_back(std::move(source));
+    }
   }
 
   // On a reading thread: the unit's SHA-256 first (a streaming pass), and no reading at all when the
-  // store has it. stored_ is not changed while reading runs; units of this ingest are checked in begin().
+  // store has it, read as this ingest would read it. stored_ is not changed while reading runs;
+  // units of this ingest are checked in begin().
   bool wanted(std::size_t index, const InputUnit& unit) override {
     if (!unit.refusal.empty()) return true;  // read, so its reject is reported; nothing is stored
     try {
@@ -103,12 +129,19 @@ class StoreIngest : public UnitSink {
     } catch (const std::exception&) {
       return true;  // the reader reports why
     }
-    return stored_.find(hashes_[index]) == stored_.end();
+    const auto it = stored_.find(hashes_[index]);
+    if (it == stored_.end()) return true;
+    differences_[index] = reading_difference(it->second.reading, now_, it->second.sources, "this ingest reads");
+    if (differences_[index].empty()) return false;
+    // A copy that gave no event (a file rejected whole, say for want of --events-tz) loses nothing.
+    if (!options_.replace && it->second.records > 0) return false;
+    replacing_[index] = it->second.id;
+    return true;
   }
 
   void skipped(std::size_t index, const InputUnit& unit) override {
     ++report_.units_skipped;
-    if (options_.on_skip) options_.on_skip(unit.path, stored_.at(hashes_[index]));
+    if (options_.on_skip) options_.on_skip(unit.path, stored_.at(hashes_[index]).path, differences_[index]);
   }
 
   SourceId begin(std::size_t index, const InputUnit&) override {
@@ -117,6 +150,8 @@ class StoreIngest : public UnitSink {
     if (sha.empty() || added_.count(sha)) return 0;  // decided in complete()
     storing_ = true;
     db_.exec("BEGIN IMMEDIATE");
+    // The copy read otherwise goes in the transaction that stores the new one: a kill leaves either.
+    if (replacing_[index] >= 0) remove_unit(replacing_[index]);
     unit_ = next_unit_id();
     records_ = 0;
     parts_.clear();
@@ -149,7 +184,7 @@ class StoreIngest : public UnitSink {
     if (!storing_) {
       if (!sha.empty()) {  // the same content twice in this ingest: the first copy is stored
         ++report_.units_skipped;
-        if (options_.on_skip) options_.on_skip(unit.path, added_.at(sha));
+        if (options_.on_skip) options_.on_skip(unit.path, added_.at(sha), "");
         return;
       }
       ++report_.units_not_stored;
@@ -166,12 +201,14 @@ class StoreIngest : public UnitSink {
     for (const SourceFile& s : result.sources)
       if (s.name == unit.path) size = s.size;
     auto u = db_.prepare(
-        "INSERT INTO units (id, path, sha256, size, records, files, files_rejected, events_rejected, ingested_by) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        "INSERT INTO units (id, path, sha256, size, records, files, files_rejected, events_rejected, ingested_by, "
+        "events_tz, max_member_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     u.bind(1, unit_).bind(2, unit.path).bind(3, sha).bind(4, static_cast<std::int64_t>(size));
     u.bind(5, static_cast<std::int64_t>(records_)).bind(6, static_cast<std::int64_t>(result.files));
     u.bind(7, static_cast<std::int64_t>(result.files_rejected)).bind(8, static_cast<std::int64_t>(result.events_rejected));
-    u.bind(9, "flexrecon " FLEXRECON_VERSION).run();
+    u.bind(9, "flexrecon " FLEXRECON_VERSION);
+    if (now_.events_tz.empty()) u.bind_null(10); else u.bind(10, now_.events_tz);
+    u.bind(11, static_cast<std::int64_t>(now_.max_member_bytes)).run();
     auto s = db_.prepare("INSERT INTO unit_sources (unit, seq, name, format, sha256, size, error) VALUES (?, ?, ?, ?, ?, ?, ?)");
     for (std::size_t i = 0; i < result.sources.size(); ++i) {
       const SourceFile& f = result.sources[i];
@@ -194,6 +231,10 @@ class StoreIngest : public UnitSink {
     storing_ = false;
     added_.emplace(sha, unit.path);
     ++report_.units_stored;
+    if (replacing_[index] >= 0) {
+      ++report_.units_replaced;
+      if (options_.on_replace) options_.on_replace(unit.path, stored_.at(sha).path, differences_[index]);
+    }
     report_.files += result.files;
     report_.events += records_;
     report_.rejects += result.rejects.size();
@@ -249,6 +290,16 @@ class StoreIngest : public UnitSink {
     part.records = 0;
   }
 
+  // Every row of a stored unit. Its host and channel names stay: ids other units may share.
+  void remove_unit(std::int64_t id) {
+    for (const char* sql : {"DELETE FROM record_blobs WHERE unit = ?", "DELETE FROM unit_sources WHERE unit = ?",
+                            "DELETE FROM unit_rejects WHERE unit = ?", "DELETE FROM unit_event_counts WHERE unit = ?",
+                            "DELETE FROM units WHERE id = ?"}) {
+      auto q = db_.prepare(sql);
+      q.bind(1, id).run();
+    }
+  }
+
   std::int64_t next_unit_id() {
     auto q = db_.prepare("SELECT COALESCE(MAX(id), -1) + 1 FROM units");
     return q.step() ? q.integer(0) : 0;
@@ -257,8 +308,20 @@ class StoreIngest : public UnitSink {
   StoreDb& db_;
   const IngestOptions& options_;
   IngestReport& report_;
-  std::vector<std::string> hashes_;                    // by unit index, set by wanted()
-  std::unordered_map<std::string, std::string> stored_;  // sha256 -> path, as the store was opened
+  // A unit as the store held it when the ingest began.
+  struct Stored {
+    std::string path;
+    std::int64_t id = 0;
+    std::uint64_t records = 0;
+    UnitReading reading;
+    std::vector<SourceFile> sources;  // formats only: what reading_difference looks at
+  };
+  const UnitReading now_;
+  // By unit index, set by wanted() (each on its reading thread).
+  std::vector<std::string> hashes_;
+  std::vector<std::string> differences_;  // how its stored copy was read otherwise, or ""
+  std::vector<std::int64_t> replacing_;   // the stored copy's id it replaces, or -1
+  std::unordered_map<std::string, Stored> stored_;  // by sha256, as the store was opened
   std::unordered_map<std::string, std::string> added_;   // the same, for units this ingest stored
   NameIds host_ids_, channel_ids_;
   std::vector<std::string> hosts_, channels_;

@@ -143,21 +143,43 @@ TEST_CASE("the sample case exported from Splunk as CSV gives the findings of its
   });
 }
 
-TEST_CASE("an NXLog export with only local times is rejected whole until --events-tz names the collector's zone") {
+namespace {
+
+// The sample's events as NXLog's own om_file writes them (no @timestamp, no EventTimeUTC: only the
+// collector's wall time), from a collector in New York.
+void write_nxlog_local_times(const fs::path& file) {
   static const std::vector<Event> events = sample_events();
+  std::ofstream out(file, std::ios::binary);
+  for (const Event& e : events) {
+    std::string doc = to_nxlog(e, zone_offset("America/New_York", e.time));
+    const auto at = doc.find(",\"@timestamp\":");
+    doc.erase(at, doc.find(',', at + 1) - at);
+    out << doc << "\n";
+  }
+}
+
+RunResult ingest(const std::string& store, const fs::path& file, const std::vector<std::string>& extra = {}) {
+  std::vector<std::string> args = {"ingest", "--store", store, "--events", file.string(), "--quiet"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return run_flexrecon(args);
+}
+
+// case_args with the events read from `store` instead of a file.
+std::vector<std::string> store_case_args(const std::string& store, const fs::path& out) {
+  auto args = case_args("", out);
+  const auto events = std::find(args.begin(), args.end(), "--events");
+  *events = "--store";
+  *(events + 1) = store;
+  return args;
+}
+
+}  // namespace
+
+TEST_CASE("an NXLog export with only local times is rejected whole until --events-tz names the collector's zone") {
   const auto dir = fresh_dir("siem-events-tz");
   fs::create_directories(dir);
   const auto file = dir / "nxlog-local.json";
-  {
-    // No @timestamp, no EventTimeUTC: what NXLog's own om_file writes. Collector in New York.
-    std::ofstream out(file, std::ios::binary);
-    for (const Event& e : events) {
-      std::string doc = to_nxlog(e, zone_offset("America/New_York", e.time));
-      const auto at = doc.find(",\"@timestamp\":");
-      doc.erase(at, doc.find(',', at + 1) - at);
-      out << doc << "\n";
-    }
-  }
+  write_nxlog_local_times(file);
   auto args = case_args(file.string(), dir / "pack");
   auto r = run_flexrecon(args);
   INFO(r.out);
@@ -175,5 +197,66 @@ TEST_CASE("an NXLog export with only local times is rejected whole until --event
   r = run_flexrecon(unknown);
   CHECK(r.exit_code == 2);
   CHECK(r.out.find("unknown time zone 'Mars/Olympus_Mons'") != std::string::npos);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("a case store reads an NXLog export again once --events-tz is given, and --replace with another zone") {
+  const auto dir = fresh_dir("siem-store-events-tz");
+  fs::create_directories(dir);
+  const auto file = dir / "nxlog-local.json";
+  write_nxlog_local_times(file);
+  const std::string store = (dir / "case.store").string();
+
+  // Without a zone the file is stored rejected whole; what the reject says to do must work.
+  auto r = ingest(store, file);
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find(" 0 events, 1 rejects") != std::string::npos);
+
+  r = ingest(store, file, {"--events-tz", "America/New_York"});
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("replaced: " + file.string() + ": the copy stored as " + file.string() +
+                   " was read without --events-tz, this ingest reads with --events-tz America/New_York: read again in its place") !=
+        std::string::npos);
+  CHECK(r.out.find(" 1 input files stored") != std::string::npos);
+
+  auto direct_args = case_args(file.string(), dir / "direct");
+  direct_args.insert(direct_args.end(), {"--events-tz", "America/New_York"});
+  REQUIRE(run_flexrecon(direct_args).exit_code == 0);
+  r = run_flexrecon(store_case_args(store, dir / "stored"));
+  REQUIRE(r.exit_code == 0);
+  CHECK(read_file(dir / "stored" / "findings.csv") == read_file(dir / "direct" / "findings.csv"));
+  CHECK(read_file(dir / "stored" / "rejects.csv") == read_file(dir / "direct" / "rejects.csv"));
+  r = run_flexrecon({"inspect", store});
+  CHECK(r.out.find(file.string() + ": 659 events, sha256 ") != std::string::npos);
+  CHECK(r.out.find(", read with --events-tz America/New_York\n") != std::string::npos);
+
+  // Another zone for a copy that gave events: said, not applied, unless --replace.
+  r = ingest(store, file, {"--events-tz", "Europe/Berlin"});
+  CHECK(r.out.find("skipped: " + file.string() + ": already in " + store + " as " + file.string() +
+                   " (read with --events-tz America/New_York, this ingest reads with --events-tz Europe/Berlin; "
+                   "--replace reads it again)") != std::string::npos);
+  CHECK(r.out.find(" 0 input files stored") != std::string::npos);
+  // A run given that zone cannot read the stored copy as if it had been read in it.
+  auto other_zone = store_case_args(store, dir / "berlin");
+  other_zone.insert(other_zone.end(), {"--events-tz", "Europe/Berlin"});
+  r = run_flexrecon(other_zone);
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find(store + " holds " + file.string() + " read with --events-tz America/New_York, this run reads with "
+                   "--events-tz Europe/Berlin: ingest it again with `--events-tz Europe/Berlin --replace`") != std::string::npos);
+  CHECK_FALSE(fs::exists(dir / "berlin"));
+
+  r = ingest(store, file, {"--events-tz", "Europe/Berlin", "--replace"});
+  CHECK(r.out.find("replaced: " + file.string()) != std::string::npos);
+  r = run_flexrecon(other_zone);
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  auto berlin_direct = case_args(file.string(), dir / "berlin-direct");
+  berlin_direct.insert(berlin_direct.end(), {"--events-tz", "Europe/Berlin"});
+  REQUIRE(run_flexrecon(berlin_direct).exit_code == 0);
+  CHECK(read_file(dir / "berlin" / "findings.csv") == read_file(dir / "berlin-direct" / "findings.csv"));
+  // Six hours off, the sessions are not the sample's.
+  CHECK(read_file(dir / "berlin" / "findings.csv") != read_file(dir / "stored" / "findings.csv"));
   fs::remove_all(dir);
 }
