@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <functional>
 
@@ -246,6 +247,19 @@ TEST_CASE("a case store reads an NXLog export again once --events-tz is given, a
   CHECK(r.out.find(store + " holds " + file.string() + " read with --events-tz America/New_York, this run reads with "
                    "--events-tz Europe/Berlin: ingest it again with `--events-tz Europe/Berlin --replace`") != std::string::npos);
   CHECK_FALSE(fs::exists(dir / "berlin"));
+
+  // The old copy goes in the transaction that stores the new one: killed in between, the store
+  // still holds the old copy, whole.
+  ::setenv("FLEXRECON_TEST_KILL_INGEST_AFTER_RECORDS", "300", 1);
+  r = ingest(store, file, {"--events-tz", "Europe/Berlin", "--replace"});
+  ::unsetenv("FLEXRECON_TEST_KILL_INGEST_AFTER_RECORDS");
+  CHECK(r.exit_code != 0);
+  CHECK(r.out.find("replaced: ") == std::string::npos);
+  r = run_flexrecon({"inspect", store});
+  CHECK(r.out.find(file.string() + ": 659 events, sha256 ") != std::string::npos);
+  CHECK(r.out.find(", read with --events-tz America/New_York\n") != std::string::npos);
+  REQUIRE(run_flexrecon(store_case_args(store, dir / "after-kill")).exit_code == 0);
+  CHECK(read_file(dir / "after-kill" / "findings.csv") == read_file(dir / "direct" / "findings.csv"));
 
   r = ingest(store, file, {"--events-tz", "Europe/Berlin", "--replace"});
   CHECK(r.out.find("replaced: " + file.string()) != std::string::npos);
