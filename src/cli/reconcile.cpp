@@ -11,8 +11,8 @@
 #include "cli/progress.h"
 #include "cli/progress_hooks.h"
 #include "flexrecon/case_store.h"
-#include "store/unit_reading.h"
 #include "flexrecon/error.h"
+#include "store/unit_reading.h"
 #include "tables/frozen_metering_rows.h"
 #include "util/sha256.h"
 
@@ -68,7 +68,6 @@ std::uint64_t bytes_on_disk(const std::vector<std::string>& paths) {
   return total;
 }
 
-
 // A zone given to a run applies to the files it reads (--events); a stored file's times were fixed
 // when it was ingested. A run given another zone than a stored SIEM file was read with would say it
 // read that file in a zone it did not, and differ from a direct run of the same files: refused.
@@ -83,6 +82,7 @@ void refuse_other_zone(const std::vector<std::unique_ptr<CaseStore>>& stores, co
                            events_tz + " --replace`, or run without --events-tz");
     }
 }
+
 }  // namespace
 
 std::string default_rules_dir() { return shipped_dir("rules"); }

@@ -6,10 +6,6 @@ namespace flexrecon {
 
 namespace {
 
-bool ends_with(const std::string& s, const std::string& tail) {
-  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
-}
-
 std::string zone_text(const std::string& zone) { return zone.empty() ? "without --events-tz" : "with --events-tz " + zone; }
 
 std::string cap_text(std::uint64_t bytes) { return "archive members capped at " + std::to_string(bytes >> 20) + " MiB"; }
@@ -20,7 +16,7 @@ std::string reading_difference(const UnitReading& stored, const UnitReading& now
                                const std::string& now_is) {
   // Winlogbeat, NXLog and Splunk JSON name their format `...-json`; of them only NXLog writes local
   // times, but a file's format is its first document's and each document is read by its own shape.
-  const bool siem_json = std::any_of(sources.begin(), sources.end(), [](const SourceFile& s) { return ends_with(s.format, "-json"); });
+  const bool siem_json = std::any_of(sources.begin(), sources.end(), [](const SourceFile& s) { return s.format.ends_with("-json"); });
   const bool archive = std::any_of(sources.begin(), sources.end(), [](const SourceFile& s) { return s.format == "archive"; });
   std::string out;
   const auto add = [&](const std::string& was, const std::string& is) {
