@@ -3,6 +3,7 @@
 // written to a temporary folder and renamed into place when complete.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <string>
 #include <vector>
@@ -10,6 +11,9 @@
 #include "flexrecon/reconcile.h"
 
 namespace flexrecon {
+
+// The default bound on the exhibits kept inside dossier.html (PackOptions, DossierLimits).
+constexpr std::size_t kInlineExhibitsBytes = 1'500'000;
 
 struct PackOptions {
   std::string out;            // final folder
@@ -21,6 +25,9 @@ struct PackOptions {
   // More than 1: the evidence store, the longest file to write, is written on a thread of its own
   // while the others are written (the manifest waits for both). The files are the same either way.
   int jobs = 1;
+  // The exhibits stay in dossier.html (SPEC 4: one file) while together they take at most this;
+  // past it each goes to a linked page (docs/dossier.md). Tests lower it to page a small case.
+  std::size_t inline_exhibits_bytes = kInlineExhibitsBytes;
 };
 
 // Throws Error::usage when `out` exists (a folder, a file or a dangling link) and !force. The CLI

@@ -629,12 +629,38 @@ class DossierPages {
   void write() {
     data root = builder_.build();
     root.set("root", std::string());
-    write_exhibit_pages(root);
+    if (!inline_exhibits(root)) write_exhibit_pages(root);
+    builder_.drop_host_indexes();
+    root.set("exhibits_count", with_commas(builder_.exhibits().size()));
+    root.set("has_exhibits", !builder_.exhibits().empty());
     for (const ListSpec& spec : kLists) place_list(spec, builder_.rows(spec.key), root);
     sink_(kDossierIndexName, templates_.render("dossier.html.mustache", root));
   }
 
  private:
+  // SPEC 4's dossier is one file holding every exhibit: so it is while the exhibits fit
+  // limits_.inline_exhibits_bytes, in exhibit order after their index. They are rendered in that
+  // order until they fit or overflow, so past the bound at most that many bytes are rendered twice.
+  bool inline_exhibits(data& root) {
+    std::vector<std::string> html;
+    std::size_t total = 0;
+    for (const DossierBuilder::Exhibit& e : builder_.exhibits()) {
+      html.push_back(templates_.render("partials/exhibit.mustache", builder_.exhibit_data(e)));
+      total += html.back().size();
+      if (total > limits_.inline_exhibits_bytes) return false;
+    }
+    DossierListRows& index = builder_.rows("exhibit_index");
+    for (const DossierBuilder::Exhibit& e : builder_.exhibits()) {
+      data line = builder_.exhibit_line_data(e);
+      // From the index and, were the index ever paged, from its appendix pages alike.
+      line.set("href", std::string(kDossierIndexName) + "#exhibit-" + line.get("id")->string_value());
+      index.put(e.number - 1, std::move(line));
+    }
+    root.set("exhibits_inline", !html.empty());
+    root.set("inline_exhibits", html_items(html, 0, html.size()));
+    return true;
+  }
+
   // One page per rule and machine, split in parts when the exhibits do not fit the page bound.
   void write_exhibit_pages(data& root) {
     struct Group {
@@ -681,14 +707,11 @@ class DossierPages {
           const DossierBuilder::Exhibit& e = group.exhibits[i];
           data line = builder_.exhibit_line_data(e);
           line.set("href", path + "#exhibit-" + line.get("id")->string_value());
-          line.set("page", path);
           index.put(e.number - 1, std::move(line));
         }
       }
     }
-    builder_.drop_host_indexes();
-    root.set("exhibits_count", with_commas(builder_.exhibits().size()));
-    root.set("has_exhibits", !builder_.exhibits().empty());
+    root.set("exhibits_paged", true);
     root.set("exhibit_pages_count", with_commas(pages));
   }
 

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "flexrecon/pack.h"
 #include "flexrecon/reconcile.h"
 
 namespace flexrecon {
@@ -26,6 +27,11 @@ struct DossierLimits {
   // open, notes); past this it is summarised and moves to appendix pages. Together with the index
   // of exhibits this keeps dossier.html under page_bytes.
   std::size_t list_bytes = 200'000;
+  // The exhibits themselves stay in dossier.html, after their index, while together they take at
+  // most this (SPEC 4: one file); past it every exhibit goes to the exhibit pages. Exhibits this
+  // small have an index of a few hundred rows: with the five other lists at their bound, the page
+  // stays under page_bytes.
+  std::size_t inline_exhibits_bytes = kInlineExhibitsBytes;
 };
 
 // Called once per page: its path in the pack (`/`-separated) and its HTML. Exhibit pages come

@@ -145,7 +145,9 @@ void write_dossier(const PackInputs& in, const fs::path& index) {
     fs::create_directories(file.parent_path());
     write_text(file, html);
   };
-  render_dossier(in.result, templates_dir_or_default(in.options.templates_dir), sink, {}, &in.index.get());
+  DossierLimits limits;
+  limits.inline_exhibits_bytes = in.options.inline_exhibits_bytes;
+  render_dossier(in.result, templates_dir_or_default(in.options.templates_dir), sink, limits, &in.index.get());
 }
 
 // One file of the pack and how it is written into the (temporary) pack folder.

@@ -81,25 +81,32 @@ TEST_CASE("the sample pack verifies against its manifest, and a tampered file do
   fs::remove_all(copy);
 }
 
-TEST_CASE("the sample dossier's exhibits are linked pages that verify checks: a page removed with its manifest entry fails") {
+TEST_CASE("the sample dossier is one file with an exhibit and a timeline per challenged charge, and verify guards it") {
   const auto copy = fresh_dir("sample-pack-exhibit");
   fs::copy(sample_pack(), copy, fs::copy_options::recursive);
-  const std::string page = "exhibits/background.ws-0101.html";
-  REQUIRE(fs::exists(copy / page));
-  CHECK(read_file(copy / "dossier.html").find("href=\"" + page + "#exhibit-F00001\"") != std::string::npos);
-  auto manifest = nlohmann::json::parse(read_file(copy / "manifest.json"));
-  auto& files = manifest["files"];
-  for (auto it = files.begin(); it != files.end(); ++it)
-    if ((*it)["name"] == page) {
-      files.erase(it);
-      break;
-    }
-  std::ofstream(copy / "manifest.json", std::ios::binary) << manifest.dump(2) + "\n";
-  fs::remove(copy / page);
+  CHECK_FALSE(fs::exists(copy / "exhibits"));
+  std::string dossier = read_file(copy / "dossier.html");
+  std::size_t challenged = 0;
+  for (const auto& row : read_csv(copy / "findings.csv")) {
+    if (row.at("status") != "challenged") continue;
+    ++challenged;
+    INFO(row.at("finding_id"));
+    CHECK(dossier.find("id=\"exhibit-" + row.at("finding_id") + "\"") != std::string::npos);
+    CHECK(dossier.find("href=\"dossier.html#exhibit-" + row.at("finding_id") + "\"") != std::string::npos);
+  }
+  CHECK(challenged == 11);
+  std::size_t pictures = 0;
+  for (auto at = dossier.find("<svg "); at != std::string::npos; at = dossier.find("<svg ", at + 1)) ++pictures;
+  CHECK(pictures == challenged);
+
+  const auto at = dossier.find("Exhibit 1 ");
+  REQUIRE(at != std::string::npos);
+  dossier.replace(at, 9, "Exhibit 7");
+  std::ofstream(copy / "dossier.html", std::ios::binary) << dossier;
   const auto r = run_flexrecon({"verify", copy.string()});
   INFO(r.out);
   CHECK(r.exit_code == 1);
-  CHECK(r.out.find("broken link: dossier.html -> " + page + " (not in the manifest)") != std::string::npos);
+  CHECK(r.out.find("modified file: dossier.html") != std::string::npos);
   fs::remove_all(copy);
 }
 
@@ -121,9 +128,9 @@ TEST_CASE("the same inputs and --as-of give a byte-identical pack") {
   CHECK(names == files_in(again));
   std::set<std::string> top;
   for (const auto& e : fs::directory_iterator(first)) top.insert(e.path().filename().string());
-  CHECK(top == std::set<std::string>{"dossier.html", "evidence.sqlite", "exhibits", "findings.csv", "findings.xlsx",
+  CHECK(top == std::set<std::string>{"dossier.html", "evidence.sqlite", "findings.csv", "findings.xlsx",
                                      "manifest.json", "rejects.csv", "summary.json"});
-  CHECK(names.size() > top.size());  // exhibit pages
+  CHECK(names == top);  // the exhibits are in dossier.html
   for (const auto& name : names) {
     INFO(name);
     CHECK(read_file(first / name) == read_file(again / name));

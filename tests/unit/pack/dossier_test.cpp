@@ -33,6 +33,12 @@ std::map<std::string, std::string> pages_of(const ReconcileResult& r, const Doss
 // dossier.html, the index page.
 std::string render_index(const ReconcileResult& r) { return pages_of(r).at("dossier.html"); }
 
+// Limits under which even the sample's two exhibits go to linked pages, as an archive's do.
+DossierLimits paged(DossierLimits limits = {}) {
+  limits.inline_exhibits_bytes = 0;
+  return limits;
+}
+
 std::string all_pages(const std::map<std::string, std::string>& pages) {
   std::string all;
   for (const auto& [path, html] : pages) all += html;
@@ -67,9 +73,36 @@ TEST_CASE("every page of the dossier is self-contained: nothing is fetched from 
   }
 }
 
-TEST_CASE("one exhibit per challenged charge, on a linked page per rule and machine, each with a timeline and its evidence",
+TEST_CASE("a case whose exhibits fit keeps them in dossier.html, one file: one per challenged charge, after their index",
           "[pack][dossier]") {
   const auto pages = pages_of(sample_result());
+  REQUIRE(pages.size() == 1);
+  const std::string& index = pages.at("dossier.html");
+  CHECK(occurrences(index, "<article class=\"exhibit\"") == 2);
+  CHECK(occurrences(index, "<svg ") == 2);
+  CHECK(index.find("id=\"exhibit-F0001\"") != std::string::npos);
+  CHECK(index.find("id=\"exhibit-F0002\"") != std::string::npos);
+  CHECK(index.find("exhibit-F0003") == std::string::npos);  // insufficient evidence: listed, not an exhibit
+  // The index links to each exhibit in the same file, and precedes them.
+  const auto link = index.find("<a href=\"dossier.html#exhibit-F0001\">F0001</a>");
+  REQUIRE(link != std::string::npos);
+  CHECK(link < index.find("id=\"exhibit-F0001\""));
+  CHECK(index.find("logs/ws-0042-Security.xml#150") != std::string::npos);
+  CHECK(index.find("4609 shutdown -&gt; 4608 boot") != std::string::npos);  // the power-off span's tooltip
+  CHECK(index.find("break-before: page") != std::string::npos);            // print: one exhibit per sheet
+  CHECK(index.find("exhibits, after this index") != std::string::npos);
+  CHECK(index.find("exhibits/") == std::string::npos);
+
+  // Past the bound by a byte, every exhibit goes to the linked pages.
+  DossierLimits just_under;
+  just_under.inline_exhibits_bytes = 1;
+  CHECK(pages_of(sample_result(), just_under).size() == 3);
+}
+
+TEST_CASE("past the inline bound, one exhibit per challenged charge, on a linked page per rule and machine, each with a "
+          "timeline and its evidence",
+          "[pack][dossier]") {
+  const auto pages = pages_of(sample_result(), paged());
   const std::string background = "exhibits/background.ws-0042.html";
   const std::string short_session = "exhibits/short-session._3cscript_3ealert_281_29_3c_2fscript_3e.html";
   CHECK(pages.size() == 3);
@@ -253,7 +286,7 @@ TEST_CASE("exhibit page names are safe for any host name: no traversal, file-sys
 TEST_CASE("a host with more exhibits than a page holds gets several parts, each within the bound, linked in order",
           "[pack][dossier]") {
   const ReconcileResult r = with_many_exhibits(2, 40);
-  DossierLimits limits;
+  DossierLimits limits = paged();
   limits.page_bytes = 60'000;
   const auto pages = pages_of(r, limits);
   std::vector<std::string> seen;
@@ -283,7 +316,7 @@ TEST_CASE("a host with more exhibits than a page holds gets several parts, each 
 
 TEST_CASE("every link of every dossier page names a page of the dossier, and each page links back to the index",
           "[pack][dossier]") {
-  DossierLimits limits;
+  DossierLimits limits = paged();
   limits.page_bytes = 60'000;
   limits.list_bytes = 2'000;
   limits.exhibit_index_bytes = 3'000;
@@ -302,7 +335,7 @@ TEST_CASE("every link of every dossier page names a page of the dossier, and eac
 }
 
 TEST_CASE("long lists are summarised in dossier.html and given in full on appendix pages", "[pack][dossier]") {
-  DossierLimits limits;
+  DossierLimits limits = paged();
   limits.page_bytes = 60'000;
   limits.list_bytes = 2'000;
   limits.exhibit_index_bytes = 3'000;
@@ -369,10 +402,10 @@ TEST_CASE("the links verify checks are resolved against the page's folder", "[pa
 
 TEST_CASE("an exhibit lists at most 200 evidence records and says how many more the pack holds", "[pack][dossier]") {
   ReconcileResult r = sample_result();
-  const auto pages_before = pages_of(r);
+  const auto pages_before = pages_of(r, paged());
   CHECK(pages_before.at("exhibits/background.ws-0042.html").find("more records") == std::string::npos);
   for (std::uint64_t id = 1000; id < 1250; ++id) r.results.findings[0].evidence.push_back(EvidenceRef{1, id, false});
-  const std::string page = pages_of(r).at("exhibits/background.ws-0042.html");
+  const std::string page = pages_of(r, paged()).at("exhibits/background.ws-0042.html");
   CHECK(occurrences(page, "<td class=\"ref\">") == 200);
   CHECK(page.find("and 53 more records") != std::string::npos);  // 3 cited before + 250 added
 }

@@ -36,14 +36,30 @@ std::vector<std::string> names_in(const fs::path& dir) {
   return names;
 }
 
+// With its exhibits on linked pages, as an archive's are: what verify must check beside the six
+// files. (The sample's two exhibits would stay in dossier.html by default: the last test.)
 PackOptions options_for(const fs::path& out) {
   PackOptions o;
   o.out = out.string();
   o.templates_dir = templates_dir();
+  o.inline_exhibits_bytes = 0;
   return o;
 }
 
 }  // namespace
+
+TEST_CASE("by default a small case's pack is the six files of SPEC 4, its exhibits inside dossier.html", "[pack][write]") {
+  ScratchDir dir;
+  const fs::path out = dir.path() / "pack";
+  PackOptions options = options_for(out);
+  options.inline_exhibits_bytes = PackOptions().inline_exhibits_bytes;
+  write_pack(sample_result(), options);
+  CHECK(names_in(out) == kPackFiles);
+  const std::string dossier = read_file(out / "dossier.html");
+  CHECK(dossier.find("id=\"exhibit-F0001\"") != std::string::npos);
+  CHECK(dossier.find("<svg ") != std::string::npos);
+  CHECK(verify_pack(out.string()).ok());
+}
 
 TEST_CASE("each pack file is reported once written, in the order the pack writes them", "[pack][write]") {
   ScratchDir dir;
