@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <set>
@@ -639,8 +640,9 @@ class DossierPages {
 
  private:
   // SPEC 4's dossier is one file holding every exhibit: so it is while the exhibits fit
-  // limits_.inline_exhibits_bytes, in exhibit order after their index. They are rendered in that
-  // order until they fit or overflow, so past the bound at most that many bytes are rendered twice.
+  // limits_.inline_exhibits_bytes, in exhibit order after their index, and the page its bound with
+  // every other list at its own. They are rendered in that order until they fit or overflow, so past
+  // the bound at most that many bytes are rendered twice.
   bool inline_exhibits(data& root) {
     std::vector<std::string> html;
     std::size_t total = 0;
@@ -649,13 +651,22 @@ class DossierPages {
       total += html.back().size();
       if (total > limits_.inline_exhibits_bytes) return false;
     }
-    DossierListRows& index = builder_.rows("exhibit_index");
+    std::vector<data> lines;
     for (const DossierBuilder::Exhibit& e : builder_.exhibits()) {
       data line = builder_.exhibit_line_data(e);
       // From the index and, were the index ever paged, from its appendix pages alike.
       line.set("href", std::string(kDossierIndexName) + "#exhibit-" + line.get("id")->string_value());
-      index.put(e.number - 1, std::move(line));
+      data measured = line;
+      measured.set("root", std::string());
+      total += templates_.render("rows/exhibit-index.mustache", measured).size();
+      lines.push_back(std::move(line));
     }
+    // The cover, summary, method and coverage sections, and the stylesheet, with room to spare.
+    constexpr std::size_t kFrameBytes = 200'000;
+    const std::size_t other_lists = (std::size(kLists) - 1) * limits_.list_bytes;
+    if (total + other_lists + kFrameBytes > limits_.page_bytes) return false;
+    DossierListRows& index = builder_.rows("exhibit_index");
+    for (std::size_t i = 0; i < lines.size(); ++i) index.put(builder_.exhibits()[i].number - 1, std::move(lines[i]));
     root.set("exhibits_inline", !html.empty());
     root.set("inline_exhibits", html_items(html, 0, html.size()));
     return true;

@@ -97,6 +97,13 @@ TEST_CASE("a case whose exhibits fit keeps them in dossier.html, one file: one p
   DossierLimits just_under;
   just_under.inline_exhibits_bytes = 1;
   CHECK(pages_of(sample_result(), just_under).size() == 3);
+  // And when the page could not hold them beside every other list at its bound (and the frame).
+  DossierLimits small_page;
+  small_page.page_bytes = 500'000;
+  small_page.list_bytes = 2'000;
+  CHECK(pages_of(sample_result(), small_page).size() == 1);
+  small_page.list_bytes = 100'000;
+  CHECK(pages_of(sample_result(), small_page).size() == 3);
 }
 
 TEST_CASE("past the inline bound, one exhibit per challenged charge, on a linked page per rule and machine, each with a "
