@@ -167,8 +167,11 @@ void inspect_store(const std::string& path) {
             << store->created_by() << "); " << store->units().size() << " input files, " << files << " event files ("
             << rejected << " rejected), " << records << " events, " << store->host_names().size() << " hosts\n";
   for (const StoredUnit& u : store->units()) {
-    std::cout << "  input " << u.path << ": " << u.records << " events, sha256 " << u.sha256
-              << (u.events_tz.empty() ? "" : ", read with --events-tz " + u.events_tz) << "\n";
+    if (u.sha256.empty())
+      std::cout << "  input " << u.path << ": could not be read (kept for the runs' rejects; a later ingest tries it again)\n";
+    else
+      std::cout << "  input " << u.path << ": " << u.records << " events, sha256 " << u.sha256
+                << (u.events_tz.empty() ? "" : ", read with --events-tz " + u.events_tz) << "\n";
     for (const SourceFile& f : u.sources) {
       std::cout << "    file " << f.name << ": ";
       if (f.sha256.empty()) std::cout << "not read: " << f.error << "\n";

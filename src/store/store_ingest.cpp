@@ -10,6 +10,7 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <set>
 #include <unordered_map>
 
 #include "flexrecon/case_store.h"
@@ -100,7 +101,7 @@ class StoreIngest : public UnitSink {
     load_names("SELECT id, name FROM hosts", host_ids_, hosts_);
     load_names("SELECT id, name FROM channels", channel_ids_, channels_);
     std::unordered_map<std::int64_t, Stored*> by_id;
-    auto q = db_.prepare("SELECT sha256, path, id, records, events_tz, max_member_bytes FROM units");
+    auto q = db_.prepare("SELECT sha256, path, id, records, events_tz, max_member_bytes FROM units WHERE sha256 IS NOT NULL");
     while (q.step()) {
       Stored& s = stored_[q.text(0)];
       s.path = q.text(1);
@@ -109,6 +110,8 @@ class StoreIngest : public UnitSink {
       s.reading = {q.text(4), static_cast<std::uint64_t>(q.integer(5))};
       by_id[s.id] = &s;
     }
+    auto u = db_.prepare("SELECT path FROM units WHERE sha256 IS NULL");
+    while (u.step()) unreadable_.insert(u.text(0));
     auto f = db_.prepare("SELECT unit, format FROM unit_sources ORDER BY unit, seq");
     while (f.step()) {
       const auto it = by_id.find(f.integer(0));
@@ -140,11 +143,12 @@ class StoreIngest : public UnitSink {
   }
 
   void skipped(std::size_t index, const InputUnit& unit) override {
+    forget_unreadable(unit.path);
     ++report_.units_skipped;
     if (options_.on_skip) options_.on_skip(unit.path, stored_.at(hashes_[index]).path, differences_[index]);
   }
 
-  SourceId begin(std::size_t index, const InputUnit&) override {
+  SourceId begin(std::size_t index, const InputUnit& unit) override {
     storing_ = false;
     const std::string& sha = hashes_[index];
     if (sha.empty() || added_.count(sha)) return 0;  // decided in complete()
@@ -152,6 +156,7 @@ class StoreIngest : public UnitSink {
     db_.exec("BEGIN IMMEDIATE");
     // The copy read otherwise goes in the transaction that stores the new one: a kill leaves either.
     if (replacing_[index] >= 0) remove_unit(replacing_[index]);
+    remove_unreadable(unit.path);
     unit_ = next_unit_id();
     records_ = 0;
     parts_.clear();
@@ -183,10 +188,12 @@ class StoreIngest : public UnitSink {
     const std::string& sha = hashes_[index];
     if (!storing_) {
       if (!sha.empty()) {  // the same content twice in this ingest: the first copy is stored
+        forget_unreadable(unit.path);
         ++report_.units_skipped;
         if (options_.on_skip) options_.on_skip(unit.path, added_.at(sha), "");
         return;
       }
+      record_unreadable(unit, result);
       ++report_.units_not_stored;
       std::string why;
       for (const Reject& r : result.rejects)
@@ -197,36 +204,7 @@ class StoreIngest : public UnitSink {
     for (auto& [bucket, part] : parts_) write_part(bucket, part);
     write_names("INSERT INTO hosts (id, name) VALUES (?, ?)", new_hosts_, hosts_);
     write_names("INSERT INTO channels (id, name) VALUES (?, ?)", new_channels_, channels_);
-    std::uint64_t size = 0;
-    for (const SourceFile& s : result.sources)
-      if (s.name == unit.path) size = s.size;
-    auto u = db_.prepare(
-        "INSERT INTO units (id, path, sha256, size, records, files, files_rejected, events_rejected, ingested_by, "
-        "events_tz, max_member_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    u.bind(1, unit_).bind(2, unit.path).bind(3, sha).bind(4, static_cast<std::int64_t>(size));
-    u.bind(5, static_cast<std::int64_t>(records_)).bind(6, static_cast<std::int64_t>(result.files));
-    u.bind(7, static_cast<std::int64_t>(result.files_rejected)).bind(8, static_cast<std::int64_t>(result.events_rejected));
-    u.bind(9, "flexrecon " FLEXRECON_VERSION);
-    if (now_.events_tz.empty()) u.bind_null(10); else u.bind(10, now_.events_tz);
-    u.bind(11, static_cast<std::int64_t>(now_.max_member_bytes)).run();
-    auto s = db_.prepare("INSERT INTO unit_sources (unit, seq, name, format, sha256, size, error) VALUES (?, ?, ?, ?, ?, ?, ?)");
-    for (std::size_t i = 0; i < result.sources.size(); ++i) {
-      const SourceFile& f = result.sources[i];
-      s.bind(1, unit_).bind(2, static_cast<std::int64_t>(i)).bind(3, f.name).bind(4, f.format);
-      if (f.sha256.empty()) s.bind_null(5); else s.bind(5, f.sha256);
-      s.bind(6, static_cast<std::int64_t>(f.size));
-      if (f.error.empty()) s.bind_null(7); else s.bind(7, f.error);
-      s.run();
-    }
-    auto rj = db_.prepare("INSERT INTO unit_rejects (unit, seq, source, location, reason) VALUES (?, ?, ?, ?, ?)");
-    for (std::size_t i = 0; i < result.rejects.size(); ++i) {
-      const Reject& r = result.rejects[i];
-      rj.bind(1, unit_).bind(2, static_cast<std::int64_t>(i)).bind(3, r.source).bind(4, r.location).bind(5, r.reason).run();
-    }
-    auto c = db_.prepare("INSERT INTO unit_event_counts (unit, channel, event_id, count) VALUES (?, ?, ?, ?)");
-    for (const auto& [kind, n] : counts_)
-      c.bind(1, unit_).bind(2, static_cast<std::int64_t>(kind.first)).bind(3, static_cast<std::int64_t>(kind.second))
-          .bind(4, static_cast<std::int64_t>(n)).run();
+    write_unit(unit, sha, result);
     db_.exec("COMMIT");
     storing_ = false;
     added_.emplace(sha, unit.path);
@@ -290,6 +268,75 @@ class StoreIngest : public UnitSink {
     part.records = 0;
   }
 
+  // The unit's rows but its records, as unit_ (sha256 NULL: it could not be read), in the open
+  // transaction: the custody entries, rejects and counts a run replays as reading it would give.
+  void write_unit(const InputUnit& unit, const std::string& sha, const UnitResult& result) {
+    std::uint64_t size = 0;
+    for (const SourceFile& s : result.sources)
+      if (s.name == unit.path) size = s.size;
+    auto u = db_.prepare(
+        "INSERT INTO units (id, path, sha256, size, records, files, files_rejected, events_rejected, ingested_by, "
+        "events_tz, max_member_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    u.bind(1, unit_).bind(2, unit.path).bind(4, static_cast<std::int64_t>(size));
+    if (sha.empty()) u.bind_null(3); else u.bind(3, sha);
+    u.bind(5, static_cast<std::int64_t>(records_)).bind(6, static_cast<std::int64_t>(result.files));
+    u.bind(7, static_cast<std::int64_t>(result.files_rejected)).bind(8, static_cast<std::int64_t>(result.events_rejected));
+    u.bind(9, "flexrecon " FLEXRECON_VERSION);
+    if (now_.events_tz.empty()) u.bind_null(10); else u.bind(10, now_.events_tz);
+    u.bind(11, static_cast<std::int64_t>(now_.max_member_bytes)).run();
+    auto s = db_.prepare("INSERT INTO unit_sources (unit, seq, name, format, sha256, size, error) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    for (std::size_t i = 0; i < result.sources.size(); ++i) {
+      const SourceFile& f = result.sources[i];
+      s.bind(1, unit_).bind(2, static_cast<std::int64_t>(i)).bind(3, f.name).bind(4, f.format);
+      if (f.sha256.empty()) s.bind_null(5); else s.bind(5, f.sha256);
+      s.bind(6, static_cast<std::int64_t>(f.size));
+      if (f.error.empty()) s.bind_null(7); else s.bind(7, f.error);
+      s.run();
+    }
+    auto rj = db_.prepare("INSERT INTO unit_rejects (unit, seq, source, location, reason) VALUES (?, ?, ?, ?, ?)");
+    for (std::size_t i = 0; i < result.rejects.size(); ++i) {
+      const Reject& r = result.rejects[i];
+      rj.bind(1, unit_).bind(2, static_cast<std::int64_t>(i)).bind(3, r.source).bind(4, r.location).bind(5, r.reason).run();
+    }
+    auto c = db_.prepare("INSERT INTO unit_event_counts (unit, channel, event_id, count) VALUES (?, ?, ?, ?)");
+    for (const auto& [kind, n] : counts_)
+      c.bind(1, unit_).bind(2, static_cast<std::int64_t>(kind.first)).bind(3, static_cast<std::int64_t>(kind.second))
+          .bind(4, static_cast<std::int64_t>(n)).run();
+  }
+
+  // A path that could not be read (missing, a FIFO, unreadable) is not stored, and a later ingest
+  // tries it again; but the store says it was given, as a direct run's pack does (rejects.csv, the
+  // manifest's custody list), so a run from the store lists it too. One record per path: the latest.
+  void record_unreadable(const InputUnit& unit, const UnitResult& result) {
+    db_.exec("BEGIN IMMEDIATE");
+    remove_unreadable(unit.path);
+    unit_ = next_unit_id();
+    records_ = 0;
+    counts_.clear();
+    write_unit(unit, "", result);
+    db_.exec("COMMIT");
+    unreadable_.insert(unit.path);
+  }
+
+  // The same for a path that now reads, but whose content the store holds already under another
+  // name (skipped): it is no longer unreadable.
+  void forget_unreadable(const std::string& path) {
+    if (!unreadable_.count(path)) return;
+    db_.exec("BEGIN IMMEDIATE");
+    remove_unreadable(path);
+    db_.exec("COMMIT");
+  }
+
+  // The record of `path` as unreadable, once it is read (or recorded again), in the open transaction.
+  void remove_unreadable(const std::string& path) {
+    if (unreadable_.erase(path) == 0) return;
+    auto q = db_.prepare("SELECT id FROM units WHERE sha256 IS NULL AND path = ?");
+    q.bind(1, path);
+    std::vector<std::int64_t> ids;
+    while (q.step()) ids.push_back(q.integer(0));
+    for (const std::int64_t id : ids) remove_unit(id);
+  }
+
   // Every row of a stored unit. Its host and channel names stay: ids other units may share.
   void remove_unit(std::int64_t id) {
     for (const char* sql : {"DELETE FROM record_blobs WHERE unit = ?", "DELETE FROM unit_sources WHERE unit = ?",
@@ -322,6 +369,7 @@ class StoreIngest : public UnitSink {
   std::vector<std::string> differences_;  // how its stored copy was read otherwise, or ""
   std::vector<std::int64_t> replacing_;   // the stored copy's id it replaces, or -1
   std::unordered_map<std::string, Stored> stored_;  // by sha256, as the store was opened
+  std::set<std::string> unreadable_;                // paths recorded as unreadable (sha256 NULL)
   std::unordered_map<std::string, std::string> added_;   // the same, for units this ingest stored
   NameIds host_ids_, channel_ids_;
   std::vector<std::string> hosts_, channels_;

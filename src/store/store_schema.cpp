@@ -94,7 +94,7 @@ void create_case_store_schema(StoreDb& db) {
     CREATE TABLE hosts (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
     CREATE TABLE channels (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
     CREATE TABLE units (
-      id INTEGER PRIMARY KEY, path TEXT NOT NULL, sha256 TEXT NOT NULL UNIQUE, size INTEGER NOT NULL,
+      id INTEGER PRIMARY KEY, path TEXT NOT NULL, sha256 TEXT UNIQUE, size INTEGER NOT NULL,
       records INTEGER NOT NULL, files INTEGER NOT NULL, files_rejected INTEGER NOT NULL,
       events_rejected INTEGER NOT NULL, ingested_by TEXT NOT NULL, events_tz TEXT, max_member_bytes INTEGER NOT NULL);
     CREATE TABLE unit_sources (

@@ -5,10 +5,12 @@
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <thread>
@@ -257,6 +259,60 @@ TEST_CASE("a second ingest of the same files skips each one and adds nothing, an
   CHECK(stored.findings == direct.findings);
   CHECK(stored.rejects == direct.rejects);
   CHECK(stored.events == direct.events);
+}
+
+TEST_CASE("a path that cannot be read is listed by a run from the store as by a direct run, and read once it can be") {
+  const Case c = sample_case();
+  TempDir dir;
+  // The sample's files and a FIFO among them: never opened, reported (SPEC 6), in the custody list.
+  const fs::path events = dir.path() / "events";
+  fs::copy(c.events, events, fs::copy_options::recursive);
+  const fs::path fifo = events / "ws-0100-pipe.xml";
+  REQUIRE(::mkfifo(fifo.c_str(), 0644) == 0);
+  const std::string store = dir.file("case.store");
+  const auto r = ingest(store, {events.string()});
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("not stored: " + fifo.string() + ": skipped: FIFO") != std::string::npos);
+  CHECK(query(store, "SELECT COUNT(*) FROM units WHERE sha256 IS NULL") == "1");
+
+  const PackOutput direct = reconcile(c, dir.path() / "direct", {events.string()}, {});
+  const PackOutput stored = reconcile(c, dir.path() / "stored", {}, {store});
+  CHECK(direct.rejects.find(fifo.string() + ",file,skipped: FIFO") != std::string::npos);
+  CHECK(stored.rejects == direct.rejects);
+  CHECK(stored.findings == direct.findings);
+  CHECK(stored.events == direct.events);
+  const std::string manifest = read_file(dir.path() / "stored" / "manifest.json");
+  CHECK(manifest.find("\"name\": \"" + fifo.string() + "\"") != std::string::npos);
+
+  // Recorded again, it stays one record; once it is a file, it is read and the record goes.
+  REQUIRE(ingest(store, {events.string()}).exit_code == 0);
+  CHECK(query(store, "SELECT COUNT(*) FROM units WHERE sha256 IS NULL") == "1");
+  fs::remove(fifo);
+  const std::string first = units_of(c.events).front();
+  std::ofstream(fifo, std::ios::binary) << read_file(first) << "\n";  // new bytes, the same events
+  const auto again = ingest(store, {events.string()});
+  INFO(again.out);
+  CHECK(again.out.find(" 1 input files stored") != std::string::npos);
+  CHECK(query(store, "SELECT COUNT(*) FROM units WHERE sha256 IS NULL") == "0");
+  const PackOutput direct_now = reconcile(c, dir.path() / "direct-now", {events.string()}, {});
+  const PackOutput stored_now = reconcile(c, dir.path() / "stored-now", {}, {store});
+  CHECK(stored_now.rejects == direct_now.rejects);
+  CHECK(stored_now.findings == direct_now.findings);
+  CHECK(stored_now.events == direct_now.events);
+
+  // A path that reads again with content the store holds under another name is skipped, and is
+  // no longer listed as unreadable either.
+  fs::remove(fifo);
+  REQUIRE(::mkfifo(fifo.c_str(), 0644) == 0);
+  REQUIRE(ingest(store, {events.string()}).exit_code == 0);
+  fs::remove(fifo);
+  fs::copy_file(first, fifo);
+  const auto same = ingest(store, {events.string()});
+  INFO(same.out);
+  const std::string stored_as = (events / fs::path(first).lexically_relative(c.events)).string();
+  CHECK(same.out.find("skipped: " + fifo.string() + ": already in " + store + " as " + stored_as + "\n") != std::string::npos);
+  CHECK(query(store, "SELECT COUNT(*) FROM units WHERE sha256 IS NULL") == "0");
 }
 
 TEST_CASE("an ingest killed in the middle of a file leaves the store as before that file, and a rerun completes it") {
