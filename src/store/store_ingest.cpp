@@ -268,8 +268,9 @@ class StoreIngest : public UnitSink {
     part.records = 0;
   }
 
-  // The unit's rows but its records, as unit_ (sha256 NULL: it could not be read), in the open
-  // transaction: the custody entries, rejects and counts a run replays as reading it would give.
+  // Every row of the unit but its record blobs, under id unit_, in the open transaction: the custody
+  // entries, rejects and counts a run replays as reading it would give. `sha` empty: a path that
+  // could not be read, stored with sha256 NULL.
   void write_unit(const InputUnit& unit, const std::string& sha, const UnitResult& result) {
     std::uint64_t size = 0;
     for (const SourceFile& s : result.sources)
