@@ -75,8 +75,10 @@ void refuse_other_zone(const std::vector<std::unique_ptr<CaseStore>>& stores, co
   if (events_tz.empty()) return;
   for (const auto& store : stores)
     for (const StoredUnit& u : store->units()) {
-      const std::string difference =
-          reading_difference({u.events_tz, 0}, {events_tz, 0}, u.sources, "this run reads");
+      // Only the zone is compared: the archive member cap is the ingest's, and a run's --rules does
+      // not re-read stored archives.
+      const std::string difference = reading_difference({u.events_tz, u.max_member_bytes}, {events_tz, u.max_member_bytes},
+                                                        u.sources, "this run reads");
       if (!difference.empty())
         throw Error::usage(store->path() + " holds " + u.path + " " + difference + ": ingest it again with `--events-tz " +
                            events_tz + " --replace`, or run without --events-tz");
