@@ -163,9 +163,14 @@ void inspect_store(const std::string& path) {
   const auto store = CaseStore::open(path);
   std::uint64_t records = 0, files = 0, rejected = 0;
   for (const StoredUnit& u : store->units()) records += u.records, files += u.files, rejected += u.files_rejected;
+  // The hosts the stored records name: the store's name table also keeps a host whose only file was
+  // read again without it (--replace under a lower archive member cap).
+  const std::vector<StoredChannelCoverage> coverage = stored_coverage(*store);
+  std::set<std::string> hosts;
+  for (const StoredChannelCoverage& c : coverage) hosts.insert(c.host);
   std::cout << path << ": flexrecon case store, schema " << store->schema_version() << " (created by "
             << store->created_by() << "); " << store->units().size() << " input files, " << files << " event files ("
-            << rejected << " rejected), " << records << " events, " << store->host_names().size() << " hosts\n";
+            << rejected << " rejected), " << records << " events, " << hosts.size() << " hosts\n";
   for (const StoredUnit& u : store->units()) {
     if (u.sha256.empty())
       std::cout << "  input " << u.path << ": could not be read (kept for the runs' rejects; a later ingest tries it again)\n";
@@ -180,8 +185,8 @@ void inspect_store(const std::string& path) {
                   << f.sha256 << (f.error.empty() || f.format.empty() ? "" : " (" + f.error + ")") << "\n";
     }
   }
-  std::cout << "  hosts: " << join(std::vector<std::string>(store->host_names().begin(), store->host_names().end()), " ") << "\n";
-  for (const StoredChannelCoverage& c : stored_coverage(*store)) {
+  std::cout << "  hosts: " << join(std::vector<std::string>(hosts.begin(), hosts.end()), " ") << "\n";
+  for (const StoredChannelCoverage& c : coverage) {
     std::cout << "  host " << c.host << " " << c.channel << ": " << c.records << " records";
     if (c.distinct)
       std::cout << ", EventRecordID " << c.first_record << " .. " << c.last_record << " (" << c.distinct << " distinct, "

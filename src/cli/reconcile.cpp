@@ -68,20 +68,28 @@ std::uint64_t bytes_on_disk(const std::vector<std::string>& paths) {
   return total;
 }
 
-// A zone given to a run applies to the files it reads (--events); a stored file's times were fixed
-// when it was ingested. A run given another zone than a stored SIEM file was read with would say it
-// read that file in a zone it did not, and differ from a direct run of the same files: refused.
-void refuse_other_zone(const std::vector<std::unique_ptr<CaseStore>>& stores, const std::string& events_tz) {
-  if (events_tz.empty()) return;
+// A stored file was read when it was ingested, with that ingest's --events-tz and archive member cap
+// (the rules folder's max_archive_member_mib). A run that would read it otherwise would say it read
+// the file in a way it did not, and differ from a direct run of the same files: refused, naming the
+// ingest that reads it this run's way. A run without --events-tz takes the zone each file was
+// ingested with (the ingest is where a SIEM export's zone is given); the member cap is always the
+// run's rules folder's, so it is always compared.
+void refuse_other_reading(const std::vector<std::unique_ptr<CaseStore>>& stores, const std::string& events_tz,
+                          std::uint64_t max_member_bytes, const std::string& rules_dir) {
   for (const auto& store : stores)
     for (const StoredUnit& u : store->units()) {
-      // Only the zone is compared: the archive member cap is the ingest's, and a run's --rules does
-      // not re-read stored archives.
-      const std::string difference = reading_difference({u.events_tz, u.max_member_bytes}, {events_tz, u.max_member_bytes},
-                                                        u.sources, "this run reads");
-      if (!difference.empty())
-        throw Error::usage(store->path() + " holds " + u.path + " " + difference + ": ingest it again with `--events-tz " +
-                           events_tz + " --replace`, or run without --events-tz");
+      const UnitReading now{events_tz.empty() ? u.events_tz : events_tz, max_member_bytes};
+      const std::string difference = reading_difference({u.events_tz, u.max_member_bytes}, now, u.sources, "this run reads");
+      if (difference.empty()) continue;
+      std::string again;
+      if (now.events_tz != u.events_tz) again += " --events-tz " + events_tz;
+      if (now.max_member_bytes != u.max_member_bytes) again += " --rules " + (rules_dir.empty() ? default_rules_dir() : rules_dir);
+      std::string instead;
+      if (now.events_tz != u.events_tz) instead = "run without --events-tz";
+      if (now.max_member_bytes != u.max_member_bytes)
+        instead += (instead.empty() ? "run" : " and") + std::string(" with the rules folder it was ingested with");
+      throw Error::usage(store->path() + " holds " + u.path + " " + difference + ": ingest it again with `" + again.substr(1) +
+                         " --replace`, or " + instead);
     }
 }
 
@@ -167,7 +175,7 @@ ReconcileResult reconcile(const ReconcileOptions& options, ProgressReporter* rep
   std::vector<std::unique_ptr<CaseStore>> stores;
   std::vector<const StoredUnits*> stored;
   for (const auto& path : options.stores) stored.push_back(stores.emplace_back(CaseStore::open(path)).get());
-  refuse_other_zone(stores, options.events_tz);
+  refuse_other_reading(stores, options.events_tz, r.rules.settings.max_archive_member_bytes, options.rules_dir);
   read_event_inputs(options.events, stored, event_options, r.sources, events, r.rejects);
   progress.end();
   // The reader threads' allocator arenas hold the freed parse buffers of every file read: give them

@@ -472,3 +472,56 @@ TEST_CASE("inspect STORE lists the sources with their hashes, the hosts, record 
   CHECK(r.out.find("gap: records 9076 .. 9077 missing") != std::string::npos);
   CHECK(r.out.find("rejected " + empty + " file: empty file") != std::string::npos);
 }
+
+TEST_CASE("a run whose rules cap archive members otherwise than the ingest did is refused, and reads the direct run's way once ingested again with those rules") {
+  TempDir dir;
+  // A rules folder capping archive members at 1 MiB, and an archive whose one member is ws-0101's
+  // log after a 2 MiB comment: read whole under the shipped cap, refused under this one before its
+  // first event.
+  const fs::path rules = dir.path() / "rules";
+  fs::copy(std::string(FLEXRECON_SOURCE_DIR) + "/rules", rules);
+  std::string ini = read_file(rules / "settings.ini");
+  const std::string shipped_cap = "max_archive_member_mib = 65536";
+  REQUIRE(ini.find(shipped_cap) != std::string::npos);
+  ini.replace(ini.find(shipped_cap), shipped_cap.size(), "max_archive_member_mib = 1");
+  dir.write("rules/settings.ini", ini);
+  const std::string log = read_file(kSamples + "/events/ws-0101/security.xml");
+  const std::string big = "<Events>\n<!--" + std::string(2u << 20, ' ') + "-->\n" + log + "</Events>\n";
+  const std::string plain = dir.write("big.xml", big);
+  const std::string archive = dir.file("big.xml.gz");
+  REQUIRE(std::system(("gzip -c " + shell_quote(plain) + " > " + shell_quote(archive)).c_str()) == 0);
+  const std::string store = dir.file("case.store");
+  require_ingested(store, {archive});
+  auto r = run_flexrecon({"inspect", store});
+  CHECK(r.out.find("hosts: ws-0101\n") != std::string::npos);
+
+  Case capped = sample_case();
+  capped.options.insert(capped.options.end(), {"--rules", rules.string()});
+  std::vector<std::string> args = {"reconcile"};
+  args.insert(args.end(), capped.options.begin(), capped.options.end());
+  args.insert(args.end(), {"--store", store, "--quiet", "--out", dir.file("refused")});
+  r = run_flexrecon(args);
+  INFO(r.out);
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find(store + " holds " + archive + " read with archive members capped at 65536 MiB, this run reads with "
+                   "archive members capped at 1 MiB: ingest it again with `--rules " + rules.string() +
+                   " --replace`, or run with the rules folder it was ingested with") != std::string::npos);
+  CHECK_FALSE(fs::exists(dir.file("refused")));
+
+  r = ingest(store, {archive}, {"--rules", rules.string(), "--replace"});
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("replaced: " + archive) != std::string::npos);
+  const PackOutput direct = reconcile(capped, dir.path() / "direct", {archive}, {});
+  const PackOutput stored = reconcile(capped, dir.path() / "stored", {}, {store});
+  CHECK(direct.rejects.find("expands beyond 1048576 bytes") != std::string::npos);
+  CHECK(stored.findings == direct.findings);
+  CHECK(stored.rejects == direct.rejects);
+  CHECK(stored.events == direct.events);
+  // The member is a reject now: its host is gone from what the store lists, though its name stays
+  // in the store's name table.
+  r = run_flexrecon({"inspect", store});
+  CHECK(r.out.find(", 0 events, 0 hosts\n") != std::string::npos);
+  CHECK(r.out.find("hosts: \n") != std::string::npos);
+  CHECK(query(store, "SELECT count(*) FROM hosts") == "1");
+}
