@@ -16,7 +16,7 @@ namespace flexrecon {
 
 // `PRAGMA application_id` of every case store ("FXCS"), and the schema this flexrecon reads and writes.
 constexpr std::uint32_t kCaseStoreApplicationId = 0x46584353;
-constexpr int kCaseStoreSchemaVersion = 2;
+constexpr int kCaseStoreSchemaVersion = 3;
 
 // A store opened for reading. Its units are listed once, in one read transaction, so a run never
 // sees half a unit, whatever an ingest running at the same time adds.
@@ -53,6 +53,11 @@ struct IngestOptions {
   // A unit whose content (SHA-256) the store already holds, under `stored_as`: not read again.
   // `difference`: how it was read otherwise than this ingest would (reading_difference), else "".
   std::function<void(const std::string& path, const std::string& stored_as, const std::string& difference)> on_skip;
+  // A unit whose content the store already holds under another path, `stored_as`: not read again,
+  // but recorded as a copy under its own path, so a run reads its records again under that path, as a
+  // direct run reading both files does (their records are then duplicates of each other).
+  // `difference`: as for on_skip (the stored content was read otherwise; a copy repeats that reading).
+  std::function<void(const std::string& path, const std::string& stored_as, const std::string& difference)> on_copy;
   // A stored unit read again with this ingest's options; its new copy replaced the one stored as
   // `stored_as`, in the same transaction.
   std::function<void(const std::string& path, const std::string& stored_as, const std::string& difference)> on_replace;
@@ -65,6 +70,7 @@ struct IngestReport {
   std::uint64_t units_stored = 0;
   std::uint64_t units_replaced = 0;   // of units_stored: read again in place of a stored copy
   std::uint64_t units_skipped = 0;
+  std::uint64_t units_copied = 0;     // recorded as copies of content stored under another path
   std::uint64_t units_not_stored = 0;
   std::uint64_t files = 0;            // event files stored (archive members one each)
   std::uint64_t events = 0;           // well-formed events stored

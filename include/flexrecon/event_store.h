@@ -104,7 +104,11 @@ class EventStoreBuilder;
 // store (`flexrecon ingest`, src/store): what reading it gave, replayed in its place in the run's
 // order instead of reading the file again (docs/evidence-store.md, "The case store").
 struct StoredUnit {
-  std::int64_t id = 0;         // in its store
+  std::int64_t id = 0;         // in its store (negative: a copy, below)
+  // The unit whose record blobs hold its records: `id` itself, or for a copy (the same bytes ingested
+  // under another path, `unit_copies`) the stored unit it repeats.
+  std::int64_t records_of = 0;
+  std::string copy_of;         // a copy: the path its content is stored under; else ""
   std::string path;            // as the walk yielded it at ingest: ranks it among the run's units
   std::string sha256;          // of its bytes: orders two units of one path with different content
   std::uint64_t records = 0;   // well-formed events it holds, each copy included

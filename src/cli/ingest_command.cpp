@@ -24,8 +24,10 @@ int run_ingest_command(const std::vector<std::string>& args, const std::vector<s
       "part-way leaves the store as it was before the file being read. A file whose SHA-256 the store\n"
       "already holds is skipped and reported, and so is one it holds read with another --events-tz or\n"
       "archive member cap, saying so: --replace reads it again in its place (a copy that gave no event,\n"
-      "such as a file rejected for want of --events-tz, is read again without it). A second ingest into\n"
-      "the same store waits for the first.\n"
+      "such as a file rejected for want of --events-tz, is read again without it). A file holding the same\n"
+      "bytes as one stored under another name is not read again but recorded as a copy: runs read its\n"
+      "events under its name too, as a direct run reading both files does. A second ingest into the same\n"
+      "store waits for the first.\n"
       "The same files split across several stores, in any way, reconcile to the same findings.\n\noptions");
   std::string store, rules_dir;
   std::vector<std::string> events;
@@ -50,7 +52,8 @@ int run_ingest_command(const std::vector<std::string>& args, const std::vector<s
     std::cout << desc << "\nreports: `skipped: PATH: already in STORE as NAME` (stdout) for each file the store holds,\n"
                          "with `(read without --events-tz, this ingest reads with --events-tz ZONE; --replace reads it again)`\n"
                          "when it was read otherwise; `replaced: PATH: the copy stored as NAME was read ...: read again in its\n"
-                         "place` (stdout);\n"
+                         "place` (stdout); `copy: PATH: the same bytes as NAME, already in STORE: recorded as a copy, ...`\n"
+                         "(stdout) for a file the store holds under another name;\n"
                          "`not stored: PATH: REASON` (stderr) for a path that could not be read (missing, a FIFO...);\n"
                          "`waiting for another ingest into STORE (pid N)` (stderr) while another ingest holds it.\n"
                          "\nexit codes: 0 the ingest ran (even with files rejected: the rejects are kept in the store),\n"
@@ -76,6 +79,11 @@ int run_ingest_command(const std::vector<std::string>& args, const std::vector<s
     std::cout << "skipped: " << path << ": already in " << store << " as " << stored_as
               << (difference.empty() ? "" : " (" + difference + "; --replace reads it again)") << "\n";
   };
+  options.on_copy = [&](const std::string& path, const std::string& stored_as, const std::string& difference) {
+    std::cout << "copy: " << path << ": the same bytes as " << stored_as << ", already in " << store
+              << ": recorded as a copy, not read again (a run reads its events under both names, as reading both files does)"
+              << (difference.empty() ? "" : " (" + stored_as + " " + difference + "; --replace reads it again)") << "\n";
+  };
   options.on_replace = [](const std::string& path, const std::string& stored_as, const std::string& difference) {
     std::cout << "replaced: " << path << ": the copy stored as " << stored_as << " was " << difference << ": read again in its place\n";
   };
@@ -88,6 +96,7 @@ int run_ingest_command(const std::vector<std::string>& args, const std::vector<s
   std::cout << "flexrecon: " << store << ": " << report.units_stored << " input files stored (" << report.files
             << " event files, " << report.events << " events, " << report.rejects << " rejects), "
             << (report.units_replaced ? std::to_string(report.units_replaced) + " of them in place of a copy read otherwise, " : "")
+            << (report.units_copied ? std::to_string(report.units_copied) + " recorded as copies of files stored under another name, " : "")
             << report.units_skipped << " skipped as already stored, " << report.units_not_stored << " not stored\n";
   return 0;
 }

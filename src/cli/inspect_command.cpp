@@ -172,6 +172,11 @@ void inspect_store(const std::string& path) {
             << store->created_by() << "); " << store->units().size() << " input files, " << files << " event files ("
             << rejected << " rejected), " << records << " events, " << hosts.size() << " hosts\n";
   for (const StoredUnit& u : store->units()) {
+    if (!u.copy_of.empty()) {
+      std::cout << "  input " << u.path << ": the same bytes as " << u.copy_of << " (sha256 " << u.sha256
+                << "), a copy: a run reads its " << u.records << " events again under this name\n";
+      continue;
+    }
     if (u.sha256.empty())
       std::cout << "  input " << u.path << ": could not be read (kept for the runs' rejects; a later ingest tries it again)\n";
     else

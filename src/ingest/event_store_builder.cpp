@@ -108,7 +108,7 @@ void EventStoreBuilder::add_stored(const StoredUnits& store, const StoredUnit& u
   RecordSpill::Renumbering place;
   place.seq_base = seq_;
   place.source_base = source_base;
-  in_run->units[unit.id] = place;
+  in_run->units[unit.records_of].push_back(place);
   // The seq numbers the unit's records had when read: they keep their place among the run's.
   seq_ += unit.records;
   counts_.read += unit.records;
@@ -180,15 +180,18 @@ void EventStoreBuilder::assemble_bucket(std::uint32_t bucket, BucketResult& out,
   spill_->decode_bucket_headers(bucket, records, contents);
   for (const StoreInRun& in_run : stores_) {
     for (auto& [unit, bytes] : in_run.store->blobs(bucket)) {
-      const auto place = in_run.units.find(unit);
-      if (place == in_run.units.end()) continue;  // added to the store after the run listed its units
-      RecordSpill::Renumbering renumber = place->second;
-      renumber.hosts = &in_run.hosts;
-      renumber.channels = &in_run.channels;
+      const auto places = in_run.units.find(unit);
+      if (places == in_run.units.end()) continue;  // added to the store after the run listed its units
       Stored& s = stored.emplace_back(Stored{"the case store " + in_run.store->path() + " (unit " + std::to_string(unit) + ")",
                                              std::move(bytes)});
-      RecordSpill::decode_headers(s.bytes, 0, static_cast<std::uint32_t>(stored.size() - 1), s.what, ErrorKind::InputUnusable,
-                                  &renumber, records, contents);
+      // Once per unit reading these bytes: copies of one content are records of their own, as when
+      // each file is read (their contents are decoded from the same bytes).
+      for (RecordSpill::Renumbering renumber : places->second) {
+        renumber.hosts = &in_run.hosts;
+        renumber.channels = &in_run.channels;
+        RecordSpill::decode_headers(s.bytes, 0, static_cast<std::uint32_t>(stored.size() - 1), s.what, ErrorKind::InputUnusable,
+                                    &renumber, records, contents);
+      }
     }
   }
   // Host by host (any order within: assemble_host sorts them totally), each host's events decoded

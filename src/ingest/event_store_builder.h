@@ -111,13 +111,14 @@ class EventStoreBuilder {
   // One host's records (not empty) and its used events, decoded: deduplicated, the host visited.
   void assemble_host(std::vector<SpilledRecord>& records, std::vector<HostEvent>& events, BucketResult& out,
                      const std::function<void(HostEvents&&)>& visit) const;
-  // A store the run reads units from: its names mapped to the run's ids, and where each of its
-  // units sits in the run.
+  // A store the run reads units from: its names mapped to the run's ids, and, by the stored unit
+  // whose blobs hold the records, where each unit reading them sits in the run (the unit itself and
+  // any copy of it: StoredUnit::records_of).
   struct StoreInRun {
     const StoredUnits* store = nullptr;
     std::vector<std::uint32_t> hosts;
     std::vector<std::uint32_t> channels;
-    std::unordered_map<std::int64_t, RecordSpill::Renumbering> units;
+    std::unordered_map<std::int64_t, std::vector<RecordSpill::Renumbering>> units;
   };
   std::vector<StoreInRun> stores_;
   std::uint32_t host_id(std::string_view host);

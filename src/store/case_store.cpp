@@ -2,6 +2,8 @@
 // bucket at a time while the run assembles hosts.
 #include "flexrecon/case_store.h"
 
+#include <algorithm>
+#include <iterator>
 #include <mutex>
 #include <unordered_map>
 
@@ -37,6 +39,42 @@ std::vector<std::string> read_names(StoreDb& db, const char* sql, const char* wh
   return names;
 }
 
+// `name` (a custody entry's or a reject's source: the unit's path, or `path!member`) under `path`
+// instead of the unit's own path.
+std::string renamed(const std::string& name, const std::string& from, const std::string& to) {
+  if (name == from) return to;
+  if (name.size() > from.size() && name.compare(0, from.size(), from) == 0 && name[from.size()] == '!')
+    return to + name.substr(from.size());
+  return name;
+}
+
+// Every archive member named in `text` (`from!member`, in a reason such as "archive not read beyond
+// over-expanding member ...") named under `to`.
+void rename_members_in(std::string& text, const std::string& from, const std::string& to) {
+  const std::string old_prefix = from + "!";
+  const std::string new_prefix = to + "!";
+  for (std::size_t at = text.find(old_prefix); at != std::string::npos; at = text.find(old_prefix, at + new_prefix.size()))
+    text.replace(at, old_prefix.size(), new_prefix);
+}
+
+// The unit as reading the same bytes under `path` gives it: everything named by the path renamed.
+StoredUnit copy_of_unit(const StoredUnit& stored, const std::string& path, std::int64_t id) {
+  StoredUnit copy = stored;
+  copy.id = id;
+  copy.records_of = stored.id;
+  copy.copy_of = stored.path;
+  copy.path = path;
+  for (SourceFile& s : copy.sources) {
+    s.name = renamed(s.name, stored.path, path);
+    rename_members_in(s.error, stored.path, path);
+  }
+  for (Reject& r : copy.rejects) {
+    r.source = renamed(r.source, stored.path, path);
+    rename_members_in(r.reason, stored.path, path);
+  }
+  return copy;
+}
+
 }  // namespace
 
 CaseStore::CaseStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -66,6 +104,7 @@ std::unique_ptr<CaseStore> CaseStore::open(const std::string& path) {
     while (q.step()) {
       StoredUnit u;
       u.id = q.integer(0);
+      u.records_of = u.id;
       u.path = q.text(1);
       u.sha256 = q.text(2);
       u.records = static_cast<std::uint64_t>(q.integer(3));
@@ -108,6 +147,22 @@ std::unique_ptr<CaseStore> CaseStore::open(const std::string& path) {
       unit_of(q.integer(0)).by_channel_and_id[{impl->channels[channel], static_cast<int>(q.integer(2))}] +=
           static_cast<std::uint64_t>(q.integer(3));
     }
+  }
+  {
+    // The same bytes ingested under another path: a unit of its own in every run (ranked by its path,
+    // its custody entries and rejects under its names), whose records are its stored twin's.
+    std::unordered_map<std::string, std::size_t> by_hash;
+    for (std::size_t i = 0; i < impl->units.size(); ++i)
+      if (!impl->units[i].sha256.empty()) by_hash.emplace(impl->units[i].sha256, i);
+    auto q = db.prepare("SELECT path, sha256 FROM unit_copies ORDER BY path, sha256");
+    std::vector<StoredUnit> copies;
+    while (q.step()) {
+      const auto twin = by_hash.find(q.text(1));
+      if (twin == by_hash.end())
+        throw Error::input("case store " + path + " is damaged: " + q.text(0) + " is listed as a copy of content it does not hold");
+      copies.push_back(copy_of_unit(impl->units[twin->second], q.text(0), -1 - static_cast<std::int64_t>(copies.size())));
+    }
+    std::move(copies.begin(), copies.end(), std::back_inserter(impl->units));
   }
   db.exec("COMMIT");
   return std::unique_ptr<CaseStore>(new CaseStore(std::move(impl)));

@@ -112,6 +112,8 @@ class StoreIngest : public UnitSink {
     }
     auto u = db_.prepare("SELECT path FROM units WHERE sha256 IS NULL");
     while (u.step()) unreadable_.insert(u.text(0));
+    auto c = db_.prepare("SELECT path, sha256 FROM unit_copies");
+    while (c.step()) copies_.emplace(c.text(0), c.text(1));
     auto f = db_.prepare("SELECT unit, format FROM unit_sources ORDER BY unit, seq");
     while (f.step()) {
       const auto it = by_id.find(f.integer(0));
@@ -144,8 +146,13 @@ class StoreIngest : public UnitSink {
 
   void skipped(std::size_t index, const InputUnit& unit) override {
     forget_unreadable(unit.path);
+    const std::string& stored_as = stored_.at(hashes_[index]).path;
+    if (record_copy(unit.path, hashes_[index], stored_as)) {
+      if (options_.on_copy) options_.on_copy(unit.path, stored_as, differences_[index]);
+      return;
+    }
     ++report_.units_skipped;
-    if (options_.on_skip) options_.on_skip(unit.path, stored_.at(hashes_[index]).path, differences_[index]);
+    if (options_.on_skip) options_.on_skip(unit.path, stored_as, differences_[index]);
   }
 
   SourceId begin(std::size_t index, const InputUnit& unit) override {
@@ -155,7 +162,18 @@ class StoreIngest : public UnitSink {
     storing_ = true;
     db_.exec("BEGIN IMMEDIATE");
     // The copy read otherwise goes in the transaction that stores the new one: a kill leaves either.
-    if (replacing_[index] >= 0) remove_unit(replacing_[index]);
+    if (replacing_[index] >= 0) {
+      remove_unit(replacing_[index]);
+      // Read again under this path: the path it was stored under becomes a copy of it (and this path,
+      // if it was one, the unit itself).
+      const std::string& old_path = stored_.at(sha).path;
+      if (old_path != unit.path) {
+        insert_copy(old_path, sha);
+        auto q = db_.prepare("DELETE FROM unit_copies WHERE path = ? AND sha256 = ?");
+        q.bind(1, unit.path).bind(2, sha).run();
+        copies_.erase({unit.path, sha});
+      }
+    }
     remove_unreadable(unit.path);
     unit_ = next_unit_id();
     records_ = 0;
@@ -189,6 +207,10 @@ class StoreIngest : public UnitSink {
     if (!storing_) {
       if (!sha.empty()) {  // the same content twice in this ingest: the first copy is stored
         forget_unreadable(unit.path);
+        if (record_copy(unit.path, sha, added_.at(sha))) {
+          if (options_.on_copy) options_.on_copy(unit.path, added_.at(sha), "");
+          return;
+        }
         ++report_.units_skipped;
         if (options_.on_skip) options_.on_skip(unit.path, added_.at(sha), "");
         return;
@@ -305,6 +327,24 @@ class StoreIngest : public UnitSink {
           .bind(4, static_cast<std::int64_t>(n)).run();
   }
 
+  // `path` holds the bytes (`sha`) stored as `stored_as`: under another path, it is recorded as a
+  // copy (its own transaction), once. True when this recorded it.
+  bool record_copy(const std::string& path, const std::string& sha, const std::string& stored_as) {
+    if (path == stored_as || copies_.count({path, sha})) return false;
+    db_.exec("BEGIN IMMEDIATE");
+    insert_copy(path, sha);
+    db_.exec("COMMIT");
+    ++report_.units_copied;
+    return true;
+  }
+
+  // In the open transaction.
+  void insert_copy(const std::string& path, const std::string& sha) {
+    auto q = db_.prepare("INSERT OR IGNORE INTO unit_copies (path, sha256, ingested_by) VALUES (?, ?, ?)");
+    q.bind(1, path).bind(2, sha).bind(3, "flexrecon " FLEXRECON_VERSION).run();
+    copies_.emplace(path, sha);
+  }
+
   // A path that could not be read (missing, a FIFO, unreadable) is not stored, and a later ingest
   // tries it again; but the store says it was given, as a direct run's pack does (rejects.csv, the
   // manifest's custody list), so a run from the store lists it too. One record per path: the latest.
@@ -371,6 +411,7 @@ class StoreIngest : public UnitSink {
   std::vector<std::int64_t> replacing_;   // the stored copy's id it replaces, or -1
   std::unordered_map<std::string, Stored> stored_;  // by sha256, as the store was opened
   std::set<std::string> unreadable_;                // paths recorded as unreadable (sha256 NULL)
+  std::set<std::pair<std::string, std::string>> copies_;  // (path, sha256) of unit_copies
   std::unordered_map<std::string, std::string> added_;   // the same, for units this ingest stored
   NameIds host_ids_, channel_ids_;
   std::vector<std::string> hosts_, channels_;

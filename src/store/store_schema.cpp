@@ -110,6 +110,8 @@ void create_case_store_schema(StoreDb& db) {
       unit INTEGER NOT NULL REFERENCES units(id), bucket INTEGER NOT NULL, part INTEGER NOT NULL,
       records INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (unit, bucket, part));
     CREATE INDEX record_blobs_by_bucket ON record_blobs (bucket, unit, part);
+    CREATE TABLE unit_copies (
+      path TEXT NOT NULL, sha256 TEXT NOT NULL, ingested_by TEXT NOT NULL, PRIMARY KEY (path, sha256));
   )sql");
   auto meta = db.prepare("INSERT INTO meta (key, value) VALUES (?, ?)");
   meta.bind(1, "format").bind(2, "flexrecon case store").run();

@@ -301,8 +301,8 @@ TEST_CASE("a path that cannot be read is listed by a run from the store as by a 
   CHECK(stored_now.findings == direct_now.findings);
   CHECK(stored_now.events == direct_now.events);
 
-  // A path that reads again with content the store holds under another name is skipped, and is
-  // no longer listed as unreadable either.
+  // A path that reads again with content the store holds under another name is recorded as a copy
+  // of it, and is no longer listed as unreadable either.
   fs::remove(fifo);
   REQUIRE(::mkfifo(fifo.c_str(), 0644) == 0);
   REQUIRE(ingest(store, {events.string()}).exit_code == 0);
@@ -311,8 +311,9 @@ TEST_CASE("a path that cannot be read is listed by a run from the store as by a 
   const auto same = ingest(store, {events.string()});
   INFO(same.out);
   const std::string stored_as = (events / fs::path(first).lexically_relative(c.events)).string();
-  CHECK(same.out.find("skipped: " + fifo.string() + ": already in " + store + " as " + stored_as + "\n") != std::string::npos);
+  CHECK(same.out.find("copy: " + fifo.string() + ": the same bytes as " + stored_as + ", already in " + store) != std::string::npos);
   CHECK(query(store, "SELECT COUNT(*) FROM units WHERE sha256 IS NULL") == "0");
+  CHECK(query(store, "SELECT COUNT(*) FROM unit_copies WHERE path = '" + fifo.string() + "'") == "1");
 }
 
 TEST_CASE("an ingest killed in the middle of a file leaves the store as before that file, and a rerun completes it") {
@@ -427,7 +428,7 @@ TEST_CASE("a file that is not a case store is refused, saying what it is, and le
       {evidence, "is not a flexrecon case store: it is an evidence pack's evidence.sqlite (evidence store schema 2)"},
       {other, "is not a flexrecon case store: it is a SQLite database of another application"},
       {text, "is not a flexrecon case store: it is not a SQLite database"},
-      {future, "is a flexrecon case store of schema 99; this flexrecon (" FLEXRECON_VERSION ") reads schema 2"},
+      {future, "is a flexrecon case store of schema 99; this flexrecon (" FLEXRECON_VERSION ") reads schema 3"},
       {dir.path().string(), "is not a flexrecon case store: it is a directory"},
   };
   for (const auto& f : foreign) {
@@ -464,7 +465,7 @@ TEST_CASE("inspect STORE lists the sources with their hashes, the hosts, record 
   const auto r = run_flexrecon({"inspect", store});
   INFO(r.out);
   REQUIRE(r.exit_code == 0);
-  CHECK(r.out.find(store + ": flexrecon case store, schema 2") != std::string::npos);
+  CHECK(r.out.find(store + ": flexrecon case store, schema 3") != std::string::npos);
   CHECK(r.out.find("file " + kSamples + "/events/ws-0104-logs.zip!ws-0104/Security.xml: root-xml, ") != std::string::npos);
   CHECK(r.out.find("sha256 " + flexrecon::sha256_file(kSamples + "/events/ws-0104-logs.zip")) != std::string::npos);
   CHECK(r.out.find("hosts: ws-0104") != std::string::npos);
@@ -524,4 +525,60 @@ TEST_CASE("a run whose rules cap archive members otherwise than the ingest did i
   CHECK(r.out.find(", 0 events, 0 hosts\n") != std::string::npos);
   CHECK(r.out.find("hosts: \n") != std::string::npos);
   CHECK(query(store, "SELECT count(*) FROM hosts") == "1");
+}
+
+TEST_CASE("a file with the same bytes as one stored under another name is recorded as a copy, and runs read both as a direct run does") {
+  const Case c = sample_case();
+  TempDir dir;
+  // The sample, and logs sent again under other names, in a folder read before the sample's: a
+  // direct run keeps their records and its findings cite them, not the sample's files.
+  const fs::path events = dir.path() / "events";
+  fs::copy(c.events, events, fs::copy_options::recursive);
+  const fs::path resent = dir.path() / "a-resent";
+  fs::create_directories(resent / "zz");
+  fs::copy_file(events / "ws-0104-logs.zip", resent / "aa-logs.zip");
+  fs::copy_file(events / "ws-0101" / "security.xml", resent / "zz" / "ws-0101-again.xml");
+  const std::vector<std::string> both = {events.string(), resent.string()};
+  const PackOutput direct = reconcile(c, dir.path() / "direct", both, {});
+  CHECK(direct.events["duplicates"] == 221);  // 101 + 120 records read twice
+  CHECK(direct.findings.find((resent / "zz" / "ws-0101-again.xml").string()) != std::string::npos);
+
+  // The sample first, the files sent again later: recorded as copies of what is stored.
+  const std::string first = dir.file("first.store");
+  require_ingested(first, {events.string()});
+  auto r = ingest(first, {resent.string()});
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("copy: " + (resent / "aa-logs.zip").string() + ": the same bytes as " + (events / "ws-0104-logs.zip").string() +
+                   ", already in " + first + ": recorded as a copy, not read again") != std::string::npos);
+  CHECK(r.out.find(" 0 input files stored (0 event files, 0 events, 0 rejects), 2 recorded as copies of files stored under another name, 0 skipped") !=
+        std::string::npos);
+  const PackOutput from_first = reconcile(c, dir.path() / "from-first", {}, {first});
+  CHECK(from_first.findings == direct.findings);
+  CHECK(from_first.rejects == direct.rejects);
+  CHECK(from_first.events == direct.events);
+  const std::string manifest = read_file(dir.path() / "from-first" / "manifest.json");
+  CHECK(manifest.find("\"name\": \"" + (resent / "aa-logs.zip").string() + "!ws-0104/Security.xml\"") != std::string::npos);
+  r = run_flexrecon({"inspect", first});
+  CHECK(r.out.find("input " + (resent / "zz" / "ws-0101-again.xml").string() + ": the same bytes as " +
+                   (events / "ws-0101" / "security.xml").string()) != std::string::npos);
+
+  // Both in one ingest: the first read (the walk's order: a-resent/ first) is stored, the other
+  // recorded as its copy.
+  const std::string together = dir.file("together.store");
+  r = ingest(together, both);
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("copy: " + (events / "ws-0104-logs.zip").string() + ": the same bytes as " + (resent / "aa-logs.zip").string()) !=
+        std::string::npos);
+  const PackOutput from_together = reconcile(c, dir.path() / "from-together", {}, {together});
+  CHECK(from_together.findings == direct.findings);
+  CHECK(from_together.rejects == direct.rejects);
+  CHECK(from_together.events == direct.events);
+
+  // Once recorded, a copy is skipped like any file the store holds, and nothing is added.
+  r = ingest(first, both);
+  CHECK(r.out.find("copy: ") == std::string::npos);
+  CHECK(r.out.find(" 0 input files stored (0 event files, 0 events, 0 rejects), 11 skipped as already stored") != std::string::npos);
+  CHECK(query(first, "SELECT COUNT(*) FROM unit_copies") == "2");
 }
