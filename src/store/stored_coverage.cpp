@@ -1,6 +1,7 @@
 // `inspect STORE`'s coverage: every record of the store decoded a bucket at a time (memory holds one
 // bucket), grouped by host and channel, with the EventRecordID gaps a run's coverage would see.
 #include <algorithm>
+#include <map>
 #include <tuple>
 
 #include "flexrecon/case_store.h"
@@ -17,6 +18,10 @@ std::vector<StoredChannelCoverage> stored_coverage(const CaseStore& store) {
   // Channels compare case-insensitively, as a run groups them.
   std::vector<std::string> channel_keys;
   for (const std::string& c : store.channel_names()) channel_keys.push_back(to_lower(c));
+  // How many units read each stored unit's records: itself and its copies (the same bytes ingested
+  // under other names), whose records a run counts again, as duplicates.
+  std::map<std::int64_t, int> readers;
+  for (const StoredUnit& u : store.units()) ++readers[u.records_of];
   for (std::uint32_t bucket = 0; bucket < RecordSpill::kBuckets; ++bucket) {
     std::vector<SpilledRecord> records;
     std::vector<RecordSpill::ContentRef> contents;  // not read: coverage needs the headers alone
@@ -24,8 +29,10 @@ std::vector<StoredChannelCoverage> stored_coverage(const CaseStore& store) {
       RecordSpill::Renumbering ids;
       ids.hosts = &identity_hosts;
       ids.channels = &identity_channels;
-      RecordSpill::decode_headers(bytes, 0, 0, "the case store " + store.path() + " (unit " + std::to_string(unit) + ")",
-                                  ErrorKind::InputUnusable, &ids, records, contents);
+      const auto it = readers.find(unit);
+      for (int k = 0; k < (it == readers.end() ? 1 : it->second); ++k)
+        RecordSpill::decode_headers(bytes, 0, 0, "the case store " + store.path() + " (unit " + std::to_string(unit) + ")",
+                                    ErrorKind::InputUnusable, &ids, records, contents);
     }
     std::sort(records.begin(), records.end(), [&](const SpilledRecord& a, const SpilledRecord& b) {
       return std::tie(store.host_names()[a.host], channel_keys[a.channel], a.record_id, a.seq) <

@@ -572,6 +572,9 @@ TEST_CASE("a file with the same bytes as one stored under another name is record
   r = run_flexrecon({"inspect", first});
   CHECK(r.out.find("input " + (resent / "zz" / "ws-0101-again.xml").string() + ": the same bytes as " +
                    (events / "ws-0101" / "security.xml").string()) != std::string::npos);
+  // Its coverage counts the copy's records again, as duplicates, as the runs do.
+  CHECK(r.out.find("host ws-0101 Security: 240 records, EventRecordID 20001 .. 20120 (120 distinct, 0 gaps), 120 duplicates (0 conflicting)") !=
+        std::string::npos);
 
   // Both in one ingest: the first read (the walk's order: a-resent/ first) is stored, the other
   // recorded as its copy.
