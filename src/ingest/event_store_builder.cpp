@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <exception>
+#include <map>
 #include <mutex>
 #include <thread>
 #include <tuple>
@@ -109,6 +110,8 @@ void EventStoreBuilder::add_stored(const StoredUnits& store, const StoredUnit& u
   place.seq_base = seq_;
   place.source_base = source_base;
   in_run->units[unit.records_of].push_back(place);
+  in_run->expected[unit.records_of] += unit.records;
+  in_run->path.emplace(unit.records_of, unit.copy_of.empty() ? unit.path : unit.copy_of);
   // The seq numbers the unit's records had when read: they keep their place among the run's.
   seq_ += unit.records;
   counts_.read += unit.records;
@@ -119,6 +122,7 @@ void EventStoreBuilder::add_stored(const StoredUnits& store, const StoredUnit& u
 struct EventStoreBuilder::BucketResult {
   std::uint64_t duplicates = 0;
   std::uint64_t relevant = 0;
+  std::map<std::pair<std::size_t, std::int64_t>, std::uint64_t> decoded;  // (store, unit) -> records read
   std::vector<std::pair<std::uint64_t, DuplicateConflict>> conflicts;  // (seq of the dropped copy, conflict)
 };
 
@@ -178,7 +182,8 @@ void EventStoreBuilder::assemble_bucket(std::uint32_t bucket, BucketResult& out,
   records.reserve(spilled.records);
   contents.reserve(spilled.events);
   spill_->decode_bucket_headers(bucket, records, contents);
-  for (const StoreInRun& in_run : stores_) {
+  for (std::size_t store = 0; store < stores_.size(); ++store) {
+    const StoreInRun& in_run = stores_[store];
     for (auto& [unit, bytes] : in_run.store->blobs(bucket)) {
       const auto places = in_run.units.find(unit);
       if (places == in_run.units.end()) continue;  // added to the store after the run listed its units
@@ -189,8 +194,10 @@ void EventStoreBuilder::assemble_bucket(std::uint32_t bucket, BucketResult& out,
       for (RecordSpill::Renumbering renumber : places->second) {
         renumber.hosts = &in_run.hosts;
         renumber.channels = &in_run.channels;
+        const std::size_t before = records.size();
         RecordSpill::decode_headers(s.bytes, 0, static_cast<std::uint32_t>(stored.size() - 1), s.what, ErrorKind::InputUnusable,
                                     &renumber, records, contents);
+        out.decoded[{store, unit}] += records.size() - before;
       }
     }
   }
@@ -342,6 +349,7 @@ void EventStoreBuilder::assemble(int jobs, const std::function<void(HostEvents&&
   for (auto& t : pool) t.join();
   if (failure) std::rethrow_exception(failure);
 
+  refuse_changed_stores(results);
   std::vector<std::pair<std::uint64_t, DuplicateConflict>> conflicts;
   for (BucketResult& r : results) {
     counts_.duplicates += r.duplicates;
@@ -351,6 +359,23 @@ void EventStoreBuilder::assemble(int jobs, const std::function<void(HostEvents&&
   // In input order of the dropped copy: the order the copies were met.
   std::sort(conflicts.begin(), conflicts.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   for (auto& [seq, c] : conflicts) conflicts_.push_back(std::move(c));
+}
+
+void EventStoreBuilder::refuse_changed_stores(const std::vector<BucketResult>& results) const {
+  std::map<std::pair<std::size_t, std::int64_t>, std::uint64_t> decoded;
+  for (const BucketResult& r : results)
+    for (const auto& [key, n] : r.decoded) decoded[key] += n;
+  for (std::size_t store = 0; store < stores_.size(); ++store)
+    for (const auto& [unit, expected] : stores_[store].expected) {
+      const auto it = decoded.find({store, unit});
+      const std::uint64_t found = it == decoded.end() ? 0 : it->second;
+      // Findings from part of a file would be wrong without a sign: the run stops instead.
+      if (found != expected)
+        throw Error(ErrorKind::InputUnusable,
+                    "the case store " + stores_[store].store->path() + " changed while this run read it: " +
+                        stores_[store].path.at(unit) + " should give " + std::to_string(expected) + " records, " +
+                        std::to_string(found) + " were found (an ingest --replace ran meanwhile?): run again");
+    }
 }
 
 void EventStoreBuilder::finish() {

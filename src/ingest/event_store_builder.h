@@ -119,8 +119,15 @@ class EventStoreBuilder {
     std::vector<std::uint32_t> hosts;
     std::vector<std::uint32_t> channels;
     std::unordered_map<std::int64_t, std::vector<RecordSpill::Renumbering>> units;
+    // By the same key: the records its blobs must give, for every unit reading them (the store lists
+    // them when opened, and its blobs are read later: an ingest --replace in between removes some),
+    // and the path named when they do not.
+    std::unordered_map<std::int64_t, std::uint64_t> expected;
+    std::unordered_map<std::int64_t, std::string> path;
   };
   std::vector<StoreInRun> stores_;
+  // Throws when the stores' blobs gave other record counts than their units, as listed, hold.
+  void refuse_changed_stores(const std::vector<BucketResult>& results) const;
   std::uint32_t host_id(std::string_view host);
   std::uint32_t channel_id(std::string_view channel);
   std::uint64_t& count_of(std::uint32_t channel, int event_id);
