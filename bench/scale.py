@@ -20,8 +20,9 @@ a baseline run and a flexrecon run right after it, and the 10x ratio the median 
 two cases run one after the other. On a shared virtual machine the same binary's wall
 time moves by 10-30% from run to run, so one run can pass or fail a target near its limit.
 Estates are written by flexrecon_estate into --cache (default: ../estates beside the repository)
-and reused when present. Input files are read once before each case so every run starts with
-them in the page cache.
+and reused when present. Input files are read again (untimed) right before every run, flexrecon's
+and the baseline's, so every run starts with them in the page cache: this machine drops its page
+cache when idle (dmesg: "idle-reclaim ... drop_caches"), which made single runs time the disk.
 """
 import argparse
 import csv
@@ -72,7 +73,13 @@ def spread(values, fmt):
 
 
 def run_measured(cmd, log_path):
-    """Runs cmd; returns (exit code, wall s, cpu s, peak RSS bytes) of the child alone."""
+    """Runs cmd; returns (exit code, wall s, cpu s, peak RSS bytes) of the child alone. Its --events
+    folder is read just before (not timed): this machine drops its page cache when it finds itself
+    idle ("idle-reclaim ... drop_caches" in dmesg), so a folder read once per case may be back on
+    disk by a later run, and that run would time the disk. Every run, flexrecon's and the
+    baseline's alike, starts with its inputs in the page cache."""
+    if "--events" in cmd:
+        warm(cmd[cmd.index("--events") + 1])
     with open(log_path, "wb") as log:
         start = time.monotonic()
         child = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
