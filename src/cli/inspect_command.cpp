@@ -217,8 +217,9 @@ int run_inspect_command(const std::vector<std::string>& args, const std::vector<
            "the sessions, idle and power spans, covered spans and coverage gaps flexrecon rebuilds; for a\n"
            "metering CSV its variant, rows, charges, users, hosts and time span; and every rejected item.\n"
            "For a case store (`flexrecon ingest`): its schema, every input file and member with SHA-256 and\n"
-           "size, its hosts, per host and channel the EventRecordIDs held (first, last, gaps, duplicates),\n"
-           "and its rejects. A SQLite file that is not a case store is refused, saying what it is.\n"
+           "size (a file with the bytes of one stored under another name: as a copy of it), its hosts, per\n"
+           "host and channel the EventRecordIDs held (first, last, gaps, duplicates; a copy's records count\n"
+           "again), and its rejects. A SQLite file that is not a case store is refused, saying what it is.\n"
            "--events-tz ZONE: the IANA zone of SIEM event times written without one (NXLog EventTime).\n"
            "--quiet: no progress display. Without it, when stderr is a terminal, reading event logs and\n"
            "rebuilding sessions show their progress there as `reconcile` does (never in a pipe or file).\n";

@@ -42,7 +42,7 @@ int run_reconcile_command(const std::vector<std::string>& args, const std::vecto
       ("help,h", "show this help")
       ("metering", po::value(&o.metering)->multitoken(), "metering CSV export(s) (Token Flex, snake_case or Account \"Token Usage\"); repeatable")
       ("events", po::value(&o.events)->multitoken(), "event logs: XML exports, .evtx, SIEM exports (Winlogbeat, NXLog, Splunk JSON/CSV), directories (walked recursively), .zip/.tar/.tar.gz/.tgz/.gz archives; repeatable")
-      ("store", po::value(&o.stores)->multitoken()->value_name("STORE"), "case store(s) written by `flexrecon ingest`, read beside or instead of --events; any split of the files gives the same findings; repeatable")
+      ("store", po::value(&o.stores)->multitoken()->value_name("STORE"), "case store(s) written by `flexrecon ingest`, read beside or instead of --events; any split of the files gives the same findings; repeatable. Refused when a stored file was read with another --events-tz or archive member cap (--rules) than this run's, saying which ingest fixes it")
       ("inventory", po::value(&o.inventory)->multitoken(), "deployment inventory CSV(s) (ITAM, SCCM, Intune); repeatable")
       ("identities", po::value(&o.identities), "identity map CSV metering_user,windows_account")
       ("rules", po::value(&o.rules_dir), "rules folder replacing the shipped one (products.csv, rates.csv, settings.ini)")
