@@ -113,6 +113,23 @@ void exec_sql(const std::string& db_path, const std::string& sql) {
   sqlite3_close(db);
 }
 
+// Files dealt at random: each to one of k shares (a store each), or, one time in `direct_one_in`,
+// kept for the reconcile's --events.
+struct Split {
+  std::vector<std::vector<std::string>> shares;
+  std::vector<std::string> direct;
+};
+Split random_split(const std::vector<std::string>& files, int k, unsigned direct_one_in, std::mt19937& random) {
+  Split split;
+  split.shares.resize(static_cast<std::size_t>(k));
+  for (const auto& f : files) {
+    const auto pick = random() % (direct_one_in * static_cast<unsigned>(k));
+    if (pick < static_cast<unsigned>(k)) split.direct.push_back(f);
+    else split.shares[pick % static_cast<unsigned>(k)].push_back(f);
+  }
+  return split;
+}
+
 std::size_t count_lines_with(const std::string& text, const std::string& needle) {
   std::size_t n = 0;
   for (std::size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
@@ -139,14 +156,7 @@ TEST_CASE("any split of the files across stores, in any order, reconciles to the
       std::mt19937 random(seed);
       for (int k = 1; k <= 4; ++k) {
         INFO(c.name << ": seed " << seed << ", " << k << " stores");
-        // Each file to one of k stores, or (one time in five) left as --events for the reconcile.
-        std::vector<std::vector<std::string>> shares(k);
-        std::vector<std::string> direct_files;
-        for (const auto& f : files) {
-          const auto pick = random() % (5 * static_cast<unsigned>(k));
-          if (pick < static_cast<unsigned>(k)) direct_files.push_back(f);
-          else shares[pick % k].push_back(f);
-        }
+        auto [shares, direct_files] = random_split(files, k, 5, random);
         std::vector<std::string> stores;
         for (int s = 0; s < k; ++s) {
           if (shares[s].empty()) continue;
@@ -615,13 +625,7 @@ TEST_CASE("real exports split at random across stores reconcile as read directly
     std::mt19937 random(seed);
     for (int k = 2; k <= 3; ++k) {
       INFO("seed " << seed << ", " << k << " stores");
-      std::vector<std::vector<std::string>> shares(k);
-      std::vector<std::string> direct_files;
-      for (const auto& f : files) {
-        const auto pick = random() % (4 * static_cast<unsigned>(k));
-        if (pick < static_cast<unsigned>(k)) direct_files.push_back(f);
-        else shares[pick % k].push_back(f);
-      }
+      const auto [shares, direct_files] = random_split(files, k, 4, random);
       std::vector<std::string> stores;
       for (int s = 0; s < k; ++s) {
         if (shares[s].empty()) continue;
