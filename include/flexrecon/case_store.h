@@ -64,6 +64,9 @@ struct IngestOptions {
   // A unit that could not be read to its end (missing, unreadable, a FIFO): nothing to keep; a
   // later ingest tries it again. `reason` is its reject's.
   std::function<void(const std::string& path, const std::string& reason)> on_not_stored;
+  // A unit stored under a path the store already held other content for (`earlier`: those contents'
+  // SHA-256): both are kept, and runs read both, as if both files had been given.
+  std::function<void(const std::string& path, const std::vector<std::string>& earlier)> on_changed;
 };
 
 struct IngestReport {

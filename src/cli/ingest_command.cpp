@@ -53,7 +53,8 @@ int run_ingest_command(const std::vector<std::string>& args, const std::vector<s
                          "with `(read without --events-tz, this ingest reads with --events-tz ZONE; --replace reads it again)`\n"
                          "when it was read otherwise; `replaced: PATH: the copy stored as NAME was read ...: read again in its\n"
                          "place` (stdout); `copy: PATH: the same bytes as NAME, already in STORE: recorded as a copy, ...`\n"
-                         "(stdout) for a file the store holds under another name;\n"
+                         "(stdout) for a file the store holds under another name; `changed: PATH: stored beside the content the\n"
+                         "store already held under this name ...` (stdout) for a file whose content changed since it was stored;\n"
                          "`not stored: PATH: REASON` (stderr) for a path that could not be read (missing, a FIFO...);\n"
                          "`waiting for another ingest into STORE (pid N)` (stderr) while another ingest holds it.\n"
                          "\nexit codes: 0 the ingest ran (even with files rejected: the rejects are kept in the store),\n"
@@ -86,6 +87,11 @@ int run_ingest_command(const std::vector<std::string>& args, const std::vector<s
   };
   options.on_replace = [](const std::string& path, const std::string& stored_as, const std::string& difference) {
     std::cout << "replaced: " << path << ": the copy stored as " << stored_as << " was " << difference << ": read again in its place\n";
+  };
+  options.on_changed = [](const std::string& path, const std::vector<std::string>& earlier) {
+    std::cout << "changed: " << path << ": stored beside the content the store already held under this name (sha256 "
+              << join(earlier, ", ") << "): runs read both, as if both files were given (their common records count once, "
+              << "and a record that differs between them is a conflict)\n";
   };
   options.on_not_stored = [](const std::string& path, const std::string& reason) {
     std::cerr << "not stored: " << path << ": " << reason << "\n";

@@ -114,6 +114,8 @@ class StoreIngest : public UnitSink {
     while (u.step()) unreadable_.insert(u.text(0));
     auto c = db_.prepare("SELECT path, sha256 FROM unit_copies");
     while (c.step()) copies_.emplace(c.text(0), c.text(1));
+    for (const auto& [sha, s] : stored_) contents_[s.path].insert(sha);
+    for (const auto& [path, sha] : copies_) contents_[path].insert(sha);
     auto f = db_.prepare("SELECT unit, format FROM unit_sources ORDER BY unit, seq");
     while (f.step()) {
       const auto it = by_id.find(f.integer(0));
@@ -231,6 +233,10 @@ class StoreIngest : public UnitSink {
     storing_ = false;
     added_.emplace(sha, unit.path);
     ++report_.units_stored;
+    std::set<std::string>& held = contents_[unit.path];
+    if (replacing_[index] < 0 && !held.empty() && !held.count(sha) && options_.on_changed)
+      options_.on_changed(unit.path, std::vector<std::string>(held.begin(), held.end()));
+    held.insert(sha);
     if (replacing_[index] >= 0) {
       ++report_.units_replaced;
       if (options_.on_replace) options_.on_replace(unit.path, stored_.at(sha).path, differences_[index]);
@@ -412,6 +418,7 @@ class StoreIngest : public UnitSink {
   std::unordered_map<std::string, Stored> stored_;  // by sha256, as the store was opened
   std::set<std::string> unreadable_;                // paths recorded as unreadable (sha256 NULL)
   std::set<std::pair<std::string, std::string>> copies_;  // (path, sha256) of unit_copies
+  std::map<std::string, std::set<std::string>> contents_;  // path -> the SHA-256 of every content held under it
   std::unordered_map<std::string, std::string> added_;   // the same, for units this ingest stored
   NameIds host_ids_, channel_ids_;
   std::vector<std::string> hosts_, channels_;

@@ -642,3 +642,26 @@ TEST_CASE("real exports split at random across stores reconcile as read directly
     }
   }
 }
+
+TEST_CASE("a file whose content changed since it was stored is stored beside it, said so, and runs read both") {
+  const Case c = sample_case();
+  TempDir dir;
+  const std::string log = read_file(kSamples + "/events/ws-0101/security.xml");
+  const std::string path = dir.write("ws-0101/security.xml", log);
+  const std::string store = dir.file("case.store");
+  require_ingested(store, {path});
+  dir.write("ws-0101/security.xml", log + "\n");  // exported again: other bytes, the same events
+  const auto r = ingest(store, {path});
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("changed: " + path + ": stored beside the content the store already held under this name (sha256 " +
+                   flexrecon::sha256_hex(log) + "): runs read both") != std::string::npos);
+  CHECK(r.out.find(" 1 input files stored (1 event files, 120 events, 0 rejects)") != std::string::npos);
+  // Both contents, ranked by (path, SHA-256): each record twice, identical, so duplicates and no conflict.
+  const PackOutput stored = reconcile(c, dir.path() / "stored", {}, {store});
+  CHECK(stored.events["read"] == 240);
+  CHECK(stored.events["duplicates"] == 120);
+  CHECK(stored.events["conflicts"] == 0);
+  // Ingesting the same bytes again says nothing of a change.
+  CHECK(ingest(store, {path}).out.find("changed: ") == std::string::npos);
+}
