@@ -494,11 +494,10 @@ TEST_CASE("inspect STORE lists the sources with their hashes, the hosts, record 
   CHECK(r.out.find("rejected " + empty + " file: empty file") != std::string::npos);
 }
 
-TEST_CASE("a run whose rules cap archive members otherwise than the ingest did is refused, and reads the direct run's way once ingested again with those rules") {
-  TempDir dir;
-  // A rules folder capping archive members at 1 MiB, and an archive whose one member is ws-0101's
-  // log after a 2 MiB comment: read whole under the shipped cap, refused under this one before its
-  // first event.
+// In `dir`: a rules folder capping archive members at 1 MiB (returned), and `archive`, a .gz whose
+// one member is ws-0101's log after a 2 MiB comment: read whole under the shipped cap, refused under
+// this one before its first event.
+fs::path capped_rules_and_archive(const TempDir& dir, const std::string& archive) {
   const fs::path rules = dir.path() / "rules";
   fs::copy(std::string(FLEXRECON_SOURCE_DIR) + "/rules", rules);
   std::string ini = read_file(rules / "settings.ini");
@@ -509,8 +508,14 @@ TEST_CASE("a run whose rules cap archive members otherwise than the ingest did i
   const std::string log = read_file(kSamples + "/events/ws-0101/security.xml");
   const std::string big = "<Events>\n<!--" + std::string(2u << 20, ' ') + "-->\n" + log + "</Events>\n";
   const std::string plain = dir.write("big.xml", big);
-  const std::string archive = dir.file("big.xml.gz");
   REQUIRE(std::system(("gzip -c " + shell_quote(plain) + " > " + shell_quote(archive)).c_str()) == 0);
+  return rules;
+}
+
+TEST_CASE("a run whose rules cap archive members otherwise than the ingest did is refused, and reads the direct run's way once ingested again with those rules") {
+  TempDir dir;
+  const std::string archive = dir.file("big.xml.gz");
+  const fs::path rules = capped_rules_and_archive(dir, archive);
   const std::string store = dir.file("case.store");
   require_ingested(store, {archive});
   auto r = run_flexrecon({"inspect", store});
@@ -664,4 +669,32 @@ TEST_CASE("a file whose content changed since it was stored is stored beside it,
   CHECK(stored.events["conflicts"] == 0);
   // Ingesting the same bytes again says nothing of a change.
   CHECK(ingest(store, {path}).out.find("changed: ") == std::string::npos);
+}
+
+TEST_CASE("a stored file read again with --replace under another name becomes the unit, and its first name a copy of it") {
+  TempDir dir;
+  const std::string first = dir.file("a/big.xml.gz");
+  fs::create_directories(dir.path() / "a");
+  const fs::path rules = capped_rules_and_archive(dir, first);
+  const std::string again = dir.file("b/big.xml.gz");
+  fs::create_directories(dir.path() / "b");
+  fs::copy_file(first, again);
+  const std::string store = dir.file("case.store");
+  require_ingested(store, {first});  // under the shipped cap: the member is read
+  const auto r = ingest(store, {again}, {"--rules", rules.string(), "--replace"});
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("replaced: " + again + ": the copy stored as " + first + " was read with archive members capped at 65536 MiB") !=
+        std::string::npos);
+  CHECK(query(store, "SELECT path FROM units WHERE sha256 IS NOT NULL") == again);
+  CHECK(query(store, "SELECT path FROM unit_copies") == first);
+  // Both names now read under the 1 MiB cap, as a direct run with those rules reads them.
+  Case capped = sample_case();
+  capped.options.insert(capped.options.end(), {"--rules", rules.string()});
+  const PackOutput direct = reconcile(capped, dir.path() / "direct", {first, again}, {});
+  const PackOutput stored = reconcile(capped, dir.path() / "stored", {}, {store});
+  CHECK(count_lines_with(direct.rejects, "expands beyond 1048576 bytes") == 2);
+  CHECK(stored.findings == direct.findings);
+  CHECK(stored.rejects == direct.rejects);
+  CHECK(stored.events == direct.events);
 }
