@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "flexrecon/error.h"
+#include "store/copy_names.h"
 #include "store/store_db.h"
 #include "store/store_schema.h"
 
@@ -39,24 +40,6 @@ std::vector<std::string> read_names(StoreDb& db, const char* sql, const char* wh
   return names;
 }
 
-// `name` (a custody entry's or a reject's source: the unit's path, or `path!member`) under `path`
-// instead of the unit's own path.
-std::string renamed(const std::string& name, const std::string& from, const std::string& to) {
-  if (name == from) return to;
-  if (name.size() > from.size() && name.compare(0, from.size(), from) == 0 && name[from.size()] == '!')
-    return to + name.substr(from.size());
-  return name;
-}
-
-// Every archive member named in `text` (`from!member`, in a reason such as "archive not read beyond
-// over-expanding member ...") named under `to`.
-void rename_members_in(std::string& text, const std::string& from, const std::string& to) {
-  const std::string old_prefix = from + "!";
-  const std::string new_prefix = to + "!";
-  for (std::size_t at = text.find(old_prefix); at != std::string::npos; at = text.find(old_prefix, at + new_prefix.size()))
-    text.replace(at, old_prefix.size(), new_prefix);
-}
-
 // The unit as reading the same bytes under `path` gives it: everything named by the path renamed.
 StoredUnit copy_of_unit(const StoredUnit& stored, const std::string& path, std::int64_t id) {
   StoredUnit copy = stored;
@@ -65,12 +48,12 @@ StoredUnit copy_of_unit(const StoredUnit& stored, const std::string& path, std::
   copy.copy_of = stored.path;
   copy.path = path;
   for (SourceFile& s : copy.sources) {
-    s.name = renamed(s.name, stored.path, path);
-    rename_members_in(s.error, stored.path, path);
+    s.name = name_under(s.name, stored.path, path);
+    rename_member_mentions(s.error, stored.path, path);
   }
   for (Reject& r : copy.rejects) {
-    r.source = renamed(r.source, stored.path, path);
-    rename_members_in(r.reason, stored.path, path);
+    r.source = name_under(r.source, stored.path, path);
+    rename_member_mentions(r.reason, stored.path, path);
   }
   return copy;
 }
