@@ -81,14 +81,15 @@ void refuse_other_reading(const std::vector<std::unique_ptr<CaseStore>>& stores,
       const UnitReading now{events_tz.empty() ? u.events_tz : events_tz, max_member_bytes};
       const std::string difference = reading_difference({u.events_tz, u.max_member_bytes}, now, u.sources, "this run reads");
       if (difference.empty()) continue;
-      std::string again;
-      if (now.events_tz != u.events_tz) again += " --events-tz " + events_tz;
-      if (now.max_member_bytes != u.max_member_bytes) again += " --rules " + (rules_dir.empty() ? default_rules_dir() : rules_dir);
-      std::string instead;
-      if (now.events_tz != u.events_tz) instead = "run without --events-tz";
-      if (now.max_member_bytes != u.max_member_bytes)
-        instead += (instead.empty() ? "run" : " and") + std::string(" with the rules folder it was ingested with");
-      throw Error::usage(store->path() + " holds " + u.path + " " + difference + ": ingest it again with `" + again.substr(1) +
+      const bool zone = now.events_tz != u.events_tz, cap = now.max_member_bytes != u.max_member_bytes;
+      const std::string rules = rules_dir.empty() ? default_rules_dir() : rules_dir;
+      const std::string again = zone && cap ? "--events-tz " + events_tz + " --rules " + rules
+                                : zone     ? "--events-tz " + events_tz
+                                           : "--rules " + rules;
+      const std::string instead = zone && cap ? "run without --events-tz and with the rules folder it was ingested with"
+                                  : zone      ? "run without --events-tz"
+                                              : "run with the rules folder it was ingested with";
+      throw Error::usage(store->path() + " holds " + u.path + " " + difference + ": ingest it again with `" + again +
                          " --replace`, or " + instead);
     }
 }

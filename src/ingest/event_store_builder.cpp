@@ -109,9 +109,10 @@ void EventStoreBuilder::add_stored(const StoredUnits& store, const StoredUnit& u
   RecordSpill::Renumbering place;
   place.seq_base = seq_;
   place.source_base = source_base;
-  in_run->units[unit.records_of].push_back(place);
-  in_run->expected[unit.records_of] += unit.records;
-  in_run->path.emplace(unit.records_of, unit.copy_of.empty() ? unit.path : unit.copy_of);
+  StoredRecords& records = in_run->units[unit.records_of];
+  records.readers.push_back(place);
+  records.expected += unit.records;
+  if (records.path.empty()) records.path = unit.copy_of.empty() ? unit.path : unit.copy_of;
   // The seq numbers the unit's records had when read: they keep their place among the run's.
   seq_ += unit.records;
   counts_.read += unit.records;
@@ -185,13 +186,13 @@ void EventStoreBuilder::assemble_bucket(std::uint32_t bucket, BucketResult& out,
   for (std::size_t store = 0; store < stores_.size(); ++store) {
     const StoreInRun& in_run = stores_[store];
     for (auto& [unit, bytes] : in_run.store->blobs(bucket)) {
-      const auto places = in_run.units.find(unit);
-      if (places == in_run.units.end()) continue;  // added to the store after the run listed its units
+      const auto held = in_run.units.find(unit);
+      if (held == in_run.units.end()) continue;  // added to the store after the run listed its units
       Stored& s = stored.emplace_back(Stored{"the case store " + in_run.store->path() + " (unit " + std::to_string(unit) + ")",
                                              std::move(bytes)});
       // Once per unit reading these bytes: copies of one content are records of their own, as when
       // each file is read (their contents are decoded from the same bytes).
-      for (RecordSpill::Renumbering renumber : places->second) {
+      for (RecordSpill::Renumbering renumber : held->second.readers) {
         renumber.hosts = &in_run.hosts;
         renumber.channels = &in_run.channels;
         const std::size_t before = records.size();
@@ -366,15 +367,14 @@ void EventStoreBuilder::refuse_changed_stores(const std::vector<BucketResult>& r
   for (const BucketResult& r : results)
     for (const auto& [key, n] : r.decoded) decoded[key] += n;
   for (std::size_t store = 0; store < stores_.size(); ++store)
-    for (const auto& [unit, expected] : stores_[store].expected) {
+    for (const auto& [unit, records] : stores_[store].units) {
       const auto it = decoded.find({store, unit});
       const std::uint64_t found = it == decoded.end() ? 0 : it->second;
       // Findings from part of a file would be wrong without a sign: the run stops instead.
-      if (found != expected)
-        throw Error(ErrorKind::InputUnusable,
-                    "the case store " + stores_[store].store->path() + " changed while this run read it: " +
-                        stores_[store].path.at(unit) + " should give " + std::to_string(expected) + " records, " +
-                        std::to_string(found) + " were found (an ingest --replace ran meanwhile?): run again");
+      if (found != records.expected)
+        throw Error::input("the case store " + stores_[store].store->path() + " changed while this run read it: " +
+                           records.path + " should give " + std::to_string(records.expected) + " records, " +
+                           std::to_string(found) + " were found (an ingest --replace ran meanwhile?): run again");
     }
 }
 

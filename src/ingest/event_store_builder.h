@@ -111,19 +111,22 @@ class EventStoreBuilder {
   // One host's records (not empty) and its used events, decoded: deduplicated, the host visited.
   void assemble_host(std::vector<SpilledRecord>& records, std::vector<HostEvent>& events, BucketResult& out,
                      const std::function<void(HostEvents&&)>& visit) const;
-  // A store the run reads units from: its names mapped to the run's ids, and, by the stored unit
-  // whose blobs hold the records, where each unit reading them sits in the run (the unit itself and
-  // any copy of it: StoredUnit::records_of).
+  // The records of one stored unit's blobs as the run reads them: where each unit reading them sits
+  // in the run (the unit itself and any copy of it: StoredUnit::records_of), the records they must
+  // give together (the store lists its units when opened and its blobs are read later: an ingest
+  // --replace in between removes some), and the path named when they do not.
+  struct StoredRecords {
+    std::vector<RecordSpill::Renumbering> readers;
+    std::uint64_t expected = 0;
+    std::string path;
+  };
+  // A store the run reads units from: its names mapped to the run's ids, and its units' records by
+  // the id of the unit whose blobs hold them.
   struct StoreInRun {
     const StoredUnits* store = nullptr;
     std::vector<std::uint32_t> hosts;
     std::vector<std::uint32_t> channels;
-    std::unordered_map<std::int64_t, std::vector<RecordSpill::Renumbering>> units;
-    // By the same key: the records its blobs must give, for every unit reading them (the store lists
-    // them when opened, and its blobs are read later: an ingest --replace in between removes some),
-    // and the path named when they do not.
-    std::unordered_map<std::int64_t, std::uint64_t> expected;
-    std::unordered_map<std::int64_t, std::string> path;
+    std::unordered_map<std::int64_t, StoredRecords> units;
   };
   std::vector<StoreInRun> stores_;
   // Throws when the stores' blobs gave other record counts than their units, as listed, hold.

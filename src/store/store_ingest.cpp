@@ -112,10 +112,9 @@ class StoreIngest : public UnitSink {
     }
     auto u = db_.prepare("SELECT path FROM units WHERE sha256 IS NULL");
     while (u.step()) unreadable_.insert(u.text(0));
-    auto c = db_.prepare("SELECT path, sha256 FROM unit_copies");
-    while (c.step()) copies_.emplace(c.text(0), c.text(1));
     for (const auto& [sha, s] : stored_) contents_[s.path].insert(sha);
-    for (const auto& [path, sha] : copies_) contents_[path].insert(sha);
+    auto c = db_.prepare("SELECT path, sha256 FROM unit_copies");
+    while (c.step()) contents_[c.text(0)].insert(c.text(1));
     auto f = db_.prepare("SELECT unit, format FROM unit_sources ORDER BY unit, seq");
     while (f.step()) {
       const auto it = by_id.find(f.integer(0));
@@ -147,14 +146,7 @@ class StoreIngest : public UnitSink {
   }
 
   void skipped(std::size_t index, const InputUnit& unit) override {
-    forget_unreadable(unit.path);
-    const std::string& stored_as = stored_.at(hashes_[index]).path;
-    if (record_copy(unit.path, hashes_[index], stored_as)) {
-      if (options_.on_copy) options_.on_copy(unit.path, stored_as, differences_[index]);
-      return;
-    }
-    ++report_.units_skipped;
-    if (options_.on_skip) options_.on_skip(unit.path, stored_as, differences_[index]);
+    already_held(unit, hashes_[index], stored_.at(hashes_[index]).path, differences_[index]);
   }
 
   SourceId begin(std::size_t index, const InputUnit& unit) override {
@@ -173,7 +165,6 @@ class StoreIngest : public UnitSink {
         insert_copy(old_path, sha);
         auto q = db_.prepare("DELETE FROM unit_copies WHERE path = ? AND sha256 = ?");
         q.bind(1, unit.path).bind(2, sha).run();
-        copies_.erase({unit.path, sha});
       }
     }
     remove_unreadable(unit.path);
@@ -208,13 +199,7 @@ class StoreIngest : public UnitSink {
     const std::string& sha = hashes_[index];
     if (!storing_) {
       if (!sha.empty()) {  // the same content twice in this ingest: the first copy is stored
-        forget_unreadable(unit.path);
-        if (record_copy(unit.path, sha, added_.at(sha))) {
-          if (options_.on_copy) options_.on_copy(unit.path, added_.at(sha), "");
-          return;
-        }
-        ++report_.units_skipped;
-        if (options_.on_skip) options_.on_skip(unit.path, added_.at(sha), "");
+        already_held(unit, sha, added_.at(sha), "");
         return;
       }
       record_unreadable(unit, result);
@@ -333,22 +318,28 @@ class StoreIngest : public UnitSink {
           .bind(4, static_cast<std::int64_t>(n)).run();
   }
 
-  // `path` holds the bytes (`sha`) stored as `stored_as`: under another path, it is recorded as a
-  // copy (its own transaction), once. True when this recorded it.
-  bool record_copy(const std::string& path, const std::string& sha, const std::string& stored_as) {
-    if (path == stored_as || copies_.count({path, sha})) return false;
-    db_.exec("BEGIN IMMEDIATE");
-    insert_copy(path, sha);
-    db_.exec("COMMIT");
-    ++report_.units_copied;
-    return true;
+  // A unit not read because the store holds its bytes (`sha`) as `stored_as`: no longer unreadable,
+  // and under another path recorded as a copy (its own transaction) unless that path holds them
+  // already; else skipped. `difference`: how the stored bytes were read otherwise, or "".
+  void already_held(const InputUnit& unit, const std::string& sha, const std::string& stored_as, const std::string& difference) {
+    forget_unreadable(unit.path);
+    if (!contents_[unit.path].count(sha)) {
+      db_.exec("BEGIN IMMEDIATE");
+      insert_copy(unit.path, sha);
+      db_.exec("COMMIT");
+      ++report_.units_copied;
+      if (options_.on_copy) options_.on_copy(unit.path, stored_as, difference);
+      return;
+    }
+    ++report_.units_skipped;
+    if (options_.on_skip) options_.on_skip(unit.path, stored_as, difference);
   }
 
   // In the open transaction.
   void insert_copy(const std::string& path, const std::string& sha) {
     auto q = db_.prepare("INSERT OR IGNORE INTO unit_copies (path, sha256, ingested_by) VALUES (?, ?, ?)");
     q.bind(1, path).bind(2, sha).bind(3, "flexrecon " FLEXRECON_VERSION).run();
-    copies_.emplace(path, sha);
+    contents_[path].insert(sha);
   }
 
   // A path that could not be read (missing, a FIFO, unreadable) is not stored, and a later ingest
@@ -417,8 +408,8 @@ class StoreIngest : public UnitSink {
   std::vector<std::int64_t> replacing_;   // the stored copy's id it replaces, or -1
   std::unordered_map<std::string, Stored> stored_;  // by sha256, as the store was opened
   std::set<std::string> unreadable_;                // paths recorded as unreadable (sha256 NULL)
-  std::set<std::pair<std::string, std::string>> copies_;  // (path, sha256) of unit_copies
-  std::map<std::string, std::set<std::string>> contents_;  // path -> the SHA-256 of every content held under it
+  // Path -> the SHA-256 of every content held under it, as a unit or a copy (unit_copies).
+  std::map<std::string, std::set<std::string>> contents_;
   std::unordered_map<std::string, std::string> added_;   // the same, for units this ingest stored
   NameIds host_ids_, channel_ids_;
   std::vector<std::string> hosts_, channels_;
