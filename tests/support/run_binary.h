@@ -50,6 +50,15 @@ inline RunResult run_flexrecon(const std::vector<std::string>& args) {
   return r;
 }
 
+// `flexrecon ingest --store STORE --events EVENTS... EXTRA... --quiet`, as a user runs it.
+inline RunResult run_ingest(const std::string& store, const std::vector<std::string>& events,
+                            const std::vector<std::string>& extra = {}) {
+  std::vector<std::string> args = {"ingest", "--store", store, "--events"};
+  args.insert(args.end(), events.begin(), events.end());
+  args.insert(args.end(), extra.begin(), extra.end());
+  args.push_back("--quiet");
+  return run_flexrecon(args);
+}
 
 // A CSV file as header-keyed rows.
 inline std::vector<std::map<std::string, std::string>> read_csv(const std::filesystem::path& p) {

@@ -159,12 +159,6 @@ void write_nxlog_local_times(const fs::path& file) {
   }
 }
 
-RunResult ingest(const std::string& store, const fs::path& file, const std::vector<std::string>& extra = {}) {
-  std::vector<std::string> args = {"ingest", "--store", store, "--events", file.string(), "--quiet"};
-  args.insert(args.end(), extra.begin(), extra.end());
-  return run_flexrecon(args);
-}
-
 // case_args with the events read from `store` instead of a file.
 std::vector<std::string> store_case_args(const std::string& store, const fs::path& out) {
   auto args = case_args("", out);
@@ -209,12 +203,12 @@ TEST_CASE("a case store reads an NXLog export again once --events-tz is given, a
   const std::string store = (dir / "case.store").string();
 
   // Without a zone the file is stored rejected whole; what the reject says to do must work.
-  auto r = ingest(store, file);
+  auto r = run_ingest(store, {file.string()});
   INFO(r.out);
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find(" 0 events, 1 rejects") != std::string::npos);
 
-  r = ingest(store, file, {"--events-tz", "America/New_York"});
+  r = run_ingest(store, {file.string()}, {"--events-tz", "America/New_York"});
   INFO(r.out);
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("replaced: " + file.string() + ": the copy stored as " + file.string() +
@@ -234,7 +228,7 @@ TEST_CASE("a case store reads an NXLog export again once --events-tz is given, a
   CHECK(r.out.find(", read with --events-tz America/New_York\n") != std::string::npos);
 
   // Another zone for a copy that gave events: said, not applied, unless --replace.
-  r = ingest(store, file, {"--events-tz", "Europe/Berlin"});
+  r = run_ingest(store, {file.string()}, {"--events-tz", "Europe/Berlin"});
   CHECK(r.out.find("skipped: " + file.string() + ": already in " + store + " as " + file.string() +
                    " (read with --events-tz America/New_York, this ingest reads with --events-tz Europe/Berlin; "
                    "--replace reads it again)") != std::string::npos);
@@ -251,7 +245,7 @@ TEST_CASE("a case store reads an NXLog export again once --events-tz is given, a
   // The old copy goes in the transaction that stores the new one: killed in between, the store
   // still holds the old copy, whole.
   ::setenv("FLEXRECON_TEST_KILL_INGEST_AFTER_RECORDS", "300", 1);
-  r = ingest(store, file, {"--events-tz", "Europe/Berlin", "--replace"});
+  r = run_ingest(store, {file.string()}, {"--events-tz", "Europe/Berlin", "--replace"});
   ::unsetenv("FLEXRECON_TEST_KILL_INGEST_AFTER_RECORDS");
   CHECK(r.exit_code != 0);
   CHECK(r.out.find("replaced: ") == std::string::npos);
@@ -261,7 +255,7 @@ TEST_CASE("a case store reads an NXLog export again once --events-tz is given, a
   REQUIRE(run_flexrecon(store_case_args(store, dir / "after-kill")).exit_code == 0);
   CHECK(read_file(dir / "after-kill" / "findings.csv") == read_file(dir / "direct" / "findings.csv"));
 
-  r = ingest(store, file, {"--events-tz", "Europe/Berlin", "--replace"});
+  r = run_ingest(store, {file.string()}, {"--events-tz", "Europe/Berlin", "--replace"});
   CHECK(r.out.find("replaced: " + file.string()) != std::string::npos);
   r = run_flexrecon(other_zone);
   INFO(r.out);

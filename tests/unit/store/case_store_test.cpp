@@ -3,7 +3,6 @@
 #include <catch2/catch.hpp>
 
 #include <fcntl.h>
-#include <sqlite3.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -11,12 +10,14 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <thread>
 
 #include "support/run_binary.h"
 #include "support/shared_data.h"
+#include "support/sqlite_file.h"
 #include "support/temp_dir.h"
 #include "util/sha256.h"
 
@@ -78,39 +79,10 @@ PackOutput reconcile(const Case& c, const fs::path& out, const std::vector<std::
           nlohmann::json::parse(read_file(out / "summary.json"))["events"]};
 }
 
-RunResult ingest(const std::string& store, const std::vector<std::string>& events, const std::vector<std::string>& extra = {}) {
-  std::vector<std::string> args = {"ingest", "--store", store, "--events"};
-  args.insert(args.end(), events.begin(), events.end());
-  args.insert(args.end(), extra.begin(), extra.end());
-  args.push_back("--quiet");
-  return run_flexrecon(args);
-}
-
 void require_ingested(const std::string& store, const std::vector<std::string>& events) {
-  const auto r = ingest(store, events);
+  const auto r = run_ingest(store, events);
   INFO(r.out);
   REQUIRE(r.exit_code == 0);
-}
-
-// One value of a query on a SQLite file (opened read-write, as a recovering reader would).
-std::string query(const std::string& db_path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK);
-  sqlite3_stmt* stmt = nullptr;
-  REQUIRE(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK);
-  std::string value;
-  if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0))
-    value = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
-  return value;
-}
-
-void exec_sql(const std::string& db_path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open(db_path.c_str(), &db) == SQLITE_OK);
-  REQUIRE(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
-  sqlite3_close(db);
 }
 
 // Files dealt at random: each to one of k shares (a store each), or, one time in `direct_one_in`,
@@ -128,6 +100,32 @@ Split random_split(const std::vector<std::string>& files, int k, unsigned direct
     else split.shares[pick % static_cast<unsigned>(k)].push_back(f);
   }
   return split;
+}
+
+// Each non-empty share ingested into a store of its own in `dir`, named by `tag` and the share, with
+// the ingest options `extra(s)` (its files first put in an order of `random`'s when `shuffle_files`);
+// returns the stores in an order of `random`'s.
+std::vector<std::string> ingest_shares(const TempDir& dir, const std::string& tag, std::vector<std::vector<std::string>>& shares,
+                                       bool shuffle_files, const std::function<std::vector<std::string>(int)>& extra,
+                                       std::mt19937& random) {
+  std::vector<std::string> stores;
+  for (int s = 0; s < static_cast<int>(shares.size()); ++s) {
+    if (shares[s].empty()) continue;
+    if (shuffle_files) std::shuffle(shares[s].begin(), shares[s].end(), random);
+    stores.push_back(dir.file(tag + "-" + std::to_string(s) + ".store"));
+    const auto r = run_ingest(stores.back(), shares[s], extra(s));
+    INFO(r.out);
+    REQUIRE(r.exit_code == 0);
+  }
+  std::shuffle(stores.begin(), stores.end(), random);
+  return stores;
+}
+
+// What must not move between a direct run and a run from stores, checked.
+void check_same(const PackOutput& run, const PackOutput& direct) {
+  CHECK(run.findings == direct.findings);
+  CHECK(run.rejects == direct.rejects);
+  CHECK(run.events == direct.events);
 }
 
 std::size_t count_lines_with(const std::string& text, const std::string& needle) {
@@ -157,22 +155,13 @@ TEST_CASE("any split of the files across stores, in any order, reconciles to the
       for (int k = 1; k <= 4; ++k) {
         INFO(c.name << ": seed " << seed << ", " << k << " stores");
         auto [shares, direct_files] = random_split(files, k, 5, random);
-        std::vector<std::string> stores;
-        for (int s = 0; s < k; ++s) {
-          if (shares[s].empty()) continue;
-          std::shuffle(shares[s].begin(), shares[s].end(), random);
-          stores.push_back(dir.file("seed" + std::to_string(seed) + "-k" + std::to_string(k) + "-" + std::to_string(s) + ".store"));
-          // Every other store read with two threads: the order of the units stays the paths'.
-          const auto r = ingest(stores.back(), shares[s], s % 2 ? std::vector<std::string>{"--jobs", "2"} : std::vector<std::string>{});
-          INFO(r.out);
-          REQUIRE(r.exit_code == 0);
-        }
-        std::shuffle(stores.begin(), stores.end(), random);
+        // Every other store read with two threads: the order of the units stays the paths'.
+        const std::vector<std::string> stores = ingest_shares(
+            dir, "seed" + std::to_string(seed) + "-k" + std::to_string(k), shares, true,
+            [](int s) { return s % 2 ? std::vector<std::string>{"--jobs", "2"} : std::vector<std::string>{}; }, random);
         std::shuffle(direct_files.begin(), direct_files.end(), random);
         const PackOutput split = reconcile(c, dir.path() / "split", direct_files, stores);
-        CHECK(split.findings == direct.findings);
-        CHECK(split.rejects == direct.rejects);
-        CHECK(split.events == direct.events);
+        check_same(split, direct);
       }
     }
   }
@@ -198,9 +187,7 @@ TEST_CASE("one host's files in different stores reconcile as if read together") 
   require_ingested(stores.back(), rest);
   std::reverse(stores.begin(), stores.end());
   const PackOutput split = reconcile(c, dir.path() / "split", {}, stores);
-  CHECK(split.findings == direct.findings);
-  CHECK(split.rejects == direct.rejects);
-  CHECK(split.events == direct.events);
+  check_same(split, direct);
 }
 
 TEST_CASE("copies of one record in two stores count once, and a differing copy is a conflict") {
@@ -238,9 +225,7 @@ TEST_CASE("copies of one record in two stores count once, and a differing copy i
     std::vector<std::string> files = units_of(c.events);
     std::reverse(files.begin(), files.end());
     const PackOutput reversed = reconcile(c, dir.path() / "reversed", files, {});
-    CHECK(reversed.findings == direct.findings);
-    CHECK(reversed.rejects == direct.rejects);
-    CHECK(reversed.events == direct.events);
+    check_same(reversed, direct);
   }
 }
 
@@ -252,33 +237,31 @@ TEST_CASE("a second ingest of the same files skips each one and adds nothing, an
   const std::string later = files.back();
   files.pop_back();
   require_ingested(store, files);
-  const std::string units = query(store, "SELECT COUNT(*) FROM units");
-  const std::string blobs = query(store, "SELECT COUNT(*) FROM record_blobs");
+  const std::string units = sqlite_value(store, "SELECT COUNT(*) FROM units");
+  const std::string blobs = sqlite_value(store, "SELECT COUNT(*) FROM record_blobs");
   CHECK(units == std::to_string(files.size()));
 
-  const auto again = ingest(store, {c.events});
+  const auto again = run_ingest(store, {c.events});
   INFO(again.out);
   REQUIRE(again.exit_code == 0);
   CHECK(count_lines_with(again.out, "skipped: ") == files.size());
   for (const auto& f : files) CHECK(again.out.find("skipped: " + f + ": already in " + store + " as " + f) != std::string::npos);
   CHECK(again.out.find(" 1 input files stored") != std::string::npos);
-  CHECK(query(store, "SELECT COUNT(*) FROM units") == std::to_string(files.size() + 1));
-  CHECK(query(store, "SELECT path FROM units ORDER BY id DESC LIMIT 1") == later);
+  CHECK(sqlite_value(store, "SELECT COUNT(*) FROM units") == std::to_string(files.size() + 1));
+  CHECK(sqlite_value(store, "SELECT path FROM units ORDER BY id DESC LIMIT 1") == later);
 
   // Given a zone, they stay skipped, with nothing to say: a zone changes what a SIEM export's
   // zone-less times mean, and the sample's files are XML and EVTX.
-  const auto third = ingest(store, {c.events}, {"--events-tz", "Europe/Berlin"});
+  const auto third = run_ingest(store, {c.events}, {"--events-tz", "Europe/Berlin"});
   CHECK(third.out.find(" 0 input files stored") != std::string::npos);
   CHECK(count_lines_with(third.out, "skipped: ") == files.size() + 1);
   CHECK(third.out.find("--replace") == std::string::npos);
-  CHECK(query(store, "SELECT COUNT(*) FROM units") == std::to_string(files.size() + 1));
-  CHECK(query(store, "SELECT COUNT(*) FROM record_blobs") != blobs);  // the later file's records, once
+  CHECK(sqlite_value(store, "SELECT COUNT(*) FROM units") == std::to_string(files.size() + 1));
+  CHECK(sqlite_value(store, "SELECT COUNT(*) FROM record_blobs") != blobs);  // the later file's records, once
 
   const PackOutput direct = reconcile(c, dir.path() / "direct", {c.events}, {});
   const PackOutput stored = reconcile(c, dir.path() / "stored", {}, {store});
-  CHECK(stored.findings == direct.findings);
-  CHECK(stored.rejects == direct.rejects);
-  CHECK(stored.events == direct.events);
+  check_same(stored, direct);
 }
 
 TEST_CASE("a path that cannot be read is listed by a run from the store as by a direct run, and read once it can be") {
@@ -290,11 +273,11 @@ TEST_CASE("a path that cannot be read is listed by a run from the store as by a 
   const fs::path fifo = events / "ws-0100-pipe.xml";
   REQUIRE(::mkfifo(fifo.c_str(), 0644) == 0);
   const std::string store = dir.file("case.store");
-  const auto r = ingest(store, {events.string()});
+  const auto r = run_ingest(store, {events.string()});
   INFO(r.out);
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("not stored: " + fifo.string() + ": skipped: FIFO") != std::string::npos);
-  CHECK(query(store, "SELECT COUNT(*) FROM units WHERE sha256 IS NULL") == "1");
+  CHECK(sqlite_value(store, "SELECT COUNT(*) FROM units WHERE sha256 IS NULL") == "1");
 
   const PackOutput direct = reconcile(c, dir.path() / "direct", {events.string()}, {});
   const PackOutput stored = reconcile(c, dir.path() / "stored", {}, {store});
@@ -306,15 +289,15 @@ TEST_CASE("a path that cannot be read is listed by a run from the store as by a 
   CHECK(manifest.find("\"name\": \"" + fifo.string() + "\"") != std::string::npos);
 
   // Recorded again, it stays one record; once it is a file, it is read and the record goes.
-  REQUIRE(ingest(store, {events.string()}).exit_code == 0);
-  CHECK(query(store, "SELECT COUNT(*) FROM units WHERE sha256 IS NULL") == "1");
+  REQUIRE(run_ingest(store, {events.string()}).exit_code == 0);
+  CHECK(sqlite_value(store, "SELECT COUNT(*) FROM units WHERE sha256 IS NULL") == "1");
   fs::remove(fifo);
   const std::string first = units_of(c.events).front();
   std::ofstream(fifo, std::ios::binary) << read_file(first) << "\n";  // new bytes, the same events
-  const auto again = ingest(store, {events.string()});
+  const auto again = run_ingest(store, {events.string()});
   INFO(again.out);
   CHECK(again.out.find(" 1 input files stored") != std::string::npos);
-  CHECK(query(store, "SELECT COUNT(*) FROM units WHERE sha256 IS NULL") == "0");
+  CHECK(sqlite_value(store, "SELECT COUNT(*) FROM units WHERE sha256 IS NULL") == "0");
   const PackOutput direct_now = reconcile(c, dir.path() / "direct-now", {events.string()}, {});
   const PackOutput stored_now = reconcile(c, dir.path() / "stored-now", {}, {store});
   CHECK(stored_now.rejects == direct_now.rejects);
@@ -325,15 +308,15 @@ TEST_CASE("a path that cannot be read is listed by a run from the store as by a 
   // of it, and is no longer listed as unreadable either.
   fs::remove(fifo);
   REQUIRE(::mkfifo(fifo.c_str(), 0644) == 0);
-  REQUIRE(ingest(store, {events.string()}).exit_code == 0);
+  REQUIRE(run_ingest(store, {events.string()}).exit_code == 0);
   fs::remove(fifo);
   fs::copy_file(first, fifo);
-  const auto same = ingest(store, {events.string()});
+  const auto same = run_ingest(store, {events.string()});
   INFO(same.out);
   const std::string stored_as = (events / fs::path(first).lexically_relative(c.events)).string();
   CHECK(same.out.find("copy: " + fifo.string() + ": the same bytes as " + stored_as + ", already in " + store) != std::string::npos);
-  CHECK(query(store, "SELECT COUNT(*) FROM units WHERE sha256 IS NULL") == "0");
-  CHECK(query(store, "SELECT COUNT(*) FROM unit_copies WHERE path = '" + fifo.string() + "'") == "1");
+  CHECK(sqlite_value(store, "SELECT COUNT(*) FROM units WHERE sha256 IS NULL") == "0");
+  CHECK(sqlite_value(store, "SELECT COUNT(*) FROM unit_copies WHERE path = '" + fifo.string() + "'") == "1");
 }
 
 TEST_CASE("an ingest killed in the middle of a file leaves the store as before that file, and a rerun completes it") {
@@ -342,29 +325,29 @@ TEST_CASE("an ingest killed in the middle of a file leaves the store as before t
   const std::string store = dir.file("case.store");
   const std::vector<std::string> files = units_of(c.events);
   require_ingested(store, {files[0]});
-  const std::string units_before = query(store, "SELECT group_concat(path, '|') FROM units");
+  const std::string units_before = sqlite_value(store, "SELECT group_concat(path, '|') FROM units");
 
   // The hook kills the ingest (SIGKILL) after 150 records: inside the second file's transaction
   // (the first file of this ingest has fewer), with record blobs already written in it.
   ::setenv("FLEXRECON_TEST_KILL_INGEST_AFTER_RECORDS", "150", 1);
-  const auto killed = ingest(store, {c.events});
+  const auto killed = run_ingest(store, {c.events});
   ::unsetenv("FLEXRECON_TEST_KILL_INGEST_AFTER_RECORDS");
   INFO(killed.out);
   CHECK(killed.exit_code != 0);
   CHECK(killed.out.find("input files stored") == std::string::npos);  // it never got to its summary
 
-  CHECK(query(store, "PRAGMA integrity_check") == "ok");
-  const std::string units_after = query(store, "SELECT group_concat(path, '|') FROM units");
+  CHECK(sqlite_value(store, "PRAGMA integrity_check") == "ok");
+  const std::string units_after = sqlite_value(store, "SELECT group_concat(path, '|') FROM units");
   // Units committed before the kill stay; the one being written is absent: every unit listed is whole.
   CHECK(units_after.rfind(units_before, 0) == 0);
-  CHECK(query(store, "SELECT COUNT(*) FROM units u WHERE records <> "
+  CHECK(sqlite_value(store, "SELECT COUNT(*) FROM units u WHERE records <> "
                      "(SELECT COALESCE(SUM(records), 0) FROM record_blobs b WHERE b.unit = u.id)") == "0");
-  CHECK(query(store, "SELECT COUNT(*) FROM record_blobs WHERE unit NOT IN (SELECT id FROM units)") == "0");
+  CHECK(sqlite_value(store, "SELECT COUNT(*) FROM record_blobs WHERE unit NOT IN (SELECT id FROM units)") == "0");
 
-  const auto rerun = ingest(store, {c.events});
+  const auto rerun = run_ingest(store, {c.events});
   INFO(rerun.out);
   REQUIRE(rerun.exit_code == 0);
-  CHECK(query(store, "SELECT COUNT(*) FROM units") == std::to_string(files.size()));
+  CHECK(sqlite_value(store, "SELECT COUNT(*) FROM units") == std::to_string(files.size()));
   const PackOutput direct = reconcile(c, dir.path() / "direct", {c.events}, {});
   const PackOutput stored = reconcile(c, dir.path() / "stored", {}, {store});
   CHECK(stored.findings == direct.findings);
@@ -394,14 +377,14 @@ TEST_CASE("a second ingest into a store another ingest holds waits for it, says 
     reported = read_file(log).find(expected) != std::string::npos;
     if (!reported) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  CHECK(query(store, "SELECT COUNT(*) FROM units") == "1");  // nothing written while it waits
+  CHECK(sqlite_value(store, "SELECT COUNT(*) FROM units") == "1");  // nothing written while it waits
   ::close(fd);  // releases the lock
   second.join();
   INFO(read_file(log));
   CHECK(reported);
   CHECK(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 0);
-  CHECK(query(store, "SELECT COUNT(*) FROM units") == std::to_string(units_of(c.events).size()));
+  CHECK(sqlite_value(store, "SELECT COUNT(*) FROM units") == std::to_string(units_of(c.events).size()));
 }
 
 TEST_CASE("two ingests into one store at once never corrupt it: each file is stored once") {
@@ -413,15 +396,15 @@ TEST_CASE("two ingests into one store at once never corrupt it: each file is sto
   const std::vector<std::string> first(files.begin(), files.begin() + 7);
   const std::vector<std::string> second(files.begin() + 3, files.end());
   RunResult a, b;
-  std::thread ta([&] { a = ingest(store, first); });
-  std::thread tb([&] { b = ingest(store, second); });
+  std::thread ta([&] { a = run_ingest(store, first); });
+  std::thread tb([&] { b = run_ingest(store, second); });
   ta.join();
   tb.join();
   INFO(a.out << "\n" << b.out);
   CHECK(a.exit_code == 0);
   CHECK(b.exit_code == 0);
-  CHECK(query(store, "PRAGMA integrity_check") == "ok");
-  CHECK(query(store, "SELECT COUNT(*) FROM units") == std::to_string(files.size()));
+  CHECK(sqlite_value(store, "PRAGMA integrity_check") == "ok");
+  CHECK(sqlite_value(store, "SELECT COUNT(*) FROM units") == std::to_string(files.size()));
   CHECK(count_lines_with(a.out + b.out, "skipped: ") == 4);
   const PackOutput direct = reconcile(c, dir.path() / "direct", {c.events}, {});
   const PackOutput stored = reconcile(c, dir.path() / "stored", {}, {store});
@@ -436,11 +419,11 @@ TEST_CASE("a file that is not a case store is refused, saying what it is, and le
   reconcile(c, dir.path() / "pack", {c.events}, {});
   const std::string evidence = (dir.path() / "pack" / "evidence.sqlite").string();
   const std::string other = dir.file("other.db");
-  exec_sql(other, "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT); INSERT INTO notes (text) VALUES ('x');");
+  sqlite_exec(other, "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT); INSERT INTO notes (text) VALUES ('x');");
   const std::string text = dir.write("notes.txt", "just some notes\n");
   const std::string future = dir.file("future.store");
   require_ingested(future, {units_of(c.events)[0]});
-  exec_sql(future, "PRAGMA user_version = 99");
+  sqlite_exec(future, "PRAGMA user_version = 99");
   const struct {
     std::string path;
     std::string says;
@@ -454,7 +437,7 @@ TEST_CASE("a file that is not a case store is refused, saying what it is, and le
   for (const auto& f : foreign) {
     INFO(f.path);
     const std::string before = fs::is_regular_file(f.path) ? read_file(f.path) : "";
-    const auto in = ingest(f.path, {units_of(c.events)[1]});
+    const auto in = run_ingest(f.path, {units_of(c.events)[1]});
     CHECK(in.exit_code == 3);
     CHECK(in.out.find("flexrecon: error: " + f.path + " " + f.says) != std::string::npos);
     std::vector<std::string> args = {"reconcile"};
@@ -534,22 +517,20 @@ TEST_CASE("a run whose rules cap archive members otherwise than the ingest did i
                    " --replace`, or run with the rules folder it was ingested with") != std::string::npos);
   CHECK_FALSE(fs::exists(dir.file("refused")));
 
-  r = ingest(store, {archive}, {"--rules", rules.string(), "--replace"});
+  r = run_ingest(store, {archive}, {"--rules", rules.string(), "--replace"});
   INFO(r.out);
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("replaced: " + archive) != std::string::npos);
   const PackOutput direct = reconcile(capped, dir.path() / "direct", {archive}, {});
   const PackOutput stored = reconcile(capped, dir.path() / "stored", {}, {store});
   CHECK(direct.rejects.find("expands beyond 1048576 bytes") != std::string::npos);
-  CHECK(stored.findings == direct.findings);
-  CHECK(stored.rejects == direct.rejects);
-  CHECK(stored.events == direct.events);
+  check_same(stored, direct);
   // The member is a reject now: its host is gone from what the store lists, though its name stays
   // in the store's name table.
   r = run_flexrecon({"inspect", store});
   CHECK(r.out.find(", 0 events, 0 hosts\n") != std::string::npos);
   CHECK(r.out.find("hosts: \n") != std::string::npos);
-  CHECK(query(store, "SELECT count(*) FROM hosts") == "1");
+  CHECK(sqlite_value(store, "SELECT count(*) FROM hosts") == "1");
 }
 
 TEST_CASE("a file with the same bytes as one stored under another name is recorded as a copy, and runs read both as a direct run does") {
@@ -571,7 +552,7 @@ TEST_CASE("a file with the same bytes as one stored under another name is record
   // The sample first, the files sent again later: recorded as copies of what is stored.
   const std::string first = dir.file("first.store");
   require_ingested(first, {events.string()});
-  auto r = ingest(first, {resent.string()});
+  auto r = run_ingest(first, {resent.string()});
   INFO(r.out);
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("copy: " + (resent / "aa-logs.zip").string() + ": the same bytes as " + (events / "ws-0104-logs.zip").string() +
@@ -579,9 +560,7 @@ TEST_CASE("a file with the same bytes as one stored under another name is record
   CHECK(r.out.find(" 0 input files stored (0 event files, 0 events, 0 rejects), 2 recorded as copies of files stored under another name, 0 skipped") !=
         std::string::npos);
   const PackOutput from_first = reconcile(c, dir.path() / "from-first", {}, {first});
-  CHECK(from_first.findings == direct.findings);
-  CHECK(from_first.rejects == direct.rejects);
-  CHECK(from_first.events == direct.events);
+  check_same(from_first, direct);
   const std::string manifest = read_file(dir.path() / "from-first" / "manifest.json");
   CHECK(manifest.find("\"name\": \"" + (resent / "aa-logs.zip").string() + "!ws-0104/Security.xml\"") != std::string::npos);
   r = run_flexrecon({"inspect", first});
@@ -594,21 +573,19 @@ TEST_CASE("a file with the same bytes as one stored under another name is record
   // Both in one ingest: the first read (the walk's order: a-resent/ first) is stored, the other
   // recorded as its copy.
   const std::string together = dir.file("together.store");
-  r = ingest(together, both);
+  r = run_ingest(together, both);
   INFO(r.out);
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("copy: " + (events / "ws-0104-logs.zip").string() + ": the same bytes as " + (resent / "aa-logs.zip").string()) !=
         std::string::npos);
   const PackOutput from_together = reconcile(c, dir.path() / "from-together", {}, {together});
-  CHECK(from_together.findings == direct.findings);
-  CHECK(from_together.rejects == direct.rejects);
-  CHECK(from_together.events == direct.events);
+  check_same(from_together, direct);
 
   // Once recorded, a copy is skipped like any file the store holds, and nothing is added.
-  r = ingest(first, both);
+  r = run_ingest(first, both);
   CHECK(r.out.find("copy: ") == std::string::npos);
   CHECK(r.out.find(" 0 input files stored (0 event files, 0 events, 0 rejects), 11 skipped as already stored") != std::string::npos);
-  CHECK(query(first, "SELECT COUNT(*) FROM unit_copies") == "2");
+  CHECK(sqlite_value(first, "SELECT COUNT(*) FROM unit_copies") == "2");
 }
 
 TEST_CASE("real exports split at random across stores reconcile as read directly: the public EVTX files, their XML renderings and SIEM archives") {
@@ -630,20 +607,12 @@ TEST_CASE("real exports split at random across stores reconcile as read directly
     std::mt19937 random(seed);
     for (int k = 2; k <= 3; ++k) {
       INFO("seed " << seed << ", " << k << " stores");
-      const auto [shares, direct_files] = random_split(files, k, 4, random);
-      std::vector<std::string> stores;
-      for (int s = 0; s < k; ++s) {
-        if (shares[s].empty()) continue;
-        stores.push_back(dir.file("seed" + std::to_string(seed) + "-k" + std::to_string(k) + "-" + std::to_string(s) + ".store"));
-        const auto r = ingest(stores.back(), shares[s], {"--jobs", "2"});
-        INFO(r.out);
-        REQUIRE(r.exit_code == 0);
-      }
-      std::shuffle(stores.begin(), stores.end(), random);
+      auto [shares, direct_files] = random_split(files, k, 4, random);
+      const std::vector<std::string> stores = ingest_shares(
+          dir, "seed" + std::to_string(seed) + "-k" + std::to_string(k), shares, false,
+          [](int) { return std::vector<std::string>{"--jobs", "2"}; }, random);
       const PackOutput split = reconcile(c, dir.path() / "split", direct_files, stores);
-      CHECK(split.findings == direct.findings);
-      CHECK(split.rejects == direct.rejects);
-      CHECK(split.events == direct.events);
+      check_same(split, direct);
     }
   }
 }
@@ -656,7 +625,7 @@ TEST_CASE("a file whose content changed since it was stored is stored beside it,
   const std::string store = dir.file("case.store");
   require_ingested(store, {path});
   dir.write("ws-0101/security.xml", log + "\n");  // exported again: other bytes, the same events
-  const auto r = ingest(store, {path});
+  const auto r = run_ingest(store, {path});
   INFO(r.out);
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("changed: " + path + ": stored beside the content the store already held under this name (sha256 " +
@@ -668,7 +637,7 @@ TEST_CASE("a file whose content changed since it was stored is stored beside it,
   CHECK(stored.events["duplicates"] == 120);
   CHECK(stored.events["conflicts"] == 0);
   // Ingesting the same bytes again says nothing of a change.
-  CHECK(ingest(store, {path}).out.find("changed: ") == std::string::npos);
+  CHECK(run_ingest(store, {path}).out.find("changed: ") == std::string::npos);
 }
 
 TEST_CASE("a stored file read again with --replace under another name becomes the unit, and its first name a copy of it") {
@@ -681,20 +650,18 @@ TEST_CASE("a stored file read again with --replace under another name becomes th
   fs::copy_file(first, again);
   const std::string store = dir.file("case.store");
   require_ingested(store, {first});  // under the shipped cap: the member is read
-  const auto r = ingest(store, {again}, {"--rules", rules.string(), "--replace"});
+  const auto r = run_ingest(store, {again}, {"--rules", rules.string(), "--replace"});
   INFO(r.out);
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("replaced: " + again + ": the copy stored as " + first + " was read with archive members capped at 65536 MiB") !=
         std::string::npos);
-  CHECK(query(store, "SELECT path FROM units WHERE sha256 IS NOT NULL") == again);
-  CHECK(query(store, "SELECT path FROM unit_copies") == first);
+  CHECK(sqlite_value(store, "SELECT path FROM units WHERE sha256 IS NOT NULL") == again);
+  CHECK(sqlite_value(store, "SELECT path FROM unit_copies") == first);
   // Both names now read under the 1 MiB cap, as a direct run with those rules reads them.
   Case capped = sample_case();
   capped.options.insert(capped.options.end(), {"--rules", rules.string()});
   const PackOutput direct = reconcile(capped, dir.path() / "direct", {first, again}, {});
   const PackOutput stored = reconcile(capped, dir.path() / "stored", {}, {store});
   CHECK(count_lines_with(direct.rejects, "expands beyond 1048576 bytes") == 2);
-  CHECK(stored.findings == direct.findings);
-  CHECK(stored.rejects == direct.rejects);
-  CHECK(stored.events == direct.events);
+  check_same(stored, direct);
 }

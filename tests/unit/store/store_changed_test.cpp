@@ -3,11 +3,10 @@
 // a file as if it were the whole.
 #include <catch2/catch.hpp>
 
-#include <sqlite3.h>
-
 #include "flexrecon/case_store.h"
 #include "flexrecon/error.h"
 #include "flexrecon/event_store.h"
+#include "support/sqlite_file.h"
 #include "support/temp_dir.h"
 
 using namespace flexrecon;
@@ -16,13 +15,6 @@ using namespace flexrecon::test;
 namespace {
 
 const std::string kSamples = std::string(FLEXRECON_SOURCE_DIR) + "/samples";
-
-void exec_sql(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-  REQUIRE(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
-  sqlite3_close(db);
-}
 
 // Reads the store's units as a run does and assembles every host; returns the hosts seen.
 std::size_t assemble_from(const CaseStore& store) {
@@ -48,7 +40,7 @@ TEST_CASE("a run whose store loses records after it listed its units stops, nami
   }
   const auto store = CaseStore::open(path);
   // What a concurrent `ingest --replace` of ws-0102's log does to the unit the run listed.
-  exec_sql(path, "DELETE FROM record_blobs WHERE unit = (SELECT id FROM units WHERE path LIKE '%ws-0102/Security.xml')");
+  sqlite_exec(path, "DELETE FROM record_blobs WHERE unit = (SELECT id FROM units WHERE path LIKE '%ws-0102/Security.xml')");
   try {
     assemble_from(*store);
     FAIL("the run went on without ws-0102's records");
