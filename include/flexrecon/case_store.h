@@ -16,7 +16,7 @@ namespace flexrecon {
 
 // `PRAGMA application_id` of every case store ("FXCS"), and the schema this flexrecon reads and writes.
 constexpr std::uint32_t kCaseStoreApplicationId = 0x46584353;
-constexpr int kCaseStoreSchemaVersion = 3;
+constexpr int kCaseStoreSchemaVersion = 4;
 
 // A store opened for reading. Its units are listed once, in one read transaction, so a run never
 // sees half a unit, whatever an ingest running at the same time adds.

@@ -35,10 +35,11 @@ class Fingerprinter {
   struct NameOrder {
     std::vector<std::string> names;     // fields_' names, as the event had them
     std::vector<std::uint32_t> order;   // indexes into fields_, by name
+    std::array<unsigned char, 32> names_digest{};  // SHA-256 of the names in that order, counted
   };
-  // The indexes of fields_ in name order, or nullptr when a name comes twice (then canonical values
-  // decide the order too). Remembered per event id.
-  const std::vector<std::uint32_t>* order_by_name(int event_id);
+  // fields_' names in name order (and their digest), or nullptr when a name comes twice (then
+  // canonical values decide the order too). Remembered per event id.
+  const NameOrder* order_by_name(int event_id);
   static constexpr std::size_t kMaxRememberedOrders = 1024;
 
   std::string buffer_;     // what is hashed
@@ -48,7 +49,6 @@ class Fingerprinter {
   std::vector<CanonicalField> sorted_;
   // The last name order seen per event id (order_by_name).
   std::unordered_map<int, NameOrder> orders_;
-  Sha256Digester sha256_;
 };
 
 }  // namespace flexrecon

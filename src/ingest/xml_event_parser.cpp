@@ -132,6 +132,23 @@ int depth_of(const pugi::xml_node& root, int limit) {
   return deepest;
 }
 
+// Whether the NUL-terminated `name` is `wanted`: compared in line, byte by byte, stopping at the
+// first difference (so never reading past the name's end). The C library's strcmp is a call per
+// compare, and names are compared a dozen times in every event.
+template <std::size_t N>
+bool name_is(const char* name, const char (&wanted)[N]) {
+  for (std::size_t i = 0; i < N; ++i)
+    if (name[i] != wanted[i]) return false;
+  return true;
+}
+
+// The part of `name` after its first colon, or nullptr when it has none.
+const char* after_first_colon(const char* name) {
+  for (; *name; ++name)
+    if (*name == ':') return name + 1;
+  return nullptr;
+}
+
 // `name` without the prefix up to its first colon, as the System header's children are matched.
 std::string_view local_name(const char* name) {
   // One walk over the (short) name finds both its end and its first colon.
@@ -155,20 +172,18 @@ struct SystemHeader {
 
   // Where a child named `name` goes, or nullptr. `prefix:EventID` counts as EventID (the part after
   // the first colon, as local_name() reads it), but the whole name is tried first: a name is walked
-  // for a colon only when it is none of these, and then by the C library (every header has a dozen
-  // children, of every event).
+  // for a colon only when it is none of these (every header has a dozen children, of every event).
   pugi::xml_node* slot_of(const char* name) {
     if (pugi::xml_node* slot = slot_of_local(name)) return slot;
-    const char* colon = std::strchr(name, ':');
-    return colon ? slot_of_local(colon + 1) : nullptr;
+    const char* local = after_first_colon(name);
+    return local ? slot_of_local(local) : nullptr;
   }
   pugi::xml_node* slot_of_local(const char* name) {
-    const auto is = [&](const char* wanted) { return std::strcmp(name, wanted) == 0; };
     switch (name[0]) {
-      case 'E': return is("EventID") ? &event_id : is("EventRecordID") ? &record_id : nullptr;
-      case 'C': return is("Computer") ? &computer : is("Channel") ? &channel : nullptr;
-      case 'T': return is("TimeCreated") ? &time_created : nullptr;
-      case 'P': return is("Provider") ? &provider : nullptr;
+      case 'E': return name_is(name, "EventID") ? &event_id : name_is(name, "EventRecordID") ? &record_id : nullptr;
+      case 'C': return name_is(name, "Computer") ? &computer : name_is(name, "Channel") ? &channel : nullptr;
+      case 'T': return name_is(name, "TimeCreated") ? &time_created : nullptr;
+      case 'P': return name_is(name, "Provider") ? &provider : nullptr;
       default: return nullptr;
     }
   }
@@ -181,7 +196,7 @@ struct SystemHeader {
   }
 };
 
-std::string text_of(const pugi::xml_node& node) { return std::string(trim(node.text().get())); }
+std::string text_of(const pugi::xml_node& node) { return std::string(trim(node.child_value())); }
 
 template <typename T>
 bool parse_integer(std::string_view s, T& out) {
@@ -199,8 +214,16 @@ struct PugiTree {
       if (child.type() == pugi::node_element) f(child);
   }
   static std::string_view name(const pugi::xml_node& node) { return node.name(); }
-  static std::string_view name_attribute(const pugi::xml_node& node) { return node.attribute("Name").value(); }
-  static void assign_text(const pugi::xml_node& node, std::string& out) { overwrite(out, trim(node.text().get())); }
+  // The first attribute called Name, as xml_node::attribute("Name") finds it, without its strcmp
+  // per attribute (a Data element has one attribute, and every event a dozen Data elements).
+  static std::string_view name_attribute(const pugi::xml_node& node) {
+    for (auto a = node.first_attribute(); a; a = a.next_attribute())
+      if (name_is(a.name(), "Name")) return a.value();
+    return {};
+  }
+  // child_value() is text().get() in one call (used for every text here): the element's own text
+  // (parse_embed_pcdata), else its first text child.
+  static void assign_text(const pugi::xml_node& node, std::string& out) { overwrite(out, trim(node.child_value())); }
 };
 
 }  // namespace
@@ -252,7 +275,7 @@ bool XmlEventParser::parse(std::string& text, Event& out, std::string& why, std:
     why = "missing EventID";
     return false;
   }
-  if (!parse_integer(system.event_id.text().get(), out.event_id)) {
+  if (!parse_integer(system.event_id.child_value(), out.event_id)) {
     why = "unparsable EventID '" + text_of(system.event_id) + "'";
     return false;
   }
@@ -270,7 +293,7 @@ bool XmlEventParser::parse(std::string& text, Event& out, std::string& why, std:
   out.time = *time;
   // Events of a file nearly always name one computer: its normalised name is worked out once, not
   // for every event (`out` is the reader's Event, reused from event to event).
-  const std::string_view computer = trim(system.computer.text().get());
+  const std::string_view computer = trim(system.computer.child_value());
   if (computer.empty()) {
     why = "missing Computer";
     return false;
@@ -281,12 +304,12 @@ bool XmlEventParser::parse(std::string& text, Event& out, std::string& why, std:
   }
   out.record_id = 0;
   if (system.record_id) {
-    if (!parse_integer(system.record_id.text().get(), out.record_id)) {
+    if (!parse_integer(system.record_id.child_value(), out.record_id)) {
       why = "unparsable EventRecordID '" + text_of(system.record_id) + "'";
       return false;
     }
   }
-  const std::string_view channel = trim(system.channel.text().get());
+  const std::string_view channel = trim(system.channel.child_value());
   if (channel != out.channel_name || out.channel_name.empty()) {
     out.channel_name.assign(channel);
     out.channel = channel_from_name(out.channel_name);

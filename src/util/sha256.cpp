@@ -1,5 +1,8 @@
 #include "util/sha256.h"
 
+// SHA256_Init/Update/Final are deprecated in OpenSSL 3 in favour of EVP, and still shipped; see
+// sha256_bytes() for why they are used.
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
@@ -42,36 +45,8 @@ std::string Sha256::hex_digest() {
 
 std::array<unsigned char, 32> sha256_bytes(std::string_view bytes) {
   std::array<unsigned char, 32> out{};
-  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), out.data());
-  return out;
-}
-
-struct Sha256Digester::Impl {
-  EVP_MD* md = nullptr;
-  EVP_MD_CTX* ctx = nullptr;
-};
-
-Sha256Digester::Sha256Digester() : impl_(std::make_unique<Impl>()) {
-  impl_->md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  impl_->ctx = EVP_MD_CTX_new();
-  if (!impl_->md || !impl_->ctx) {
-    EVP_MD_CTX_free(impl_->ctx);
-    EVP_MD_free(impl_->md);
-    throw Error::internal("OpenSSL could not provide SHA-256");
-  }
-}
-
-Sha256Digester::~Sha256Digester() {
-  EVP_MD_CTX_free(impl_->ctx);
-  EVP_MD_free(impl_->md);
-}
-
-std::array<unsigned char, 32> Sha256Digester::digest(std::string_view bytes) {
-  std::array<unsigned char, 32> out{};
-  unsigned int len = 0;
-  if (EVP_DigestInit_ex2(impl_->ctx, impl_->md, nullptr) != 1 ||
-      EVP_DigestUpdate(impl_->ctx, bytes.data(), bytes.size()) != 1 ||
-      EVP_DigestFinal_ex(impl_->ctx, out.data(), &len) != 1 || len != out.size())
+  SHA256_CTX ctx;
+  if (SHA256_Init(&ctx) != 1 || SHA256_Update(&ctx, bytes.data(), bytes.size()) != 1 || SHA256_Final(out.data(), &ctx) != 1)
     throw Error::internal("OpenSSL failed to compute a SHA-256 digest");
   return out;
 }

@@ -22,24 +22,12 @@ class Sha256 {
   std::unique_ptr<Impl> impl_;
 };
 
-// Digests of many short buffers, one after another (per-event fingerprints). sha256_bytes asks
-// OpenSSL 3 to look the algorithm up on every call (locks and name compares that cost as much as
-// hashing a short buffer); this looks it up once and reuses one context. One per thread.
-class Sha256Digester {
- public:
-  Sha256Digester();
-  ~Sha256Digester();
-  Sha256Digester(const Sha256Digester&) = delete;
-  Sha256Digester& operator=(const Sha256Digester&) = delete;
-  std::array<unsigned char, 32> digest(std::string_view bytes);
-
- private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
-};
-
 std::string sha256_hex(std::string_view bytes);
-// The raw 32-byte digest of a short buffer, in one call (no context to set up: per-event use).
+// The raw 32-byte digest of a short buffer (per-event fingerprints: millions of calls). Through
+// OpenSSL's SHA-256 functions on a context on the stack, not through EVP: OpenSSL 3's EVP (and its
+// one-shot SHA256()) looks the algorithm up, or allocates and frees a provider context, on every
+// digest, which costs as much as hashing a short buffer. The same SHA-256, with SHA-NI where the CPU
+// has it.
 std::array<unsigned char, 32> sha256_bytes(std::string_view bytes);
 // Hashes a whole file by streaming it; throws flexrecon::Error::input when it cannot be read.
 std::string sha256_file(const std::string& path, std::uint64_t* size = nullptr);

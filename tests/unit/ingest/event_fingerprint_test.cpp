@@ -57,6 +57,18 @@ TEST_CASE("a fingerprint changes with any value, name or id, and with a field mo
   CHECK(fingerprinter.of(logon(windows_order())) == base);
 }
 
+TEST_CASE("which value goes with which name counts, though each list of names is hashed once") {
+  Fingerprinter fingerprinter;
+  const Fingerprint a = fingerprinter.of(logon({{"A", "1"}, {"B", "2"}}));
+  CHECK(fingerprinter.of(logon({{"A", "2"}, {"B", "1"}})) != a);
+  CHECK(fingerprinter.of(logon({{"A", "12"}, {"B", "-"}})) != fingerprinter.of(logon({{"A", "1"}, {"B", "2-"}})));
+  // Names (and so their digest) changed, values not.
+  CHECK(fingerprinter.of(logon({{"A", "1"}, {"C", "2"}})) != a);
+  // A name twice is hashed the other way, (name, value) pairs: never the same bytes as a list's.
+  CHECK(fingerprinter.of(logon({{"A", "1"}, {"B", "2"}, {"B", "2"}})) != a);
+  CHECK(fingerprinter.of(logon({{"A", "1"}, {"B", "2"}})) == a);
+}
+
 TEST_CASE("fields that share a name are ordered by their values, so their order does not count either") {
   Fingerprinter fingerprinter;
   const Fingerprint a = fingerprinter.of(logon({{"Binary", "0A"}, {"Data", "x"}, {"Data", "y"}}));

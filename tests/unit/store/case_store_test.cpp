@@ -431,7 +431,7 @@ TEST_CASE("a file that is not a case store is refused, saying what it is, and le
       {evidence, "is not a flexrecon case store: it is an evidence pack's evidence.sqlite (evidence store schema 2)"},
       {other, "is not a flexrecon case store: it is a SQLite database of another application"},
       {text, "is not a flexrecon case store: it is not a SQLite database"},
-      {future, "is a flexrecon case store of schema 99; this flexrecon (" FLEXRECON_VERSION ") reads schema 3"},
+      {future, "is a flexrecon case store of schema 99; this flexrecon (" FLEXRECON_VERSION ") reads schema 4"},
       {dir.path().string(), "is not a flexrecon case store: it is a directory"},
   };
   for (const auto& f : foreign) {
@@ -468,7 +468,7 @@ TEST_CASE("inspect STORE lists the sources with their hashes, the hosts, record 
   const auto r = run_flexrecon({"inspect", store});
   INFO(r.out);
   REQUIRE(r.exit_code == 0);
-  CHECK(r.out.find(store + ": flexrecon case store, schema 3") != std::string::npos);
+  CHECK(r.out.find(store + ": flexrecon case store, schema 4") != std::string::npos);
   CHECK(r.out.find("file " + kSamples + "/events/ws-0104-logs.zip!ws-0104/Security.xml: root-xml, ") != std::string::npos);
   CHECK(r.out.find("sha256 " + flexrecon::sha256_file(kSamples + "/events/ws-0104-logs.zip")) != std::string::npos);
   CHECK(r.out.find("hosts: ws-0104") != std::string::npos);
