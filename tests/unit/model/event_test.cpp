@@ -88,3 +88,24 @@ TEST_CASE("System 41 is a crash reboot only from Kernel-Power, not another provi
   CHECK_FALSE(is_relevant_event(make(Channel::System, 41, "Microsoft-Windows-TerminalServices-LocalSessionManager")));
   CHECK_FALSE(is_relevant_event(make(Channel::System, 41, "")));
 }
+
+TEST_CASE("the fields read are known by their whole name, case and length included") {
+  for (const std::string_view name : {"User", "Data1", "Binary", "LogonType", "TargetUserName", "TargetLinkedLogonId",
+                                      "SubjectUserName", "TargetLogonId", "TargetUserSid", "NewTime", "Param5"})
+    CHECK(is_read_field(name));
+  // The same first eight bytes, or the same length, or a name cut short or run on: not read.
+  for (const std::string_view name : {"TargetUserNamf", "TargetUserSie", "TargetUser", "TargetUserNames", "Param6",
+                                      "user", "Data3", "Use", "", "SubjectUserSid", "TargetLogonGuid",
+                                      "TargetLinkedLogonIdXXXXXXXXXXXXXXXXXXXX"})
+    CHECK_FALSE(is_read_field(name));
+}
+
+TEST_CASE("an event is described by its first fields only when it has none of the described ones") {
+  Event e;
+  e.fields = {{"SubjectUserSid", "S-1-5-18"}, {"ProcessName", "x"}};
+  CHECK(is_described_by_first_fields(e));
+  e.fields.push_back({"TargetUserName", "jdoe"});
+  CHECK_FALSE(is_described_by_first_fields(e));
+  e.fields.back().name = "TargetUserNamf";
+  CHECK(is_described_by_first_fields(e));
+}
