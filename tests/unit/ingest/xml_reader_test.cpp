@@ -265,6 +265,25 @@ TEST_CASE("a DTD or entity declaration inside an event rejects that event") {
   CHECK(rejects[0].reason == "DTD or entity declaration not allowed");
 }
 
+TEST_CASE("an entity reference or declaration is found wherever it sits in the event, also behind a control character") {
+  // The event's bytes are looked at sixteen at a time and the tail one by one: every position.
+  for (std::size_t pad = 0; pad < 40; ++pad) {
+    INFO(pad);
+    Rejects rejects;
+    const auto events = read_all(logon_4624(1, kT1, "WS-0042", std::string(pad, 'x') + "&xxe;"), rejects);
+    CHECK(events.empty());
+    REQUIRE(rejects.size() == 1);
+    CHECK(rejects[0].reason == "entity reference '&xxe;' not allowed");
+  }
+  // `<\x01!ENTITY`: the control character is dropped first, and what is left is a declaration.
+  std::string ev = logon_4624(1, kT1);
+  ev.insert(ev.find("<System>"), "<\x01!ENTITY a 'b'>");
+  Rejects rejects;
+  CHECK(read_all(ev, rejects).empty());
+  REQUIRE(rejects.size() == 1);
+  CHECK(rejects[0].reason == "DTD or entity declaration not allowed");
+}
+
 TEST_CASE("predefined entities and numeric character references are decoded, not rejected") {
   Rejects rejects;
   const auto events = read_all(logon_4624(1, kT1, "WS-0042", "a&amp;b&lt;&#174;&#x41;"), rejects);
