@@ -23,6 +23,8 @@ Estates are written by flexrecon_estate into --cache (default: ../estates beside
 and reused when present. Input files are read again (untimed) right before every run, flexrecon's
 and the baseline's, so every run starts with them in the page cache: this machine drops its page
 cache when idle (dmesg: "idle-reclaim ... drop_caches"), which made single runs time the disk.
+The machine's own speed is probed at the start, after each case and at the end (speed_probe():
+fixed SHA-256 and pure-Python work), so rounds run hours apart can be told apart from code changes.
 """
 import argparse
 import csv
@@ -363,6 +365,30 @@ def compare_background(findings_csv, baseline_csv):
     return {"flexrecon_background": len(ours), "baseline_background": len(theirs), "background_in_both": len(ours & theirs)}
 
 
+def speed_probe():
+    """The machine's speed now, as the seconds two fixed pieces of work take in this process: SHA-256
+    of 256 MiB (hashlib: OpenSSL, as flexrecon hashes its inputs) and a pure-Python loop (as the
+    baseline runs). A shared VM's speed moves by a fifth or more within minutes, under a load
+    average that stays low; two rounds of the same binary are comparable only beside these."""
+    block = bytes(1 << 20)
+    start = time.process_time()
+    digest = hashlib.sha256()
+    for _ in range(256):
+        digest.update(block)
+    sha = time.process_time() - start
+    start = time.process_time()
+    total = 0
+    for i in range(3_000_000):
+        total += i & 7
+    loop = time.process_time() - start
+    return {"sha256_256mib_s": round(sha, 3), "python_loop_s": round(loop, 3)}
+
+
+def say_speed(label, probe):
+    print(f"machine speed {label}: SHA-256 of 256 MiB {probe['sha256_256mib_s']:.3f} s, "
+          f"Python loop {probe['python_loop_s']:.3f} s (CPU time; lower is faster)")
+
+
 def machine():
     info = {"platform": platform.platform(), "cpus": os.cpu_count(), "python": platform.python_version()}
     try:
@@ -412,14 +438,20 @@ def main():
     m = d.record["machine"]
     print(f"machine: {m.get('cpu', '?')}, {m['cpus']} cpus, {m.get('memory_kib', 0) / 1048576:.0f} GiB, {m['platform']}; "
           f"load average {os.getloadavg()[0]:.1f}")
+    d.record["speed_probes"] = [{"when": "start", **speed_probe()}]
+    say_speed("at the start", d.record["speed_probes"][-1])
     for case in args.case:
         d.case(case)
+        d.record["speed_probes"].append({"when": f"after {case_name(case)}", **speed_probe()})
+        say_speed(f"after {case_name(case)}", d.record["speed_probes"][-1])
     if args.rss_ratio:
         d.rss_ratio()
     if args.linear:
         d.linear()
     if args.xml:
         d.xml()
+    d.record["speed_probes"].append({"when": "end", **speed_probe()})
+    say_speed("at the end", d.record["speed_probes"][-1])
     d.table()
     if args.json:
         with open(args.json, "w") as f:
