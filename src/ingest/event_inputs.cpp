@@ -300,8 +300,9 @@ class UnitReader {
 // handed out in order), so the wait always ends.
 class ParallelUnits {
  public:
-  ParallelUnits(const std::vector<InputUnit>& units, const EventReadOptions& options, UnitSink& sink, int jobs)
-      : units_(units), options_(options), sink_(sink), slots_(units.size()) {
+  ParallelUnits(const std::vector<InputUnit>& units, const EventReadOptions& options, UnitSink& sink, int jobs,
+                bool fingerprints)
+      : units_(units), options_(options), sink_(sink), fingerprints_(fingerprints), slots_(units.size()) {
     const int n = std::max(1, std::min<int>(jobs, static_cast<int>(units.size())));
     for (int i = 0; i < n; ++i) workers_.emplace_back([this] { work(); });
   }
@@ -424,7 +425,7 @@ class ParallelUnits {
       // The fingerprint and the spill encoding are done here, on the reader's thread: they are most
       // of the cost per event after parsing, and the merge runs on one thread.
       std::function<void(Event&&)> deliver = [&](Event&& e) {
-        batch->add(e, fingerprinter);
+        batch->add(e, fingerprinter, fingerprints_);
         if (batch->full()) push();
       };
       UnitResult result;
@@ -447,6 +448,7 @@ class ParallelUnits {
   const std::vector<InputUnit>& units_;
   const EventReadOptions& options_;
   UnitSink& sink_;
+  const bool fingerprints_;
   std::vector<Slot> slots_;
   std::vector<std::unique_ptr<PreparedBatch>> spare_;  // merged batches, emptied, for the readers to refill
   std::vector<std::thread> workers_;
@@ -482,10 +484,13 @@ class RunMerger : public UnitSink {
 
   SourceId begin(std::size_t index, const InputUnit&) override {
     replay_before(index);
-    return static_cast<SourceId>(sources_.all().size());
+    const auto base = static_cast<SourceId>(sources_.all().size());
+    places_.push_back({index, base, builder_.next_seq(), 0});
+    return base;
   }
   void events(const PreparedBatch& batch, SourceId base) override { builder_.add(batch, base); }
   void complete(std::size_t, const InputUnit&, UnitResult&& r) override {
+    places_.back().records = builder_.next_seq() - places_.back().seq_base;
     for (auto& s : r.sources) sources_.add(std::move(s));
     rejects_.insert(rejects_.end(), std::make_move_iterator(r.rejects.begin()), std::make_move_iterator(r.rejects.end()));
     EventCounts& counts = builder_.counts();
@@ -496,6 +501,16 @@ class RunMerger : public UnitSink {
   void skipped(std::size_t index, const InputUnit&) override { replay_before(index); }
   // The stored units ranked after every unit read.
   void finish() { replay_before(stored_.size() - 1); }
+
+  // Where each unit read sits in the run: its index, the id of its first source, the seq of its
+  // first record and how many records it gave.
+  struct Place {
+    std::size_t index;
+    SourceId source_base;
+    std::uint64_t seq_base;
+    std::uint64_t records;
+  };
+  const std::vector<Place>& places() const { return places_; }
 
  private:
   // Everything reading the unit gave, as reading it would have added it.
@@ -517,7 +532,94 @@ class RunMerger : public UnitSink {
   EventStoreBuilder& builder_;
   Rejects& rejects_;
   std::vector<std::vector<std::pair<const StoredUnits*, const StoredUnit*>>> stored_;
+  std::vector<Place> places_;
 };
+
+// A direct run reads its files without the content fingerprints (about an eighth of reading's CPU
+// time): a fingerprint only tells two copies of one (host, channel, EventRecordID) apart, and copies
+// can only meet where a pair's ids did not only rise in input order (EventStoreBuilder watches
+// them). The files that gave such a pair records are read again here, and their records of it
+// fingerprinted, before any host is assembled. Files are read again only where logs overlap (the
+// same records sent twice, exports of overlapping periods), and a file whose bytes changed since the
+// first reading stops the run: its records would no longer be the ones its hash vouches for.
+void fingerprint_where_copies_meet(const std::vector<InputUnit>& units, const std::vector<RunMerger::Place>& places,
+                                   const EventReadOptions& options, const SourceTable& sources, EventStoreBuilder& builder) {
+  const std::vector<SourceId> wanted = builder.units_to_fingerprint();
+  if (wanted.empty()) return;
+  std::vector<const RunMerger::Place*> todo;
+  for (const RunMerger::Place& p : places)
+    if (std::binary_search(wanted.begin(), wanted.end(), p.source_base)) todo.push_back(&p);
+  // The display's plan grows by the files read again, so the reading stage counts them too.
+  if (options.on_plan) {
+    EventInputPlan plan;
+    plan.files = units.size() + todo.size();
+    for (const InputUnit& unit : units) plan.bytes += unit.bytes;
+    for (const RunMerger::Place* place : todo) plan.bytes += units[place->index].bytes;
+    options.on_plan(plan);
+  }
+
+  std::mutex mutex;
+  std::size_t next = 0;
+  std::exception_ptr failure;
+  struct Found {
+    std::uint32_t bucket;
+    std::uint64_t seq;
+    Fingerprint fingerprint;
+  };
+  const auto work = [&] {
+    Fingerprinter fingerprinter;
+    std::vector<Found> found;
+    const auto hand_over = [&] {
+      std::lock_guard<std::mutex> lock(mutex);
+      for (const Found& f : found) builder.add_fingerprint(f.bucket, f.seq, f.fingerprint);
+      found.clear();
+    };
+    while (true) {
+      const RunMerger::Place* place = nullptr;
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (failure || next >= todo.size()) return;
+        place = todo[next++];
+      }
+      try {
+        const InputUnit& unit = units[place->index];
+        std::uint64_t k = 0;
+        const std::function<void(Event&&)> deliver = [&](Event&& e) {
+          const std::uint64_t seq = place->seq_base + k++;
+          if (e.record_id == 0 || !builder.needs_fingerprint(e.host, e.channel_name)) return;
+          found.push_back({RecordSpill::bucket_of(e.host), seq, fingerprinter.of(e)});
+          if (found.size() >= 4096) hand_over();
+        };
+        UnitResult result;
+        UnitReader(options, result, deliver).read(unit);
+        bool same = k == place->records && place->source_base + result.sources.size() <= sources.all().size();
+        for (std::size_t i = 0; same && i < result.sources.size(); ++i) {
+          const SourceFile& before = sources.all()[place->source_base + i];
+          same = before.name == result.sources[i].name && before.sha256 == result.sources[i].sha256 &&
+                 before.size == result.sources[i].size;
+        }
+        if (!same)
+          throw Error::input(unit.path + ": changed while this run was reading it (read again for the fingerprints of "
+                             "records that have copies, it no longer gave the same bytes): run again once it is settled");
+        hand_over();
+        if (options.on_progress) {
+          std::lock_guard<std::mutex> lock(mutex);
+          options.on_progress(unit.path, result.bytes_read);
+        }
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (!failure) failure = std::current_exception();
+        return;
+      }
+    }
+  };
+  const std::size_t threads = std::max<std::size_t>(1, std::min<std::size_t>(static_cast<std::size_t>(std::max(options.jobs, 1)), todo.size()));
+  std::vector<std::thread> workers;
+  for (std::size_t i = 1; i < threads; ++i) workers.emplace_back(work);
+  work();
+  for (auto& w : workers) w.join();
+  if (failure) std::rethrow_exception(failure);
+}
 
 // The SHA-256 of a unit read directly, for ranking it against a stored unit of the same path ("" when
 // it cannot be read: it then ranks first, and reading it reports why).
@@ -546,7 +648,7 @@ std::vector<InputUnit> walk_event_inputs(const std::vector<std::string>& paths) 
   return std::move(walk.units);
 }
 
-void read_units(const std::vector<InputUnit>& units, const EventReadOptions& options, UnitSink& sink) {
+void read_units(const std::vector<InputUnit>& units, const EventReadOptions& options, UnitSink& sink, bool fingerprints) {
   if (options.on_plan) {
     EventInputPlan plan;
     plan.files = units.size();
@@ -554,7 +656,7 @@ void read_units(const std::vector<InputUnit>& units, const EventReadOptions& opt
     options.on_plan(plan);
   }
   if (options.jobs > 1 && units.size() > 1) {
-    ParallelUnits(units, options, sink, options.jobs).merge_all();
+    ParallelUnits(units, options, sink, options.jobs, fingerprints).merge_all();
     return;
   }
   Fingerprinter fingerprinter;
@@ -570,7 +672,7 @@ void read_units(const std::vector<InputUnit>& units, const EventReadOptions& opt
     UnitResult result;
     // Batched as under --jobs, so both paths store the same records the same way.
     const std::function<void(Event&&)> deliver = [&](Event&& e) {
-      batch.add(e, fingerprinter);
+      batch.add(e, fingerprinter, fingerprints);
       if (batch.full()) {
         sink.events(batch, base);
         batch.clear();
@@ -630,9 +732,13 @@ void read_event_inputs(const std::vector<std::string>& paths, const std::vector<
     before[k].emplace_back(s.store, s.unit);
   }
 
+  // A run with case stores takes every fingerprint while reading: a stored record's copy may be in
+  // any file read, and the stores' ids are not watched (their records are read at assembly).
+  const bool fingerprints_later = stores.empty();
   RunMerger merger(sources, events.builder(), rejects, std::move(before));
-  read_units(units, options, merger);
+  read_units(units, options, merger, !fingerprints_later);
   merger.finish();
+  if (fingerprints_later) fingerprint_where_copies_meet(units, merger.places(), options, sources, events.builder());
 }
 
 void read_event_inputs(const std::vector<std::string>& paths, const EventReadOptions& options,

@@ -18,12 +18,17 @@ std::size_t PreparedBatch::put(std::string_view s) {
   return at;
 }
 
-void PreparedBatch::add(const Event& event, Fingerprinter& fingerprinter) {
+void PreparedBatch::add(const Event& event, Fingerprinter& fingerprinter, bool fingerprint) {
   Record r;
   SpilledRecord& h = r.head;
   h = SpilledRecord::header_of(event);
   // Events without a record id are never compared with another copy: no fingerprint needed.
-  if (event.record_id != 0) h.fingerprint = fingerprinter.of(event);
+  if (event.record_id != 0) {
+    if (fingerprint)
+      h.fingerprint = fingerprinter.of(event);
+    else
+      h.fingerprinted = false;
+  }
   r.host_at = put(event.host);
   r.host_size = event.host.size();
   r.channel_at = put(event.channel_name);
@@ -90,10 +95,84 @@ void EventStoreBuilder::add(const PreparedBatch& batch, SourceId source_base) {
     ++counts_.read;
     ++count_of(channel, head.event_id);
     const std::uint32_t host = host_id(r.text(bytes, r.host_at, r.host_size));
+    if (!head.fingerprinted) watch(host, channel, head.record_id, source_base);
     spill_->add(seq_++, host, host_buckets_[host], channel, head, r.text(bytes, r.content_at, r.content_size));
     ++host_spilled_[host].records;
     host_spilled_[host].events += head.event != SpilledRecord::kNoEvent;
   }
+}
+
+void EventStoreBuilder::watch(std::uint32_t host, std::uint32_t channel, std::uint64_t record_id, SourceId unit) {
+  // Records come in runs of one host and channel (a file per host and channel): the last pair first.
+  const std::uint64_t key = watch_key(host, channel_keys_[channel]);
+  if (key != last_watch_key_) {
+    last_watch_ = &id_watches_[key];
+    last_watch_key_ = key;
+  }
+  IdWatch& w = *last_watch_;
+  if (w.units.empty() || w.unit != unit) {
+    if (!w.units.empty()) close_unit(w);
+    w.units.push_back(unit);
+    w.unit = unit;
+    w.lowest = w.highest = record_id;
+    w.rising = true;
+  } else {
+    w.rising = w.rising && record_id > w.last;
+    w.lowest = std::min(w.lowest, record_id);
+    w.highest = std::max(w.highest, record_id);
+  }
+  w.last = record_id;
+}
+
+void EventStoreBuilder::close_unit(IdWatch& w) {
+  if (!w.rising) w.overlaps = true;
+  if (w.overlaps) return;  // settled: the ranges are no longer needed
+  auto& ranges = w.ranges;
+  // The first range ending at or after the unit's lowest id: the only one that can intersect it
+  // or touch it from below.
+  auto at = std::lower_bound(ranges.begin(), ranges.end(), w.lowest,
+                             [](const std::pair<std::uint64_t, std::uint64_t>& r, std::uint64_t id) { return r.second < id; });
+  if (at != ranges.end() && at->first <= w.highest) {
+    w.overlaps = true;
+    std::vector<std::pair<std::uint64_t, std::uint64_t>>().swap(ranges);
+    return;
+  }
+  std::pair<std::uint64_t, std::uint64_t> merged{w.lowest, w.highest};
+  if (at != ranges.begin() && std::prev(at)->second + 1 == merged.first) {
+    --at;
+    merged.first = at->first;
+    at = ranges.erase(at);
+  }
+  if (at != ranges.end() && merged.second + 1 == at->first) {
+    merged.second = at->second;
+    at = ranges.erase(at);
+  }
+  ranges.insert(at, merged);
+  if (ranges.size() > kMaxWatchedRanges) {
+    w.overlaps = true;
+    std::vector<std::pair<std::uint64_t, std::uint64_t>>().swap(ranges);
+  }
+}
+
+std::vector<SourceId> EventStoreBuilder::units_to_fingerprint() const {
+  if (!watches_closed_) {
+    for (auto& [key, w] : id_watches_) close_unit(w);
+    watches_closed_ = true;
+  }
+  std::vector<SourceId> units;
+  for (const auto& [key, w] : id_watches_)
+    if (w.overlaps) units.insert(units.end(), w.units.begin(), w.units.end());
+  std::sort(units.begin(), units.end());
+  units.erase(std::unique(units.begin(), units.end()), units.end());
+  return units;
+}
+
+bool EventStoreBuilder::needs_fingerprint(std::string_view host, std::string_view channel) const {
+  const auto h = host_ids_.find(host);
+  const auto c = channel_ids_.find(channel);
+  if (h == host_ids_.end() || c == channel_ids_.end()) return false;
+  const auto w = id_watches_.find(watch_key(h->second, channel_keys_[c->second]));
+  return w != id_watches_.end() && w->second.overlaps;
 }
 
 void EventStoreBuilder::add_stored(const StoredUnits& store, const StoredUnit& unit, SourceId source_base) {
@@ -183,6 +262,15 @@ void EventStoreBuilder::assemble_bucket(std::uint32_t bucket, BucketResult& out,
   records.reserve(spilled.records);
   contents.reserve(spilled.events);
   spill_->decode_bucket_headers(bucket, records, contents);
+  // Fingerprints taken after the spill was written, for its records (in seq order: input order).
+  for (const auto& [seq, fingerprint] : spill_->fingerprints(bucket)) {
+    const auto at = std::lower_bound(records.begin(), records.end(), seq,
+                                     [](const SpilledRecord& r, std::uint64_t s) { return r.seq < s; });
+    if (at == records.end() || at->seq != seq)
+      throw Error::internal(spill_->bucket_name(bucket) + " has a fingerprint for no record (seq " + std::to_string(seq) + ")");
+    at->fingerprint = fingerprint;
+    at->fingerprinted = true;
+  }
   for (std::size_t store = 0; store < stores_.size(); ++store) {
     const StoreInRun& in_run = stores_[store];
     for (auto& [unit, bytes] : in_run.store->blobs(bucket)) {
@@ -301,6 +389,11 @@ void EventStoreBuilder::assemble_host(std::vector<SpilledRecord>& records, std::
          ++i) {
       const SpilledRecord& copy = records[i];
       ++out.duplicates;
+      // Copies meet only where the run's ids did not only rise, and there every record was given
+      // its fingerprint (read_event_inputs): one missing here is a fault of that bookkeeping.
+      if (!copy.fingerprinted || !first.fingerprinted)
+        throw Error::internal("a copy of EventRecordID " + std::to_string(copy.record_id) + " of " + he.host +
+                              " has no fingerprint to compare");
       if (copy.fingerprint != first.fingerprint)
         out.conflicts.emplace_back(copy.seq, DuplicateConflict{he.host, channel_names_[copy.channel], copy.record_id,
                                                                first.ref(), copy.ref()});
@@ -395,6 +488,8 @@ std::size_t EventStoreBuilder::memory_bytes() const {
   for (const auto& h : host_names_) n += 2 * (h.capacity() + 64);  // the name and its hash entry
   for (const auto& c : channel_names_) n += 3 * (c.capacity() + 64);
   n += counts_.by_channel_and_id.size() * 128 + count_cache_.size() * 48;
+  for (const auto& [key, w] : id_watches_)
+    n += sizeof(w) + 32 + w.units.capacity() * sizeof(SourceId) + w.ranges.capacity() * sizeof(w.ranges[0]);
   return n;
 }
 

@@ -21,14 +21,15 @@
 namespace flexrecon {
 
 // Events ready for the store, prepared on the thread that parsed them (so fingerprints and encoding
-// run in parallel under --jobs): each reduced to its spill record (header and fingerprint taken over
-// the whole content) and, when it is of the kinds SPEC 1.2 uses (is_relevant_event), its read fields
+// run in parallel under --jobs): each reduced to its spill record (header, and the fingerprint taken
+// over the whole content unless the caller defers it) and, when it is of the kinds SPEC 1.2 uses (is_relevant_event), its read fields
 // (is_kept_field) already encoded for the spill. No Event crosses to the merging thread: only
 // these records and one byte buffer, reused from batch to batch.
 class PreparedBatch {
  public:
   // Leaves `event` as it was: a reader reuses its Event, and the strings in it, for the next one.
-  void add(const Event& event, Fingerprinter& fingerprinter);
+  // `fingerprint` false: the record goes without its fingerprint (SpilledRecord::fingerprinted).
+  void add(const Event& event, Fingerprinter& fingerprinter, bool fingerprint = true);
   std::size_t size() const { return records_.size(); }
   // Time to hand the batch on: enough records to make the handoff cheap per event, or enough bytes
   // (a few large used events) that holding more would cost memory for nothing. Batches keep their
@@ -77,6 +78,23 @@ class EventStoreBuilder {
     single_.add(event, fingerprinter_);
     add(single_, 0);
   }
+  // Records spilled without their fingerprints (PreparedBatch::add): the (host, channel) pairs whose
+  // EventRecordIDs did not only rise, in input order, are the only places copies of one record can
+  // meet. Each such pair's records need their fingerprints; these are the units (by the source id
+  // their batches were added with) that gave it records, to be read again for them.
+  std::vector<SourceId> units_to_fingerprint() const;
+  // The id ranges kept per host and channel: past it the pair counts as overlapping.
+  static constexpr std::size_t kMaxWatchedRanges = 256;
+  // Whether a record of this host and channel (as an event names them) needs its fingerprint.
+  // Read-only once units_to_fingerprint() has been called: then callable from several threads.
+  bool needs_fingerprint(std::string_view host, std::string_view channel) const;
+  // A fingerprint taken after the record was spilled, for the record `seq` of a host in `bucket`
+  // (RecordSpill::bucket_of its name). One caller at a time.
+  void add_fingerprint(std::uint32_t bucket, std::uint64_t seq, const Fingerprint& fingerprint) {
+    spill_->add_fingerprint(bucket, seq, fingerprint);
+  }
+  // The seq the next record added gets.
+  std::uint64_t next_seq() const { return seq_; }
   // A case store's unit, in its place in input order: its records are read from the store when their
   // bucket is assembled (never spilled again), its seq and source ids shifted to this place; its
   // read count and per-kind counts are added here (files and rejects are the caller's, as for a unit
@@ -134,6 +152,32 @@ class EventStoreBuilder {
   std::uint32_t host_id(std::string_view host);
   std::uint32_t channel_id(std::string_view channel);
   std::uint64_t& count_of(std::uint32_t channel, int event_id);
+
+  // What EventRecordIDs a (host, channel key) pair's unfingerprinted records have shown so far: the
+  // id ranges of the units read (whole units' lowest to highest, merged where they touch), and the
+  // unit being read. Copies can meet only where two units' ranges intersect or a unit's own ids do
+  // not rise; then the pair `overlaps`. Ranges, not ids: a layout of files that are not in id order
+  // (daily exports named by weekday) does not count as overlapping, and memory stays with the pair.
+  struct IdWatch {
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> ranges;  // disjoint, ascending, inclusive
+    SourceId unit = 0;       // the unit whose records come now (`units.back()`)
+    std::uint64_t lowest = 0, highest = 0, last = 0;
+    bool rising = true;      // every id of the unit above the one before it
+    bool overlaps = false;
+    std::vector<SourceId> units;  // that gave the pair records, in input order
+  };
+  void watch(std::uint32_t host, std::uint32_t channel, std::uint64_t record_id, SourceId unit);
+  // Adds the unit being read to the pair's ranges (when its next unit begins, or reading ends).
+  static void close_unit(IdWatch& w);
+  static std::uint64_t watch_key(std::uint32_t host, std::uint32_t channel_key) {
+    return static_cast<std::uint64_t>(host) << 32 | channel_key;
+  }
+  // Lookup only, never iterated into output (units_to_fingerprint() sorts). Mutable: the units
+  // still open are closed when the result is first asked for.
+  mutable std::unordered_map<std::uint64_t, IdWatch> id_watches_;
+  mutable bool watches_closed_ = false;
+  std::uint64_t last_watch_key_ = ~std::uint64_t{0};
+  IdWatch* last_watch_ = nullptr;
 
   EventStore* target_ = nullptr;
   std::unique_ptr<RecordSpill> spill_;

@@ -28,9 +28,17 @@ std::string bucket_path(const std::string& folder, std::uint32_t bucket) {
   return folder + "/bucket-" + std::to_string(bucket);
 }
 
+std::string fingerprints_path(const std::string& folder, std::uint32_t bucket) {
+  return folder + "/fingerprints-" + std::to_string(bucket);
+}
+
+// A record's first byte: bit 0 its content follows, bit 1 referenced by line, bit 7 no fingerprint
+// follows (SpilledRecord::fingerprinted), bits 2-6 the channel kind.
+constexpr unsigned char kNoFingerprint = 0x80;
+
 }  // namespace
 
-RecordSpill::RecordSpill(const std::string& parent) : buckets_(kBuckets) {
+RecordSpill::RecordSpill(const std::string& parent) : buckets_(kBuckets), fingerprint_buckets_(kBuckets) {
   std::string base = parent;
   if (base.empty()) {
     const char* tmp = std::getenv("TMPDIR");
@@ -67,6 +75,8 @@ Event SpilledRecord::header_event() const {
 
 RecordSpill::~RecordSpill() {
   for (Bucket& b : buckets_)
+    if (b.fd >= 0) ::close(b.fd);
+  for (Bucket& b : fingerprint_buckets_)
     if (b.fd >= 0) ::close(b.fd);
   std::error_code ec;
   std::filesystem::remove_all(folder_, ec);
@@ -111,7 +121,8 @@ void RecordSpill::add(std::uint64_t seq, std::uint32_t host, std::uint32_t bucke
 void RecordSpill::encode_record(std::string& out, std::uint64_t seq, std::uint32_t host, std::uint32_t channel,
                                 const SpilledRecord& head, std::string_view content) {
   const bool used = head.event != SpilledRecord::kNoEvent;
-  out.push_back(static_cast<char>((used ? 1 : 0) | (head.ref_by_line ? 2 : 0) | static_cast<int>(head.channel_kind) << 2));
+  out.push_back(static_cast<char>((used ? 1 : 0) | (head.ref_by_line ? 2 : 0) | static_cast<int>(head.channel_kind) << 2 |
+                                  (head.fingerprinted ? 0 : kNoFingerprint)));
   put_varint(out, seq);
   put_varint(out, host);
   put_varint(out, channel);
@@ -120,14 +131,12 @@ void RecordSpill::encode_record(std::string& out, std::uint64_t seq, std::uint32
   put_varint(out, head.record_id);
   put_varint(out, head.line);
   put_signed(out, head.time);
-  out.append(reinterpret_cast<const char*>(head.fingerprint.data()), head.fingerprint.size());
+  if (head.fingerprinted) out.append(reinterpret_cast<const char*>(head.fingerprint.data()), head.fingerprint.size());
   if (used) out.append(content);
 }
 
-void RecordSpill::flush(std::uint32_t bucket) {
-  Bucket& b = buckets_[bucket];
+void RecordSpill::write_out(Bucket& b, const std::string& path) {
   if (b.buffer.empty()) return;
-  const std::string path = bucket_path(folder_, bucket);
   if (b.fd < 0) {
     b.fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (b.fd < 0) throw Error::internal(system_error("create", path));
@@ -142,8 +151,58 @@ void RecordSpill::flush(std::uint32_t bucket) {
     left -= static_cast<std::size_t>(n);
   }
   b.size += b.buffer.size();
-  bytes_written_ += b.buffer.size();
   b.buffer.clear();
+}
+
+void RecordSpill::flush(std::uint32_t bucket) {
+  bytes_written_ += buckets_[bucket].buffer.size();
+  write_out(buckets_[bucket], bucket_path(folder_, bucket));
+}
+
+void RecordSpill::add_fingerprint(std::uint32_t bucket, std::uint64_t seq, const Fingerprint& fingerprint) {
+  Bucket& b = fingerprint_buckets_[bucket];
+  char bytes[8];
+  for (int i = 0; i < 8; ++i) bytes[i] = static_cast<char>((seq >> (8 * i)) & 0xFF);
+  b.buffer.append(bytes, 8);
+  b.buffer.append(reinterpret_cast<const char*>(fingerprint.data()), fingerprint.size());
+  if (b.buffer.size() >= kFlushBytes) {
+    bytes_written_ += b.buffer.size();
+    write_out(b, fingerprints_path(folder_, bucket));
+  }
+}
+
+std::vector<std::pair<std::uint64_t, Fingerprint>> RecordSpill::fingerprints(std::uint32_t bucket) const {
+  const Bucket& b = fingerprint_buckets_[bucket];
+  std::string bytes;
+  if (b.size > 0) {
+    const std::string path = fingerprints_path(folder_, bucket);
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw Error::internal(system_error("open", path));
+    bytes.resize(b.size);
+    std::size_t got = 0;
+    while (got < bytes.size()) {
+      const ssize_t n = ::pread(fd, bytes.data() + got, bytes.size() - got, static_cast<off_t>(got));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        ::close(fd);
+        throw Error::internal(system_error("read", path));
+      }
+      got += static_cast<std::size_t>(n);
+    }
+    ::close(fd);
+  }
+  bytes += b.buffer;
+  constexpr std::size_t kEntry = 8 + Fingerprint{}.size();
+  std::vector<std::pair<std::uint64_t, Fingerprint>> out(bytes.size() / kEntry);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const char* p = bytes.data() + i * kEntry;
+    std::uint64_t seq = 0;
+    for (int k = 0; k < 8; ++k) seq |= static_cast<std::uint64_t>(static_cast<unsigned char>(p[k])) << (8 * k);
+    out[i].first = seq;
+    std::memcpy(out[i].second.data(), p + 8, out[i].second.size());
+  }
+  std::sort(out.begin(), out.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+  return out;
 }
 
 void RecordSpill::finish_writing() {
@@ -154,6 +213,14 @@ void RecordSpill::finish_writing() {
       buckets_[b].fd = -1;
     }
     std::string().swap(buckets_[b].buffer);
+    Bucket& f = fingerprint_buckets_[b];
+    bytes_written_ += f.buffer.size();
+    write_out(f, fingerprints_path(folder_, b));
+    if (f.fd >= 0) {
+      ::close(f.fd);
+      f.fd = -1;
+    }
+    std::string().swap(f.buffer);
   }
 }
 
@@ -187,7 +254,7 @@ std::size_t RecordSpill::record_size(std::string_view bytes, const std::string& 
   if (p == end) return 0;
   const auto flags = static_cast<unsigned char>(*p++);
   for (int i = 0; i < 8 && !cut; ++i) varint();  // seq, host, channel, event id, source, record id, line, time
-  skip(Fingerprint{}.size());
+  if (!(flags & kNoFingerprint)) skip(Fingerprint{}.size());
   if (flags & 1) {
     skip(varint());  // provider
     skip(varint());  // computer
@@ -212,7 +279,8 @@ unsigned char read_header(VarintReader& in, const RecordSpill::Renumbering* renu
                           ErrorKind kind, SpilledRecord& r) {
   const auto flags = static_cast<unsigned char>(in.byte());
   r.ref_by_line = flags & 2;
-  r.channel_kind = static_cast<Channel>(std::min(flags >> 2, static_cast<int>(Channel::Other)));
+  r.fingerprinted = !(flags & kNoFingerprint);
+  r.channel_kind = static_cast<Channel>(std::min((flags & ~kNoFingerprint) >> 2, static_cast<int>(Channel::Other)));
   r.seq = in.varint() + (renumber ? renumber->seq_base : 0);
   r.host = mapped(renumber ? renumber->hosts : nullptr, in.varint(), what, kind);
   r.channel = mapped(renumber ? renumber->channels : nullptr, in.varint(), what, kind);
@@ -221,7 +289,7 @@ unsigned char read_header(VarintReader& in, const RecordSpill::Renumbering* renu
   r.record_id = in.varint();
   r.line = in.varint();
   r.time = in.signed_varint();
-  in.bytes(r.fingerprint.data(), r.fingerprint.size());
+  if (r.fingerprinted) in.bytes(r.fingerprint.data(), r.fingerprint.size());
   return flags;
 }
 
@@ -374,6 +442,7 @@ void RecordSpill::decode_contents(std::uint32_t bucket, const std::vector<std::p
 std::size_t RecordSpill::memory_bytes() const {
   std::size_t n = sizeof(*this) + buckets_.capacity() * sizeof(Bucket);
   for (const Bucket& b : buckets_) n += b.buffer.capacity();
+  for (const Bucket& b : fingerprint_buckets_) n += b.buffer.capacity();
   return n;
 }
 

@@ -1,7 +1,8 @@
 // The events of a run on their way from the readers to the per-host reconstruction, kept on disk so
-// that memory does not grow with the events read. Every record with its header and content
-// fingerprint (duplicate detection needs them all), and the events SPEC 1.2 uses with their read
-// fields, go to one of kBuckets files by host; the reconstruction then reads one bucket at a time,
+// that memory does not grow with the events read. Every record with its header (duplicate detection
+// needs them all) and its content fingerprint where it was taken (always in a case store; in a direct
+// run only where copies can meet, possibly after the record, in a file of its own), and the events
+// SPEC 1.2 uses with their read fields, go to one of kBuckets files by host; the reconstruction then reads one bucket at a time,
 // so memory holds the largest bucket, not the run.
 #pragma once
 
@@ -33,6 +34,9 @@ struct SpilledRecord {
   std::uint64_t line = 0;
   Instant time = 0;
   Fingerprint fingerprint{};
+  // False for a record read without its fingerprint (a direct run takes them only where copies can
+  // meet: read_event_inputs); the spill then stores none, and a patch may give it later.
+  bool fingerprinted = true;
   std::uint32_t event = kNoEvent;
 
   EvidenceRef ref() const { return ref_by_line ? EvidenceRef{source, line, true} : EvidenceRef{source, record_id, false}; }
@@ -111,6 +115,13 @@ class RecordSpill {
                        const std::vector<std::string>& channel_names, std::vector<HostEvent>& events) const;
   std::string bucket_name(std::uint32_t bucket) const;  // for messages
 
+  // Fingerprints taken after the records were spilled (read_event_inputs reads again the files whose
+  // records may have copies), kept in a file per bucket beside the records: (seq, fingerprint).
+  // Not thread-safe: one caller at a time.
+  void add_fingerprint(std::uint32_t bucket, std::uint64_t seq, const Fingerprint& fingerprint);
+  // Every fingerprint added for `bucket`, sorted by seq.
+  std::vector<std::pair<std::uint64_t, Fingerprint>> fingerprints(std::uint32_t bucket) const;
+
   std::uint64_t bytes_written() const { return bytes_written_; }
   // What the spill holds in memory: its write buffers, whatever the number of events.
   std::size_t memory_bytes() const;
@@ -123,9 +134,12 @@ class RecordSpill {
     std::uint64_t size = 0;
   };
   void flush(std::uint32_t bucket);
+  // Appends a bucket's buffer to its file at `path` (created on the first write), empties the buffer.
+  static void write_out(Bucket& b, const std::string& path);
 
   std::string folder_;
   std::vector<Bucket> buckets_;
+  std::vector<Bucket> fingerprint_buckets_;  // add_fingerprint's files
   std::uint64_t bytes_written_ = 0;
   std::string scratch_;
 };

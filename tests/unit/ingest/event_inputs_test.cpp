@@ -540,3 +540,120 @@ TEST_CASE("an event file with no <Event> element is a rejected file, not a rejec
   // Still a registered source: its hash is recorded like any file that was read.
   CHECK(source_names(r) == std::vector<std::string>{empty});
 }
+
+// A direct run takes content fingerprints only where copies of a record can meet (a host and
+// channel whose EventRecordIDs overlap between files, or do not rise within one), by reading those
+// files again: read_event_inputs, fingerprint_where_copies_meet.
+namespace {
+
+std::string security_events(std::initializer_list<std::uint64_t> records, const std::string& user = "jdoe") {
+  std::string text;
+  for (const std::uint64_t r : records) text += logon_4624(r, kT1, "WS-0042.corp.example", user) + "\n";
+  return text;
+}
+
+// The units read_event_inputs reads again, by name, after reading `dir`.
+std::vector<std::string> read_again(const std::string& dir, EventCounts* counts = nullptr,
+                                    std::vector<DuplicateConflict>* conflicts = nullptr) {
+  SourceTable sources;
+  Rejects rejects;
+  IngestedEvents events;
+  read_event_inputs({dir}, EventReadOptions{}, sources, events, rejects);
+  std::vector<std::string> names;
+  for (const SourceId id : events.builder().units_to_fingerprint()) names.push_back(fs::path(sources.all()[id].name).filename());
+  events.for_each_host(1, [](HostEvents&&) {});
+  if (counts) *counts = events.counts();
+  if (conflicts) *conflicts = events.conflicts();
+  return names;
+}
+
+}  // namespace
+
+TEST_CASE("files whose record ids do not overlap are read once, whatever order their names put them in") {
+  TempDir dir;
+  dir.write("a.xml", security_events({201, 202, 203}));
+  dir.write("b.xml", security_events({1, 2, 3}));
+  dir.write("c.xml", security_events({4, 5, 200}));  // touches b's range and a's: the ranges merge
+  dir.write("d.xml", security_events({300, 310, 320}));
+  EventCounts counts;
+  CHECK(read_again(dir.path().string(), &counts).empty());
+  CHECK(counts.read == 12);
+  CHECK(counts.duplicates == 0);
+}
+
+TEST_CASE("where copies meet, every file of that host and channel is read again and copies and conflicts are found") {
+  TempDir dir;
+  dir.write("a.xml", security_events({1, 2, 3}));
+  dir.write("b.xml", security_events({10, 11}));
+  dir.write("c.xml", security_events({2}) + security_events({3}, "mallory"));  // a copy of 2, a changed 3
+  // Another host's file: its ids overlap nothing of its own, so it is not read again.
+  dir.write("z.xml", logon_4624(2, kT1, "WS-0099.corp.example") + "\n");
+  EventCounts counts;
+  std::vector<DuplicateConflict> conflicts;
+  CHECK(read_again(dir.path().string(), &counts, &conflicts) == std::vector<std::string>{"a.xml", "b.xml", "c.xml"});
+  CHECK(counts.duplicates == 2);
+  REQUIRE(conflicts.size() == 1);
+  CHECK(conflicts[0].record_id == 3);
+}
+
+TEST_CASE("ids that do not rise within one file are read again: a record twice in one export") {
+  TempDir dir;
+  dir.write("a.xml", security_events({5, 6, 5}));
+  EventCounts counts;
+  CHECK(read_again(dir.path().string(), &counts) == std::vector<std::string>{"a.xml"});
+  CHECK(counts.duplicates == 1);
+}
+
+TEST_CASE("a host and channel spread over more id ranges than are watched counts as overlapping") {
+  TempDir dir;
+  const std::size_t files = EventStoreBuilder::kMaxWatchedRanges + 1;
+  for (std::size_t i = 0; i < files; ++i) {
+    char name[16];
+    std::snprintf(name, sizeof name, "f%04zu.xml", i);
+    dir.write(name, security_events({1000 - 3 * i}));  // descending, never touching: a range each
+  }
+  EventCounts counts;
+  CHECK(read_again(dir.path().string(), &counts).size() == files);
+  CHECK(counts.duplicates == 0);
+}
+
+TEST_CASE("a file that changes between its first reading and the second stops the run") {
+  TempDir dir;
+  const std::string a = dir.write("a.xml", security_events({1, 2}));
+  dir.write("b.xml", security_events({2, 3}));
+  EventReadOptions options;
+  options.on_progress = [&](const std::string& file, std::uint64_t) {
+    if (fs::path(file).filename() == "b.xml") dir.write("a.xml", security_events({1, 2}, "mallory"));
+  };
+  SourceTable sources;
+  Rejects rejects;
+  IngestedEvents events;
+  try {
+    read_event_inputs({dir.path().string()}, options, sources, events, rejects);
+    FAIL("no error");
+  } catch (const Error& e) {
+    CHECK(std::string(e.what()).find(a + ": changed while this run was reading it") != std::string::npos);
+    CHECK(e.kind() == ErrorKind::InputUnusable);
+  }
+}
+
+TEST_CASE("files read again for fingerprints count in the reading's plan and progress") {
+  TempDir dir;
+  dir.write("a.xml", security_events({1, 2}));
+  dir.write("b.xml", security_events({2, 3}));
+  dir.write("c.xml", logon_4624(7, kT1, "WS-0099.corp.example") + "\n");
+  EventReadOptions options;
+  std::vector<EventInputPlan> plans;
+  std::vector<std::string> done;
+  options.on_plan = [&](const EventInputPlan& plan) { plans.push_back(plan); };
+  options.on_progress = [&](const std::string& file, std::uint64_t) { done.push_back(fs::path(file).filename()); };
+  SourceTable sources;
+  Rejects rejects;
+  IngestedEvents events;
+  read_event_inputs({dir.path().string()}, options, sources, events, rejects);
+  REQUIRE(plans.size() == 2);
+  CHECK(plans[0].files == 3);
+  CHECK(plans[1].files == 5);
+  CHECK(plans[1].bytes == plans[0].bytes + fs::file_size(dir.path() / "a.xml") + fs::file_size(dir.path() / "b.xml"));
+  CHECK(done == std::vector<std::string>{"a.xml", "b.xml", "c.xml", "a.xml", "b.xml"});
+}
