@@ -648,7 +648,10 @@ std::vector<InputUnit> walk_event_inputs(const std::vector<std::string>& paths) 
   return std::move(walk.units);
 }
 
-void read_units(const std::vector<InputUnit>& units, const EventReadOptions& options, UnitSink& sink, bool fingerprints) {
+void read_units(const std::vector<InputUnit>& units, const EventReadOptions& caller_options, UnitSink& sink, bool fingerprints) {
+  // Without fingerprints nothing reads the fields of events SPEC 1.2 does not use.
+  EventReadOptions options = caller_options;
+  if (!fingerprints) options.fields_of_used_events_only = true;
   if (options.on_plan) {
     EventInputPlan plan;
     plan.files = units.size();

@@ -315,6 +315,10 @@ bool XmlEventParser::parse(std::string& text, Event& out, std::string& why, std:
     out.channel = channel_from_name(out.channel_name);
   }
   overwrite(out.provider, system.provider.attribute("Name").value());
+  if (options_.fields_of_used_events_only && !is_relevant_event(out)) {
+    out.fields.clear();  // the whole event was parsed (and checked); only its fields are not walked
+    return true;
+  }
   collect_event_fields<PugiTree>(event, out.fields);
   return true;
 }

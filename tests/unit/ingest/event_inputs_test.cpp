@@ -11,6 +11,7 @@
 #include <filesystem>
 
 #include "ingest/input_units.h"
+#include "ingest/xml_event_parser.h"
 #include "ingest_test_support.h"
 #include "util/sha256.h"
 
@@ -656,4 +657,32 @@ TEST_CASE("files read again for fingerprints count in the reading's plan and pro
   CHECK(plans[1].files == 5);
   CHECK(plans[1].bytes == plans[0].bytes + fs::file_size(dir.path() / "a.xml") + fs::file_size(dir.path() / "b.xml"));
   CHECK(done == std::vector<std::string>{"a.xml", "b.xml", "c.xml", "a.xml", "b.xml"});
+}
+
+TEST_CASE("a first reading leaves unused events' fields unread, and a copy that differs only there is still a conflict") {
+  TempDir dir;
+  std::string changed = process_4688(2, kT1);
+  changed.replace(changed.find("notepad.exe</Data></EventData>"), 11, "mimikatz.ex");
+  dir.write("a.xml", process_4688(1, kT1) + "\n" + process_4688(2, kT1) + "\n");
+  dir.write("b.xml", changed + "\n");
+  // What the first reading hands on: the unused 4688 without its fields, a used 4624 with them.
+  EventReadOptions first;
+  first.fields_of_used_events_only = true;
+  std::vector<Event> seen;
+  XmlEventParser parser(first);
+  for (const std::string& text : {process_4688(9, kT1), logon_4624(10, kT1)}) {
+    std::string copy = text;
+    Event e;
+    std::string why;
+    REQUIRE(parser.parse(copy, e, why));
+    seen.push_back(e);
+  }
+  CHECK(seen[0].fields.empty());
+  CHECK(seen[1].field("TargetUserName") == "jdoe");
+  EventCounts counts;
+  std::vector<DuplicateConflict> conflicts;
+  CHECK(read_again(dir.path().string(), &counts, &conflicts) == std::vector<std::string>{"a.xml", "b.xml"});
+  CHECK(counts.duplicates == 1);
+  REQUIRE(conflicts.size() == 1);
+  CHECK(conflicts[0].record_id == 2);
 }
