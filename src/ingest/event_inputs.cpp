@@ -5,6 +5,7 @@
 #include <deque>
 #include <exception>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -546,15 +547,33 @@ void fingerprint_where_copies_meet(const std::vector<InputUnit>& units, const st
                                    const EventReadOptions& options, const SourceTable& sources, EventStoreBuilder& builder) {
   const std::vector<SourceId> wanted = builder.units_to_fingerprint();
   if (wanted.empty()) return;
-  std::vector<const RunMerger::Place*> todo;
-  for (const RunMerger::Place& p : places)
-    if (std::binary_search(wanted.begin(), wanted.end(), p.source_base)) todo.push_back(&p);
+  // Files with the same bytes give the same records in the same order: one of them is read again
+  // and its fingerprints given to the others' records at the same places (a batch sent twice is read
+  // a third time, not a fourth).
+  struct Reading {
+    const RunMerger::Place* place;
+    std::vector<const RunMerger::Place*> copies;
+  };
+  std::vector<Reading> todo;
+  std::map<std::pair<std::string, std::uint64_t>, std::size_t> by_content;  // (SHA-256, records) -> todo index
+  for (const RunMerger::Place& p : places) {
+    if (!std::binary_search(wanted.begin(), wanted.end(), p.source_base)) continue;
+    const std::string& sha256 = sources.all()[p.source_base].sha256;
+    if (!sha256.empty()) {
+      const auto [at, added] = by_content.try_emplace({sha256, p.records}, todo.size());
+      if (!added) {
+        todo[at->second].copies.push_back(&p);
+        continue;
+      }
+    }
+    todo.push_back({&p, {}});
+  }
   // The display's plan grows by the files read again, so the reading stage counts them too.
   if (options.on_plan) {
     EventInputPlan plan;
     plan.files = units.size() + todo.size();
     for (const InputUnit& unit : units) plan.bytes += unit.bytes;
-    for (const RunMerger::Place* place : todo) plan.bytes += units[place->index].bytes;
+    for (const Reading& r : todo) plan.bytes += units[r.place->index].bytes;
     options.on_plan(plan);
   }
 
@@ -575,19 +594,23 @@ void fingerprint_where_copies_meet(const std::vector<InputUnit>& units, const st
       found.clear();
     };
     while (true) {
-      const RunMerger::Place* place = nullptr;
+      const Reading* reading = nullptr;
       {
         std::lock_guard<std::mutex> lock(mutex);
         if (failure || next >= todo.size()) return;
-        place = todo[next++];
+        reading = &todo[next++];
       }
+      const RunMerger::Place* place = reading->place;
       try {
         const InputUnit& unit = units[place->index];
         std::uint64_t k = 0;
         const std::function<void(Event&&)> deliver = [&](Event&& e) {
-          const std::uint64_t seq = place->seq_base + k++;
+          const std::uint64_t at = k++;
           if (e.record_id == 0 || !builder.needs_fingerprint(e.host, e.channel_name)) return;
-          found.push_back({RecordSpill::bucket_of(e.host), seq, fingerprinter.of(e)});
+          const std::uint32_t bucket = RecordSpill::bucket_of(e.host);
+          const Fingerprint fingerprint = fingerprinter.of(e);
+          found.push_back({bucket, place->seq_base + at, fingerprint});
+          for (const RunMerger::Place* copy : reading->copies) found.push_back({bucket, copy->seq_base + at, fingerprint});
           if (found.size() >= 4096) hand_over();
         };
         UnitResult result;

@@ -686,3 +686,27 @@ TEST_CASE("a first reading leaves unused events' fields unread, and a copy that 
   REQUIRE(conflicts.size() == 1);
   CHECK(conflicts[0].record_id == 2);
 }
+
+TEST_CASE("of files with the same bytes one is read again, and its fingerprints serve the others") {
+  TempDir dir;
+  dir.write("a.xml", security_events({1, 2, 3}));
+  dir.write("b.xml", security_events({1, 2, 3}));              // the same bytes: a batch sent twice
+  dir.write("c.xml", security_events({3}, "mallory"));          // a changed copy of 3
+  EventReadOptions options;
+  std::vector<EventInputPlan> plans;
+  std::vector<std::string> done;
+  options.on_plan = [&](const EventInputPlan& plan) { plans.push_back(plan); };
+  options.on_progress = [&](const std::string& file, std::uint64_t) { done.push_back(fs::path(file).filename()); };
+  SourceTable sources;
+  Rejects rejects;
+  IngestedEvents events;
+  read_event_inputs({dir.path().string()}, options, sources, events, rejects);
+  events.for_each_host(1, [](HostEvents&&) {});
+  CHECK(done == std::vector<std::string>{"a.xml", "b.xml", "c.xml", "a.xml", "c.xml"});
+  REQUIRE(plans.size() == 2);
+  CHECK(plans[1].files == 5);
+  CHECK(events.counts().duplicates == 4);
+  // 3 of c differs from 3 of a (kept: first in input order); b's copies of a are identical.
+  REQUIRE(events.conflicts().size() == 1);
+  CHECK(events.conflicts()[0].record_id == 3);
+}
