@@ -568,6 +568,23 @@ std::vector<std::string> read_again(const std::string& dir, EventCounts* counts 
   return names;
 }
 
+// A reading of `dir`, every host assembled, with its progress calls kept: each plan, and the files
+// done in order (by name).
+struct ObservedReading {
+  std::vector<EventInputPlan> plans;
+  std::vector<std::string> done;
+  SourceTable sources;
+  Rejects rejects;
+  IngestedEvents events;
+  explicit ObservedReading(const std::string& dir) {
+    EventReadOptions options;
+    options.on_plan = [&](const EventInputPlan& plan) { plans.push_back(plan); };
+    options.on_progress = [&](const std::string& file, std::uint64_t) { done.push_back(fs::path(file).filename()); };
+    read_event_inputs({dir}, options, sources, events, rejects);
+    events.for_each_host(1, [](HostEvents&&) {});
+  }
+};
+
 }  // namespace
 
 TEST_CASE("files whose record ids do not overlap are read once, whatever order their names put them in") {
@@ -643,20 +660,12 @@ TEST_CASE("files read again for fingerprints count in the reading's plan and pro
   dir.write("a.xml", security_events({1, 2}));
   dir.write("b.xml", security_events({2, 3}));
   dir.write("c.xml", logon_4624(7, kT1, "WS-0099.corp.example") + "\n");
-  EventReadOptions options;
-  std::vector<EventInputPlan> plans;
-  std::vector<std::string> done;
-  options.on_plan = [&](const EventInputPlan& plan) { plans.push_back(plan); };
-  options.on_progress = [&](const std::string& file, std::uint64_t) { done.push_back(fs::path(file).filename()); };
-  SourceTable sources;
-  Rejects rejects;
-  IngestedEvents events;
-  read_event_inputs({dir.path().string()}, options, sources, events, rejects);
-  REQUIRE(plans.size() == 2);
-  CHECK(plans[0].files == 3);
-  CHECK(plans[1].files == 5);
-  CHECK(plans[1].bytes == plans[0].bytes + fs::file_size(dir.path() / "a.xml") + fs::file_size(dir.path() / "b.xml"));
-  CHECK(done == std::vector<std::string>{"a.xml", "b.xml", "c.xml", "a.xml", "b.xml"});
+  const ObservedReading r(dir.path().string());
+  REQUIRE(r.plans.size() == 2);
+  CHECK(r.plans[0].files == 3);
+  CHECK(r.plans[1].files == 5);
+  CHECK(r.plans[1].bytes == r.plans[0].bytes + fs::file_size(dir.path() / "a.xml") + fs::file_size(dir.path() / "b.xml"));
+  CHECK(r.done == std::vector<std::string>{"a.xml", "b.xml", "c.xml", "a.xml", "b.xml"});
 }
 
 TEST_CASE("a first reading leaves unused events' fields unread, and a copy that differs only there is still a conflict") {
@@ -692,21 +701,12 @@ TEST_CASE("of files with the same bytes one is read again, and its fingerprints 
   dir.write("a.xml", security_events({1, 2, 3}));
   dir.write("b.xml", security_events({1, 2, 3}));              // the same bytes: a batch sent twice
   dir.write("c.xml", security_events({3}, "mallory"));          // a changed copy of 3
-  EventReadOptions options;
-  std::vector<EventInputPlan> plans;
-  std::vector<std::string> done;
-  options.on_plan = [&](const EventInputPlan& plan) { plans.push_back(plan); };
-  options.on_progress = [&](const std::string& file, std::uint64_t) { done.push_back(fs::path(file).filename()); };
-  SourceTable sources;
-  Rejects rejects;
-  IngestedEvents events;
-  read_event_inputs({dir.path().string()}, options, sources, events, rejects);
-  events.for_each_host(1, [](HostEvents&&) {});
-  CHECK(done == std::vector<std::string>{"a.xml", "b.xml", "c.xml", "a.xml", "c.xml"});
-  REQUIRE(plans.size() == 2);
-  CHECK(plans[1].files == 5);
-  CHECK(events.counts().duplicates == 4);
+  const ObservedReading r(dir.path().string());
+  CHECK(r.done == std::vector<std::string>{"a.xml", "b.xml", "c.xml", "a.xml", "c.xml"});
+  REQUIRE(r.plans.size() == 2);
+  CHECK(r.plans[1].files == 5);
+  CHECK(r.events.counts().duplicates == 4);
   // 3 of c differs from 3 of a (kept: first in input order); b's copies of a are identical.
-  REQUIRE(events.conflicts().size() == 1);
-  CHECK(events.conflicts()[0].record_id == 3);
+  REQUIRE(r.events.conflicts().size() == 1);
+  CHECK(r.events.conflicts()[0].record_id == 3);
 }
