@@ -8,7 +8,8 @@
 //    no root). Only the parse is timed: the floor any XML reader built on pugixml pays.
 // 2. flexrecon XML ingest (issue 9 item 2): read_event_inputs into IngestedEvents over the same files
 //    with jobs = 1, timed whole: walking, reading, SHA-256 of each file, splitting into events,
-//    parsing each, mapping fields, fingerprinting and spilling every record to disk, i.e. what
+//    parsing each, mapping fields, spilling every record to disk and fingerprinting the records
+//    where copies can meet (none in a generated estate: docs/scale.md), i.e. what
 //    `reconcile` spends reading the event inputs. The per-host assembly that follows (duplicates,
 //    sorting, timelines) is reconstruction, not ingest: it is timed on its own line, outside the ratio.
 // 1b. The same raw parse with its memory reused: pugixml allocates its nodes from an arena that is

@@ -93,11 +93,11 @@ struct EventReadOptions {
   std::function<void(const EventInputPlan& plan)> on_plan;
   std::function<void(std::uint64_t bytes)> on_bytes_read;
   std::function<void(const std::string& file, std::uint64_t bytes)> on_progress;
-  // Leaves the fields of events SPEC 1.2 does not use unread (their Event::fields empty; XML exports):
-  // for a reading that takes no content fingerprints, where nothing else reads them. Set by
-  // read_event_inputs for a direct run's first reading (docs/scale.md, "Fingerprints where copies
-  // meet"); a reading that fingerprints needs every field.
-  bool fields_of_used_events_only = false;
+  // False: records go without their content fingerprints, and the fields of events SPEC 1.2 does
+  // not use, which only the fingerprint reads, are left unread (XML exports; Event::fields empty).
+  // read_event_inputs sets it for a direct run's first reading and takes the fingerprints where
+  // copies can meet afterwards (docs/scale.md, "Fingerprints where copies meet").
+  bool content_fingerprints = true;
   // Where the events wait on disk for their host's turn (a private folder is made and removed
   // there); empty: $TMPDIR, else /tmp. Needs about a tenth of the XML read (docs/scale.md).
   std::string spill_dir;

@@ -18,6 +18,7 @@
 #include "ingest/event_store_builder.h"
 #include "ingest/event_stream.h"
 #include "ingest/input_units.h"
+#include "util/parallel.h"
 #include "util/sha256.h"
 
 namespace flexrecon {
@@ -301,9 +302,8 @@ class UnitReader {
 // handed out in order), so the wait always ends.
 class ParallelUnits {
  public:
-  ParallelUnits(const std::vector<InputUnit>& units, const EventReadOptions& options, UnitSink& sink, int jobs,
-                bool fingerprints)
-      : units_(units), options_(options), sink_(sink), fingerprints_(fingerprints), slots_(units.size()) {
+  ParallelUnits(const std::vector<InputUnit>& units, const EventReadOptions& options, UnitSink& sink, int jobs)
+      : units_(units), options_(options), sink_(sink), slots_(units.size()) {
     const int n = std::max(1, std::min<int>(jobs, static_cast<int>(units.size())));
     for (int i = 0; i < n; ++i) workers_.emplace_back([this] { work(); });
   }
@@ -426,7 +426,7 @@ class ParallelUnits {
       // The fingerprint and the spill encoding are done here, on the reader's thread: they are most
       // of the cost per event after parsing, and the merge runs on one thread.
       std::function<void(Event&&)> deliver = [&](Event&& e) {
-        batch->add(e, fingerprinter, fingerprints_);
+        batch->add(e, fingerprinter, options_.content_fingerprints);
         if (batch->full()) push();
       };
       UnitResult result;
@@ -449,7 +449,6 @@ class ParallelUnits {
   const std::vector<InputUnit>& units_;
   const EventReadOptions& options_;
   UnitSink& sink_;
-  const bool fingerprints_;
   std::vector<Slot> slots_;
   std::vector<std::unique_ptr<PreparedBatch>> spare_;  // merged batches, emptied, for the readers to refill
   std::vector<std::thread> workers_;
@@ -536,6 +535,15 @@ class RunMerger : public UnitSink {
   std::vector<Place> places_;
 };
 
+// What a progress display counts to for reading `units`, and `again` of them a second time.
+EventInputPlan plan_of(const std::vector<InputUnit>& units, const std::vector<std::size_t>& again = {}) {
+  EventInputPlan plan;
+  plan.files = units.size() + again.size();
+  for (const InputUnit& unit : units) plan.bytes += unit.bytes;
+  for (const std::size_t index : again) plan.bytes += units[index].bytes;
+  return plan;
+}
+
 // A direct run reads its files without the content fingerprints (about an eighth of reading's CPU
 // time): a fingerprint only tells two copies of one (host, channel, EventRecordID) apart, and copies
 // can only meet where a pair's ids did not only rise in input order (EventStoreBuilder watches
@@ -570,78 +578,61 @@ void fingerprint_where_copies_meet(const std::vector<InputUnit>& units, const st
   }
   // The display's plan grows by the files read again, so the reading stage counts them too.
   if (options.on_plan) {
-    EventInputPlan plan;
-    plan.files = units.size() + todo.size();
-    for (const InputUnit& unit : units) plan.bytes += unit.bytes;
-    for (const Reading& r : todo) plan.bytes += units[r.place->index].bytes;
-    options.on_plan(plan);
+    std::vector<std::size_t> again;
+    for (const Reading& r : todo) again.push_back(r.place->index);
+    options.on_plan(plan_of(units, again));
   }
+  // Read again with every field and every fingerprint, whatever the first reading left out.
+  EventReadOptions full = options;
+  full.content_fingerprints = true;
 
-  std::mutex mutex;
-  std::size_t next = 0;
-  std::exception_ptr failure;
   struct Found {
     std::uint32_t bucket;
     std::uint64_t seq;
     Fingerprint fingerprint;
   };
-  const auto work = [&] {
-    Fingerprinter fingerprinter;
-    std::vector<Found> found;
-    const auto hand_over = [&] {
-      std::lock_guard<std::mutex> lock(mutex);
-      for (const Found& f : found) builder.add_fingerprint(f.bucket, f.seq, f.fingerprint);
-      found.clear();
-    };
-    while (true) {
-      const Reading* reading = nullptr;
-      {
-        std::lock_guard<std::mutex> lock(mutex);
-        if (failure || next >= todo.size()) return;
-        reading = &todo[next++];
-      }
-      const RunMerger::Place* place = reading->place;
-      try {
-        const InputUnit& unit = units[place->index];
-        std::uint64_t k = 0;
-        const std::function<void(Event&&)> deliver = [&](Event&& e) {
-          const std::uint64_t at = k++;
-          if (e.record_id == 0 || !builder.needs_fingerprint(e.host, e.channel_name)) return;
-          const std::uint32_t bucket = RecordSpill::bucket_of(e.host);
-          const Fingerprint fingerprint = fingerprinter.of(e);
-          found.push_back({bucket, place->seq_base + at, fingerprint});
-          for (const RunMerger::Place* copy : reading->copies) found.push_back({bucket, copy->seq_base + at, fingerprint});
-          if (found.size() >= 4096) hand_over();
-        };
-        UnitResult result;
-        UnitReader(options, result, deliver).read(unit);
-        bool same = k == place->records && place->source_base + result.sources.size() <= sources.all().size();
-        for (std::size_t i = 0; same && i < result.sources.size(); ++i) {
-          const SourceFile& before = sources.all()[place->source_base + i];
-          same = before.name == result.sources[i].name && before.sha256 == result.sources[i].sha256 &&
-                 before.size == result.sources[i].size;
-        }
-        if (!same)
-          throw Error::input(unit.path + ": changed while this run was reading it (read again for the fingerprints of "
-                             "records that have copies, it no longer gave the same bytes): run again once it is settled");
-        hand_over();
-        if (options.on_progress) {
-          std::lock_guard<std::mutex> lock(mutex);
-          options.on_progress(unit.path, result.bytes_read);
-        }
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(mutex);
-        if (!failure) failure = std::current_exception();
-        return;
-      }
-    }
+  // Per thread: its fingerprinter, and fingerprints found and not yet handed to the builder.
+  const auto threads = static_cast<std::size_t>(std::max(options.jobs, 1));
+  std::vector<Fingerprinter> fingerprinters(threads);
+  std::vector<std::vector<Found>> found(threads);
+  std::mutex mutex;  // the builder's fingerprint files, and the progress display
+  const auto hand_over = [&](std::vector<Found>& mine) {
+    std::lock_guard<std::mutex> lock(mutex);
+    for (const Found& f : mine) builder.add_fingerprint(f.bucket, f.seq, f.fingerprint);
+    mine.clear();
   };
-  const std::size_t threads = std::max<std::size_t>(1, std::min<std::size_t>(static_cast<std::size_t>(std::max(options.jobs, 1)), todo.size()));
-  std::vector<std::thread> workers;
-  for (std::size_t i = 1; i < threads; ++i) workers.emplace_back(work);
-  work();
-  for (auto& w : workers) w.join();
-  if (failure) std::rethrow_exception(failure);
+  for_each_in_parallel(todo.size(), threads, [&](std::size_t item, std::size_t worker) {
+    const Reading& reading = todo[item];
+    const RunMerger::Place& place = *reading.place;
+    const InputUnit& unit = units[place.index];
+    std::vector<Found>& mine = found[worker];
+    std::uint64_t k = 0;
+    const std::function<void(Event&&)> deliver = [&](Event&& e) {
+      const std::uint64_t at = k++;
+      if (e.record_id == 0 || !builder.needs_fingerprint(e.host, e.channel_name)) return;
+      const std::uint32_t bucket = RecordSpill::bucket_of(e.host);
+      const Fingerprint fingerprint = fingerprinters[worker].of(e);
+      mine.push_back({bucket, place.seq_base + at, fingerprint});
+      for (const RunMerger::Place* copy : reading.copies) mine.push_back({bucket, copy->seq_base + at, fingerprint});
+      if (mine.size() >= 4096) hand_over(mine);
+    };
+    UnitResult result;
+    UnitReader(full, result, deliver).read(unit);
+    bool same = k == place.records && place.source_base + result.sources.size() <= sources.all().size();
+    for (std::size_t i = 0; same && i < result.sources.size(); ++i) {
+      const SourceFile& before = sources.all()[place.source_base + i];
+      same = before.name == result.sources[i].name && before.sha256 == result.sources[i].sha256 &&
+             before.size == result.sources[i].size;
+    }
+    if (!same)
+      throw Error::input(unit.path + ": changed while this run was reading it (read again for the fingerprints of "
+                         "records that have copies, it no longer gave the same bytes): run again once it is settled");
+    hand_over(mine);
+    if (options.on_progress) {
+      std::lock_guard<std::mutex> lock(mutex);
+      options.on_progress(unit.path, result.bytes_read);
+    }
+  });
 }
 
 // The SHA-256 of a unit read directly, for ranking it against a stored unit of the same path ("" when
@@ -671,18 +662,10 @@ std::vector<InputUnit> walk_event_inputs(const std::vector<std::string>& paths) 
   return std::move(walk.units);
 }
 
-void read_units(const std::vector<InputUnit>& units, const EventReadOptions& caller_options, UnitSink& sink, bool fingerprints) {
-  // Without fingerprints nothing reads the fields of events SPEC 1.2 does not use.
-  EventReadOptions options = caller_options;
-  if (!fingerprints) options.fields_of_used_events_only = true;
-  if (options.on_plan) {
-    EventInputPlan plan;
-    plan.files = units.size();
-    for (const auto& unit : units) plan.bytes += unit.bytes;
-    options.on_plan(plan);
-  }
+void read_units(const std::vector<InputUnit>& units, const EventReadOptions& options, UnitSink& sink) {
+  if (options.on_plan) options.on_plan(plan_of(units));
   if (options.jobs > 1 && units.size() > 1) {
-    ParallelUnits(units, options, sink, options.jobs, fingerprints).merge_all();
+    ParallelUnits(units, options, sink, options.jobs).merge_all();
     return;
   }
   Fingerprinter fingerprinter;
@@ -698,7 +681,7 @@ void read_units(const std::vector<InputUnit>& units, const EventReadOptions& cal
     UnitResult result;
     // Batched as under --jobs, so both paths store the same records the same way.
     const std::function<void(Event&&)> deliver = [&](Event&& e) {
-      batch.add(e, fingerprinter, fingerprints);
+      batch.add(e, fingerprinter, options.content_fingerprints);
       if (batch.full()) {
         sink.events(batch, base);
         batch.clear();
@@ -760,11 +743,12 @@ void read_event_inputs(const std::vector<std::string>& paths, const std::vector<
 
   // A run with case stores takes every fingerprint while reading: a stored record's copy may be in
   // any file read, and the stores' ids are not watched (their records are read at assembly).
-  const bool fingerprints_later = stores.empty();
+  EventReadOptions reading = options;
+  reading.content_fingerprints = !stores.empty();
   RunMerger merger(sources, events.builder(), rejects, std::move(before));
-  read_units(units, options, merger, !fingerprints_later);
+  read_units(units, reading, merger);
   merger.finish();
-  if (fingerprints_later) fingerprint_where_copies_meet(units, merger.places(), options, sources, events.builder());
+  if (!reading.content_fingerprints) fingerprint_where_copies_meet(units, merger.places(), options, sources, events.builder());
 }
 
 void read_event_inputs(const std::vector<std::string>& paths, const EventReadOptions& options,

@@ -1,13 +1,11 @@
 #include "ingest/event_store_builder.h"
 
 #include <algorithm>
-#include <atomic>
-#include <exception>
 #include <map>
 #include <mutex>
-#include <thread>
 #include <tuple>
 
+#include "util/parallel.h"
 #include "util/strings.h"
 
 namespace flexrecon {
@@ -422,26 +420,10 @@ void EventStoreBuilder::assemble_host(std::vector<SpilledRecord>& records, std::
 void EventStoreBuilder::assemble(int jobs, const std::function<void(HostEvents&&)>& visit) {
   spill_->finish_writing();
   std::vector<BucketResult> results(RecordSpill::kBuckets);
-  std::atomic<std::uint32_t> next{0};
-  std::mutex failure_mutex;
-  std::exception_ptr failure;
-  const auto work = [&] {
-    for (std::uint32_t b; (b = next++) < RecordSpill::kBuckets;) {
-      try {
-        assemble_bucket(b, results[b], visit);
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(failure_mutex);
-        if (!failure) failure = std::current_exception();
-        next = RecordSpill::kBuckets;
-      }
-    }
-  };
-  const int threads = std::max(1, std::min(jobs, static_cast<int>(host_names_.size())));
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
-  if (failure) std::rethrow_exception(failure);
+  const auto threads = static_cast<std::size_t>(std::max(1, std::min(jobs, static_cast<int>(host_names_.size()))));
+  for_each_in_parallel(RecordSpill::kBuckets, threads, [&](std::size_t bucket, std::size_t) {
+    assemble_bucket(static_cast<std::uint32_t>(bucket), results[bucket], visit);
+  });
 
   refuse_changed_stores(results);
   std::vector<std::pair<std::uint64_t, DuplicateConflict>> conflicts;

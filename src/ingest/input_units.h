@@ -59,10 +59,7 @@ class UnitSink {
 };
 
 // Reads every unit (options.jobs threads) into `sink`, in unit order. options.on_progress is called
-// once per unit, in order, done or skipped. Never throws for bad content. `fingerprints` false: the
-// records go without their content fingerprints (PreparedBatch::add), for a caller that takes them
-// later where copies can meet (read_event_inputs).
-void read_units(const std::vector<InputUnit>& units, const EventReadOptions& options, UnitSink& sink,
-                bool fingerprints = true);
+// once per unit, in order, done or skipped. Never throws for bad content.
+void read_units(const std::vector<InputUnit>& units, const EventReadOptions& options, UnitSink& sink);
 
 }  // namespace flexrecon

@@ -151,13 +151,11 @@ void RecordSpill::write_out(Bucket& b, const std::string& path) {
     left -= static_cast<std::size_t>(n);
   }
   b.size += b.buffer.size();
+  bytes_written_ += b.buffer.size();
   b.buffer.clear();
 }
 
-void RecordSpill::flush(std::uint32_t bucket) {
-  bytes_written_ += buckets_[bucket].buffer.size();
-  write_out(buckets_[bucket], bucket_path(folder_, bucket));
-}
+void RecordSpill::flush(std::uint32_t bucket) { write_out(buckets_[bucket], bucket_path(folder_, bucket)); }
 
 void RecordSpill::add_fingerprint(std::uint32_t bucket, std::uint64_t seq, const Fingerprint& fingerprint) {
   Bucket& b = fingerprint_buckets_[bucket];
@@ -165,44 +163,7 @@ void RecordSpill::add_fingerprint(std::uint32_t bucket, std::uint64_t seq, const
   for (int i = 0; i < 8; ++i) bytes[i] = static_cast<char>((seq >> (8 * i)) & 0xFF);
   b.buffer.append(bytes, 8);
   b.buffer.append(reinterpret_cast<const char*>(fingerprint.data()), fingerprint.size());
-  if (b.buffer.size() >= kFlushBytes) {
-    bytes_written_ += b.buffer.size();
-    write_out(b, fingerprints_path(folder_, bucket));
-  }
-}
-
-std::vector<std::pair<std::uint64_t, Fingerprint>> RecordSpill::fingerprints(std::uint32_t bucket) const {
-  const Bucket& b = fingerprint_buckets_[bucket];
-  std::string bytes;
-  if (b.size > 0) {
-    const std::string path = fingerprints_path(folder_, bucket);
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) throw Error::internal(system_error("open", path));
-    bytes.resize(b.size);
-    std::size_t got = 0;
-    while (got < bytes.size()) {
-      const ssize_t n = ::pread(fd, bytes.data() + got, bytes.size() - got, static_cast<off_t>(got));
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) {
-        ::close(fd);
-        throw Error::internal(system_error("read", path));
-      }
-      got += static_cast<std::size_t>(n);
-    }
-    ::close(fd);
-  }
-  bytes += b.buffer;
-  constexpr std::size_t kEntry = 8 + Fingerprint{}.size();
-  std::vector<std::pair<std::uint64_t, Fingerprint>> out(bytes.size() / kEntry);
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    const char* p = bytes.data() + i * kEntry;
-    std::uint64_t seq = 0;
-    for (int k = 0; k < 8; ++k) seq |= static_cast<std::uint64_t>(static_cast<unsigned char>(p[k])) << (8 * k);
-    out[i].first = seq;
-    std::memcpy(out[i].second.data(), p + 8, out[i].second.size());
-  }
-  std::sort(out.begin(), out.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
-  return out;
+  if (b.buffer.size() >= kFlushBytes) write_out(b, fingerprints_path(folder_, bucket));
 }
 
 void RecordSpill::finish_writing() {
@@ -214,7 +175,6 @@ void RecordSpill::finish_writing() {
     }
     std::string().swap(buckets_[b].buffer);
     Bucket& f = fingerprint_buckets_[b];
-    bytes_written_ += f.buffer.size();
     write_out(f, fingerprints_path(folder_, b));
     if (f.fd >= 0) {
       ::close(f.fd);
@@ -326,7 +286,10 @@ constexpr std::size_t kWindow = 256 * 1024;
 class RecordSpill::FileWindow {
  public:
   FileWindow(const RecordSpill& spill, std::uint32_t bucket)
-      : path_(bucket_path(spill.folder_, bucket)), what_(spill.bucket_name(bucket)), size_(spill.buckets_[bucket].size) {
+      : FileWindow(bucket_path(spill.folder_, bucket), spill.bucket_name(bucket), spill.buckets_[bucket].size) {}
+  // Any file of the spill: `size` bytes at `path`, named `what` in messages.
+  FileWindow(std::string path, std::string what, std::uint64_t size)
+      : path_(std::move(path)), what_(std::move(what)), size_(size) {
     fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd_ < 0) throw Error::internal(system_error("open", path_));
   }
@@ -437,6 +400,28 @@ void RecordSpill::decode_contents(std::uint32_t bucket, const std::vector<std::p
     events.push_back(decode_content(held.substr(0, ref.size), *record, channel_names.at(record->channel), file.what(),
                                     ErrorKind::Internal));
   }
+}
+
+std::vector<std::pair<std::uint64_t, Fingerprint>> RecordSpill::fingerprints(std::uint32_t bucket) const {
+  const Bucket& b = fingerprint_buckets_[bucket];
+  std::string bytes;
+  if (b.size > 0) {
+    const std::string path = fingerprints_path(folder_, bucket);
+    FileWindow file(path, "the event spill " + path, b.size);
+    bytes = file.from(0, static_cast<std::size_t>(b.size));
+  }
+  bytes += b.buffer;
+  constexpr std::size_t kEntry = 8 + Fingerprint{}.size();
+  std::vector<std::pair<std::uint64_t, Fingerprint>> out(bytes.size() / kEntry);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const char* p = bytes.data() + i * kEntry;
+    std::uint64_t seq = 0;
+    for (int k = 0; k < 8; ++k) seq |= static_cast<std::uint64_t>(static_cast<unsigned char>(p[k])) << (8 * k);
+    out[i].first = seq;
+    std::memcpy(out[i].second.data(), p + 8, out[i].second.size());
+  }
+  std::sort(out.begin(), out.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+  return out;
 }
 
 std::size_t RecordSpill::memory_bytes() const {

@@ -135,7 +135,7 @@ class RecordSpill {
   };
   void flush(std::uint32_t bucket);
   // Appends a bucket's buffer to its file at `path` (created on the first write), empties the buffer.
-  static void write_out(Bucket& b, const std::string& path);
+  void write_out(Bucket& b, const std::string& path);
 
   std::string folder_;
   std::vector<Bucket> buckets_;

@@ -315,7 +315,7 @@ bool XmlEventParser::parse(std::string& text, Event& out, std::string& why, std:
     out.channel = channel_from_name(out.channel_name);
   }
   overwrite(out.provider, system.provider.attribute("Name").value());
-  if (options_.fields_of_used_events_only && !is_relevant_event(out)) {
+  if (!options_.content_fingerprints && !is_relevant_event(out)) {
     out.fields.clear();  // the whole event was parsed (and checked); only its fields are not walked
     return true;
   }
