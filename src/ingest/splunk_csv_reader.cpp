@@ -1,6 +1,8 @@
 #include "ingest/splunk_csv_reader.h"
 
 #include <istream>
+#include <optional>
+#include <sstream>
 #include <streambuf>
 #include <vector>
 
@@ -36,21 +38,30 @@ std::string broken_reason(const CsvRecord& r, std::uint64_t max_bytes) {
   return "CSV row larger than " + std::to_string(max_bytes >> 20) + " MiB";
 }
 
-std::string_view unquoted(std::string_view cell) {
-  cell = trim(cell);
-  if (cell.size() >= 2 && cell.front() == '"' && cell.back() == '"') cell = cell.substr(1, cell.size() - 2);
-  return cell;
+// The `_raw` column of a header record (the last, if named twice); the sniffer and the reader
+// decide by this one test.
+std::optional<std::size_t> raw_column_of(const CsvRecord& header) {
+  std::optional<std::size_t> column;
+  for (std::size_t i = 0; i < header.fields.size(); ++i)
+    if (trim(header.fields[i]) == "_raw") column = i;
+  return column;
 }
 
 }  // namespace
 
 std::string sniff_splunk_csv_format(std::string_view head) {
+  // The header as the reader will take it: the first record by the same RFC 4180 rules, where a
+  // quote opened on the first line carries the field past commas and line breaks. Split on commas
+  // line by line instead, a damaged XML file with `"_raw"` among commas passed for Splunk CSV and was
+  // rejected whole as "Splunk CSV without a _raw column" (fuzz/repro/xml_export/).
+  std::istringstream in{std::string(head)};
+  CsvReader records(in, head.size() + 1, head.size() + 1);
+  CsvRecord header, row;
+  if (!records.next(header) || !header.ok() || !raw_column_of(header)) return "";
+  // A record after it: the header ends inside the head, as it does in the whole file.
+  if (!records.next(row)) return "";
   const auto eol = head.find_first_of("\r\n");
-  if (eol == std::string_view::npos) return "";
-  bool raw = false;
-  for (const std::string& cell : split(head.substr(0, eol), ','))
-    if (unquoted(cell) == "_raw") raw = true;
-  return raw && head.find("<Event", eol) != std::string_view::npos ? "splunk-csv" : "";
+  return eol != std::string_view::npos && head.find("<Event", eol) != std::string_view::npos ? "splunk-csv" : "";
 }
 
 void read_splunk_csv_events(ByteSource& utf8, const std::string& source_name, SourceId source,
@@ -64,10 +75,11 @@ void read_splunk_csv_events(ByteSource& utf8, const std::string& source_name, So
   XmlEventParser parser(options);
   CsvRecord r;
   if (!records.next(r)) return;
-  std::size_t raw_column = r.fields.size();
-  for (std::size_t i = 0; i < r.fields.size(); ++i)
-    if (trim(r.fields[i]) == "_raw") raw_column = i;
-  if (raw_column == r.fields.size()) throw Error::input(source_name + ": Splunk CSV without a _raw column");
+  // Through read_event_stream the sniffer has found this same header; a caller handing another
+  // file directly gets the refusal.
+  const std::optional<std::size_t> found = raw_column_of(r);
+  if (!found) throw Error::input(source_name + ": Splunk CSV without a _raw column");
+  const std::size_t raw_column = *found;
   std::string why;
   while (records.next(r)) {
     const std::string location = "line " + std::to_string(r.line);

@@ -1,9 +1,7 @@
 // Splunk XmlWinEventLog results exported as CSV (Export → CSV, or `outputcsv`): one row per event,
 // the event's own XML in the `_raw` column.
-//
-// The project's RFC 4180 reader lives in src/tables, which sits above ingest (tables links ingest),
-// so it cannot be used here without a dependency cycle; this reader is the small part ingest needs:
-// records streamed one at a time, each bounded like an XML event.
+// Rows are read by the project's RFC 4180 reader (util/csv_reader.h), streamed one at a time, each
+// bounded like an XML event.
 #pragma once
 
 #include <functional>
@@ -15,8 +13,8 @@
 
 namespace flexrecon {
 
-// "splunk-csv" when the first line is a CSV header with a `_raw` column and the head holds event
-// XML, else "".
+// "splunk-csv" when the head's first CSV record, read as the reader reads it (quoted commas and line
+// breaks included) and complete within the head, has a `_raw` column, and event XML follows; else "".
 std::string sniff_splunk_csv_format(std::string_view utf8_head);
 
 // Reads every row: its `_raw` parsed as one event (cited by line), a broken row rejected alone.

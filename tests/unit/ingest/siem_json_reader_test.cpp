@@ -4,6 +4,7 @@
 
 #include "flexrecon/event_store.h"
 #include "ingest/event_store_builder.h"
+#include "ingest/splunk_csv_reader.h"
 #include "ingest_test_support.h"
 #include "siem_documents.h"
 
@@ -169,6 +170,38 @@ TEST_CASE("Splunk XmlWinEventLog CSV export: one row per event, _raw quoted with
   REQUIRE(rejects.size() == 1);
   CHECK(rejects[0].location == "line 3");
   CHECK(rejects[0].reason == "_raw holds no <Event> XML (export the XmlWinEventLog source type)");
+}
+
+TEST_CASE("a Splunk CSV header is recognised as the CSV reader reads it, quoted commas included") {
+  const std::string xml = logon_4624(4711, "2026-03-02T08:00:00Z");
+  SECTION("a quoted column name with a comma before _raw: still Splunk CSV, every row read") {
+    std::string csv = splunk_csv({xml});
+    csv.replace(0, std::string("\"_time\"").size(), "\"_time, UTC\"");
+    Rejects rejects;
+    std::string format;
+    const auto events = read_all(csv, rejects, &format);
+    CHECK(format == "splunk-csv");
+    CHECK(events.size() == 1);
+    CHECK(rejects.empty());
+  }
+  SECTION("\"_raw\" inside a quoted field is no header: the file is no Splunk CSV, not one refused as such") {
+    // Found by the xml_export campaign (fuzz/repro/xml_export/splunk_sniff_quoted_comma.csv): split on
+    // commas, the line's cells were `"` and `"_raw"`; read as CSV its one field is `,_raw"`.
+    const std::vector<std::string> heads = {"\",\"_raw\"\r<Event", "\"_time,\"_raw\",\"host\"\r\n" + csv_cell(xml) + ",x\r\n"};
+    for (const std::string& head : heads) {
+      MemorySource in(head);
+      Rejects rejects;
+      std::size_t events = 0;
+      std::string format;
+      REQUIRE_NOTHROW(format = read_event_stream(in, "x.csv", 0, {}, [&](Event&&) { ++events; }, rejects));
+      CHECK(format != "splunk-csv");
+      CHECK(events == 0);
+    }
+  }
+  SECTION("a header that is the whole head (no row after it) is not taken for Splunk CSV") {
+    CHECK(sniff_splunk_csv_format("\"_time\",\"_raw\"\r\n") == "");
+    CHECK(sniff_splunk_csv_format(splunk_csv({xml})) == "splunk-csv");
+  }
 }
 
 TEST_CASE("a JSON array export is read element by element, each cited by the line it starts on") {
