@@ -22,8 +22,8 @@ namespace flexrecon {
 
 // Events ready for the store, prepared on the thread that parsed them (so fingerprints and encoding
 // run in parallel under --jobs): each reduced to its spill record (header, and the fingerprint taken
-// over the whole content unless the caller defers it) and, when it is of the kinds SPEC 1.2 uses (is_relevant_event), its read fields
-// (is_kept_field) already encoded for the spill. No Event crosses to the merging thread: only
+// over the whole content unless the caller defers it) and, when it is of the kinds SPEC 1.2 uses
+// (is_relevant_event), its read fields (is_kept_field) already encoded for the spill. No Event crosses to the merging thread: only
 // these records and one byte buffer, reused from batch to batch.
 class PreparedBatch {
  public:

@@ -2,8 +2,8 @@
 // that memory does not grow with the events read. Every record with its header (duplicate detection
 // needs them all) and its content fingerprint where it was taken (always in a case store; in a direct
 // run only where copies can meet, possibly after the record, in a file of its own), and the events
-// SPEC 1.2 uses with their read fields, go to one of kBuckets files by host; the reconstruction then reads one bucket at a time,
-// so memory holds the largest bucket, not the run.
+// SPEC 1.2 uses with their read fields, go to one of kBuckets files by host; the reconstruction then
+// reads one bucket at a time, so memory holds the largest bucket, not the run.
 #pragma once
 
 #include <cstdint>
