@@ -159,9 +159,7 @@ void RecordSpill::flush(std::uint32_t bucket) { write_out(buckets_[bucket], buck
 
 void RecordSpill::add_fingerprint(std::uint32_t bucket, std::uint64_t seq, const Fingerprint& fingerprint) {
   Bucket& b = fingerprint_buckets_[bucket];
-  char bytes[8];
-  for (int i = 0; i < 8; ++i) bytes[i] = static_cast<char>((seq >> (8 * i)) & 0xFF);
-  b.buffer.append(bytes, 8);
+  put_varint(b.buffer, seq);
   b.buffer.append(reinterpret_cast<const char*>(fingerprint.data()), fingerprint.size());
   if (b.buffer.size() >= kFlushBytes) write_out(b, fingerprints_path(folder_, bucket));
 }
@@ -404,21 +402,17 @@ void RecordSpill::decode_contents(std::uint32_t bucket, const std::vector<std::p
 
 std::vector<std::pair<std::uint64_t, Fingerprint>> RecordSpill::fingerprints(std::uint32_t bucket) const {
   const Bucket& b = fingerprint_buckets_[bucket];
+  const std::string path = fingerprints_path(folder_, bucket);
+  const std::string what = "the event spill " + path;
   std::string bytes;
-  if (b.size > 0) {
-    const std::string path = fingerprints_path(folder_, bucket);
-    FileWindow file(path, "the event spill " + path, b.size);
-    bytes = file.from(0, static_cast<std::size_t>(b.size));
-  }
+  if (b.size > 0) bytes = FileWindow(path, what, b.size).from(0, static_cast<std::size_t>(b.size));
   bytes += b.buffer;
-  constexpr std::size_t kEntry = 8 + Fingerprint{}.size();
-  std::vector<std::pair<std::uint64_t, Fingerprint>> out(bytes.size() / kEntry);
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    const char* p = bytes.data() + i * kEntry;
-    std::uint64_t seq = 0;
-    for (int k = 0; k < 8; ++k) seq |= static_cast<std::uint64_t>(static_cast<unsigned char>(p[k])) << (8 * k);
-    out[i].first = seq;
-    std::memcpy(out[i].second.data(), p + 8, out[i].second.size());
+  std::vector<std::pair<std::uint64_t, Fingerprint>> out;
+  VarintReader in(bytes, what, ErrorKind::Internal);
+  while (!in.done()) {
+    auto& [seq, fingerprint] = out.emplace_back();
+    seq = in.varint();
+    in.bytes(fingerprint.data(), fingerprint.size());
   }
   std::sort(out.begin(), out.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
   return out;

@@ -116,8 +116,8 @@ class RecordSpill {
   std::string bucket_name(std::uint32_t bucket) const;  // for messages
 
   // Fingerprints taken after the records were spilled (read_event_inputs reads again the files whose
-  // records may have copies), kept in a file per bucket beside the records: (seq, fingerprint).
-  // Not thread-safe: one caller at a time.
+  // records may have copies), kept in a file per bucket beside the records: each the record's seq (a
+  // varint), then the fingerprint. Not thread-safe: one caller at a time.
   void add_fingerprint(std::uint32_t bucket, std::uint64_t seq, const Fingerprint& fingerprint);
   // Every fingerprint added for `bucket`, sorted by seq.
   std::vector<std::pair<std::uint64_t, Fingerprint>> fingerprints(std::uint32_t bucket) const;
